@@ -1,0 +1,43 @@
+// In-memory waveforms produced by the analyses; writers (JSON, ...) are separate.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace spinspice {
+
+struct AnalysisStats {
+    long accepted = 0;         // accepted time points / sweep points
+    long rejected = 0;         // rejected time points (LTE or Newton failure)
+    long iterations = 0;       // Newton iterations (device loads + solves)
+    long factorizations = 0;   // full LU factorisations
+    long refactorizations = 0; // numeric refactorisations reusing the pivot order
+    long solves = 0;           // triangular solves
+    double timeEval = 0, timeFactor = 0, timeSolve = 0, timeTotal = 0; // seconds
+};
+
+struct Waveforms {
+    std::string name;  // "tran1"
+    std::string type;  // "op" | "dc" | "ac" | "tran"
+    std::string sweep; // "time" | "frequency" | source name; empty for op
+    bool complex = false;
+    std::vector<std::string> names;        // signal names; the sweep vector first when present
+    std::vector<std::vector<double>> re;   // one vector per name
+    std::vector<std::vector<double>> im;   // AC only (the sweep vector's im stays empty)
+    AnalysisStats stats;
+    std::string error; // non-empty when the analysis failed (the data so far is kept)
+
+    // The values of a signal by name (nullptr if absent).
+    const std::vector<double>* find(const std::string& signal) const;
+    const std::vector<double>* findImag(const std::string& signal) const;
+    std::size_t points() const { return re.empty() ? 0 : re.front().size(); }
+};
+
+struct SimulationResult {
+    std::string title;
+    std::vector<Waveforms> analyses;
+    std::vector<std::string> warnings;
+    bool failed() const;
+};
+
+} // namespace spinspice

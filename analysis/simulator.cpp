@@ -1,0 +1,368 @@
+#include "analysis/simulator.hpp"
+
+#include "analysis/build_circuit.hpp"
+#include "analysis/operating_point.hpp"
+#include "analysis/transient.hpp"
+#include "solver/newton.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <complex>
+
+namespace spinspice {
+
+const std::vector<double>* Waveforms::find(const std::string& signal) const {
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == signal) return &re[i];
+    return nullptr;
+}
+
+const std::vector<double>* Waveforms::findImag(const std::string& signal) const {
+    for (std::size_t i = 0; i < names.size() && i < im.size(); ++i)
+        if (names[i] == signal) return &im[i];
+    return nullptr;
+}
+
+bool SimulationResult::failed() const {
+    for (const auto& a : analyses)
+        if (!a.error.empty()) return true;
+    return false;
+}
+
+SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>& warnings) {
+    SimOptions o;
+    auto positive = [&](const std::string& key, double v) {
+        if (!(v > 0)) throw InputError(".options " + key + " must be > 0 (got " + std::to_string(v) + ")");
+        return v;
+    };
+    auto count = [&](const std::string& key, double v, int minimum) {
+        if (!(v >= minimum) || v != std::floor(v))
+            throw InputError(".options " + key + " must be an integer >= " + std::to_string(minimum));
+        return static_cast<int>(v);
+    };
+    for (const auto& [key, v] : flat.options) {
+        if (key == "reltol") o.reltol = positive(key, v);
+        else if (key == "abstol") o.abstol = positive(key, v);
+        else if (key == "vntol") o.vntol = positive(key, v);
+        else if (key == "chgtol") o.chgtol = positive(key, v);
+        else if (key == "trtol") o.trtol = positive(key, v);
+        else if (key == "gmin") o.gmin = positive(key, v);
+        else if (key == "temp") o.temp = v;
+        else if (key == "tnom") o.tnom = v;
+        else if (key == "itl1") o.itl1 = count(key, v, 1);
+        else if (key == "itl4") o.itl4 = count(key, v, 1);
+        else if (key == "maxord") o.maxord = count(key, v, 1);
+        else if (key == "gminsteps") o.gminSteps = count(key, v, 0);
+        else if (key == "srcsteps") o.srcSteps = count(key, v, 0);
+        else if (key == "pivtol") o.pivtol = positive(key, v);
+        else if (key == "residualcheck") o.residualCheck = v != 0;
+        else if (key == "itl2" || key == "itl3" || key == "itl5" || key == "klu" || key == "noinit" ||
+                 key == "pivrel" || key == "acct" || key == "nopage")
+            warnings.push_back(".options " + key + " has no effect in spinspice (accepted for ngspice compatibility)");
+        else
+            warnings.push_back("unknown option '" + key + "' ignored");
+    }
+    for (const auto& [key, v] : flat.textOptions) {
+        if (key == "method") {
+            if (v == "trap" || v == "trapezoidal") o.method = SimOptions::Method::Trap;
+            else if (v == "gear" || v == "bdf2" || v == "gear2") o.method = SimOptions::Method::Gear;
+            else if (v == "euler" || v == "be") {
+                o.method = SimOptions::Method::Gear;
+                o.maxord = 1;
+            } else
+                throw InputError(".options method=" + v + " is not known", {}, {}, "use method=trap, gear or euler");
+        } else {
+            warnings.push_back("unknown option '" + key + "=" + v + "' ignored");
+        }
+    }
+    if (flat.temp) o.temp = *flat.temp;
+    return o;
+}
+
+struct Simulator::Selection {
+    std::vector<std::string> names;
+    std::vector<int> unknowns;
+};
+
+Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
+    const SimOptions options = optionsFromNetlist(flat_, warnings_);
+    circuit_ = buildCircuit(flat_, options);
+    bool needsOp = false;
+    for (const auto& a : flat_.analyses)
+        if (!(a.kind == AnalysisSpec::Kind::Tran && a.uic)) needsOp = true;
+    circuit_->checkTopology(needsOp);
+    warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
+    newton_ = std::make_unique<NewtonSolver>(*circuit_);
+
+    auto resolve = [&](const std::map<std::string, double>& values, std::vector<std::pair<int, double>>& out,
+                       const char* card) {
+        for (const auto& [node, value] : values) {
+            const int u = circuit_->findNode(node);
+            if (u < 0) {
+                auto it = flat_.saveLocs.find(node);
+                throw InputError(std::string(card) + " names unknown node '" + node + "'",
+                                 it != flat_.saveLocs.end() ? it->second : SourceLoc{}, {},
+                                 suggestionHint(node, circuit_->nodeNames()));
+            }
+            if (u > 0) out.emplace_back(u, value);
+        }
+    };
+    resolve(flat_.ic, ic_, ".ic");
+    resolve(flat_.nodeset, nodeset_, ".nodeset");
+    (void)selection(); // validate .save now, before any analysis runs
+}
+
+Simulator::~Simulator() = default;
+
+Simulator::Selection Simulator::selection() const {
+    Selection s;
+    const auto& unknowns = circuit_->unknowns();
+    if (flat_.saves.empty()) {
+        for (std::size_t i = 1; i < unknowns.size(); ++i)
+            if (unknowns[i].output) {
+                s.names.push_back((unknowns[i].isNode ? "v(" : "i(") + unknowns[i].name + ")");
+                s.unknowns.push_back(static_cast<int>(i));
+            }
+        return s;
+    }
+    for (const auto& item : flat_.saves) {
+        auto locIt = flat_.saveLocs.find(item);
+        const SourceLoc loc = locIt != flat_.saveLocs.end() ? locIt->second : SourceLoc{};
+        const bool voltage = item.rfind("v(", 0) == 0, current = item.rfind("i(", 0) == 0;
+        if ((!voltage && !current) || item.back() != ')')
+            throw InputError(".save item '" + item + "' is not understood", loc, {}, "expected v(node) or i(vsource)");
+        const std::string name = item.substr(2, item.size() - 3);
+        int u = -1;
+        if (voltage) {
+            if (name.find(',') != std::string::npos)
+                throw InputError(".save " + item + ": differential voltages are not supported yet", loc, {},
+                                 "save both nodes and subtract");
+            u = circuit_->findNode(name);
+            if (u < 0)
+                throw InputError(".save names unknown node '" + name + "'", loc, {},
+                                 suggestionHint(name, circuit_->nodeNames()));
+        } else {
+            const Device* d = circuit_->findDevice(name);
+            u = d ? d->branchUnknown() : -1;
+            if (u < 0) {
+                std::vector<std::string> candidates;
+                for (const auto& dev : circuit_->devices())
+                    if (dev->branchUnknown() >= 0) candidates.push_back(dev->name());
+                throw InputError(".save " + item + ": only voltage sources, inductors and E/H sources have a current",
+                                 loc, {}, suggestionHint(name, candidates));
+            }
+        }
+        s.names.push_back(item);
+        s.unknowns.push_back(u);
+    }
+    return s;
+}
+
+SimulationResult Simulator::runAll(const ProgressCallback& progress) {
+    SimulationResult result;
+    result.title = flat_.title;
+    result.warnings = warnings_;
+    for (const auto& spec : flat_.analyses) result.analyses.push_back(run(spec, progress));
+    return result;
+}
+
+Waveforms Simulator::run(const AnalysisSpec& spec, const ProgressCallback& progress) {
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const SolverStats before = newton_->stats;
+    const FactorStats kluBefore = newton_->linearSolver().stats;
+    Waveforms w;
+    try {
+        switch (spec.kind) {
+        case AnalysisSpec::Kind::Op: w = runOp(spec); break;
+        case AnalysisSpec::Kind::Dc: w = runDc(spec); break;
+        case AnalysisSpec::Kind::Ac: w = runAc(spec); break;
+        case AnalysisSpec::Kind::Tran: w = runTran(spec, progress); break;
+        }
+    } catch (const SimulationError& e) {
+        // runTran keeps its partial data in partial_; other analyses have none worth keeping.
+        w = std::move(partial_);
+        w.error = e.what();
+    }
+    w.name = spec.name;
+    const SolverStats& after = newton_->stats;
+    const FactorStats& kluAfter = newton_->linearSolver().stats;
+    w.stats.iterations = after.iterations - before.iterations;
+    w.stats.timeEval = after.timeEval - before.timeEval;
+    w.stats.timeFactor = after.timeFactor - before.timeFactor;
+    w.stats.timeSolve = after.timeSolve - before.timeSolve;
+    w.stats.factorizations = kluAfter.factorizations - kluBefore.factorizations;
+    w.stats.refactorizations = kluAfter.refactorizations - kluBefore.refactorizations;
+    w.stats.solves = kluAfter.solves - kluBefore.solves;
+    w.stats.timeTotal = std::chrono::duration<double>(Clock::now() - t0).count();
+    for (const auto& d : circuit_->devices()) d->clearDcOverride();
+    return w;
+}
+
+namespace {
+Waveforms emptyWaveforms(const std::string& type, const std::string& sweep, const std::vector<std::string>& names,
+                         bool complex) {
+    Waveforms w;
+    w.type = type;
+    w.sweep = sweep;
+    w.complex = complex;
+    if (!sweep.empty()) w.names.push_back(sweep);
+    w.names.insert(w.names.end(), names.begin(), names.end());
+    w.re.resize(w.names.size());
+    if (complex) w.im.resize(w.names.size());
+    return w;
+}
+
+void appendRow(Waveforms& w, double sweepValue, bool hasSweep, const std::vector<int>& unknowns,
+               const std::vector<double>& x) {
+    std::size_t k = 0;
+    if (hasSweep) w.re[k++].push_back(sweepValue);
+    for (int u : unknowns) w.re[k++].push_back(x[static_cast<std::size_t>(u)]);
+}
+} // namespace
+
+Waveforms Simulator::runOp(const AnalysisSpec&) {
+    const Selection sel = selection();
+    Waveforms w = emptyWaveforms("op", "", sel.names, false);
+    partial_ = w;
+    std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
+    OperatingPointRequest req;
+    req.mode = AnalysisMode::DcOp;
+    req.nodesets = &nodeset_;
+    solveOperatingPoint(*newton_, x, req);
+    appendRow(w, 0.0, false, sel.unknowns, x);
+    w.stats.accepted = 1;
+    return w;
+}
+
+Waveforms Simulator::runDc(const AnalysisSpec& spec) {
+    const Selection sel = selection();
+    std::vector<Device*> sources;
+    std::vector<std::vector<double>> values;
+    for (const auto& sw : spec.sweeps) {
+        Device* d = circuit_->findDevice(sw.source);
+        if (!d || !d->setDcOverride(0.0)) {
+            std::vector<std::string> candidates;
+            for (const auto& dev : circuit_->devices())
+                if (dev->name()[0] == 'v' || dev->name()[0] == 'i') candidates.push_back(dev->name());
+            throw InputError(".dc: '" + sw.source + "' is not an independent source", spec.loc, {},
+                             suggestionHint(sw.source, candidates));
+        }
+        if (sw.step == 0.0 || (sw.stop - sw.start) * sw.step < 0.0)
+            throw InputError(".dc " + sw.source + ": the step does not lead from start to stop", spec.loc);
+        const long count = static_cast<long>(std::floor((sw.stop - sw.start) / sw.step * (1.0 + 1e-12) + 1e-9)) + 1;
+        std::vector<double> v;
+        for (long k = 0; k < count; ++k) v.push_back(sw.start + static_cast<double>(k) * sw.step);
+        sources.push_back(d);
+        values.push_back(std::move(v));
+    }
+    Waveforms w = emptyWaveforms("dc", spec.sweeps.front().source, sel.names, false);
+    partial_ = w;
+    std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
+    const std::size_t outer = sources.size() > 1 ? values[1].size() : 1;
+    bool warm = false;
+    for (std::size_t o = 0; o < outer; ++o) {
+        if (sources.size() > 1) sources[1]->setDcOverride(values[1][o]);
+        for (double v : values[0]) {
+            sources[0]->setDcOverride(v);
+            OperatingPointRequest req;
+            req.mode = AnalysisMode::DcSweep;
+            req.nodesets = warm ? nullptr : &nodeset_;
+            req.warmStart = warm;
+            solveOperatingPoint(*newton_, x, req);
+            warm = true;
+            appendRow(w, v, true, sel.unknowns, x);
+            w.stats.accepted++;
+            partial_ = w;
+        }
+    }
+    return w;
+}
+
+Waveforms Simulator::runAc(const AnalysisSpec& spec) {
+    const Selection sel = selection();
+    Waveforms w = emptyWaveforms("ac", "frequency", sel.names, true);
+    partial_ = w;
+    std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
+    OperatingPointRequest req;
+    req.mode = AnalysisMode::DcOp;
+    req.nodesets = &nodeset_;
+    solveOperatingPoint(*newton_, x, req);
+
+    // Small-signal matrices at the operating point: G = df/dx, C = dq/dx.
+    EvalContext ctx;
+    ctx.options = &circuit_->options();
+    ctx.mode = AnalysisMode::DcOp;
+    newton_->evaluate(x, ctx);
+    const std::vector<double>& g = newton_->jacobianF();
+    const std::vector<double>& c = newton_->jacobianQ();
+    const int nnz = circuit_->pattern().nnz();
+    const std::size_t n1 = static_cast<std::size_t>(circuit_->size()) + 1;
+
+    std::vector<double> freqs;
+    if (spec.acScale == AnalysisSpec::AcScale::Lin) {
+        const double step = spec.points > 1 ? (spec.fstop - spec.fstart) / (spec.points - 1) : 0.0;
+        for (int k = 0; k < spec.points; ++k) freqs.push_back(spec.fstart + k * step);
+    } else {
+        // ngspice acan.c: a geometric ratio per point, up to fstop (with a small tolerance).
+        const double ratio = std::exp(std::log(spec.acScale == AnalysisSpec::AcScale::Dec ? 10.0 : 2.0) / spec.points);
+        const double limit = spec.fstop + ratio * spec.fstop * circuit_->options().reltol;
+        for (int k = 0;; ++k) {
+            const double f = spec.fstart * std::pow(ratio, k);
+            if (f > limit) break;
+            freqs.push_back(f);
+        }
+    }
+    std::vector<double> a(2 * static_cast<std::size_t>(nnz));
+    std::vector<std::complex<double>> rhs(n1);
+    for (double f : freqs) {
+        const double omega = 2.0 * M_PI * f;
+        for (int k = 0; k < nnz; ++k) {
+            a[2 * static_cast<std::size_t>(k)] = g[static_cast<std::size_t>(k)];
+            a[2 * static_cast<std::size_t>(k) + 1] = omega * c[static_cast<std::size_t>(k)];
+        }
+        if (!newton_->linearSolver().factorComplex(a.data()))
+            throw SimulationError("ac: the small-signal matrix is singular at f = " + std::to_string(f) + " Hz at " +
+                                  unknownLabel(*newton_, newton_->linearSolver().singularColumn()));
+        std::fill(rhs.begin(), rhs.end(), std::complex<double>(0.0, 0.0));
+        for (const auto& d : circuit_->devices()) d->loadAc(rhs.data());
+        newton_->linearSolver().solveComplex(rhs.data());
+        w.re[0].push_back(f);
+        for (std::size_t k = 0; k < sel.unknowns.size(); ++k) {
+            const auto v = rhs[static_cast<std::size_t>(sel.unknowns[k])];
+            w.re[k + 1].push_back(v.real());
+            w.im[k + 1].push_back(v.imag());
+        }
+        w.stats.accepted++;
+    }
+    return w;
+}
+
+Waveforms Simulator::runTran(const AnalysisSpec& spec, const ProgressCallback& progress) {
+    const Selection sel = selection();
+    partial_ = emptyWaveforms("tran", "time", sel.names, false);
+    TransientSetup setup;
+    setup.tstep = spec.tstep;
+    setup.tstop = spec.tstop;
+    setup.tstart = spec.tstart;
+    setup.tmax = spec.tmax;
+    setup.uic = spec.uic;
+    setup.ic = &ic_;
+    setup.nodesets = &nodeset_;
+    setup.output = [&](double t, const std::vector<double>& x) { appendRow(partial_, t, true, sel.unknowns, x); };
+    if (progress) setup.progress = [&](double fraction) { progress(spec.name, fraction); };
+    TransientCounters counters;
+    try {
+        runTransient(*newton_, setup, counters);
+    } catch (const SimulationError&) {
+        partial_.stats.accepted = counters.accepted;
+        partial_.stats.rejected = counters.rejected;
+        throw;
+    }
+    Waveforms w = std::move(partial_);
+    w.stats.accepted = counters.accepted;
+    w.stats.rejected = counters.rejected;
+    return w;
+}
+
+} // namespace spinspice

@@ -1,0 +1,35 @@
+// Transient analysis: trapezoidal (default) or Gear-2, backward Euler after breakpoints, charge-based
+// integration of f(x) + dq/dt = 0, SPICE local-truncation-error step control on the charges (trtol),
+// breakpoints at source corners, Newton failure -> step / 8 and order 1, "timestep too small" below
+// delmin with a report of the last steps.
+#pragma once
+
+#include "devices/device.hpp"
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace spinspice {
+
+class NewtonSolver;
+
+struct TransientSetup {
+    double tstep = 0, tstop = 0, tstart = 0, tmax = 0; // tmax 0: min(tstep, (tstop - tstart) / 50)
+    bool uic = false;
+    const std::vector<std::pair<int, double>>* ic = nullptr;      // .ic node values
+    const std::vector<std::pair<int, double>>* nodesets = nullptr; // .nodeset
+    // Called for t = 0 and every accepted time point with t >= tstart.
+    std::function<void(double time, const std::vector<double>& x)> output;
+    std::function<void(double fraction)> progress; // optional, called every few hundred steps
+};
+
+struct TransientCounters {
+    long accepted = 0, rejected = 0;
+};
+
+// Runs the transient. Throws SimulationError ("timestep too small ...") on failure; everything
+// accepted before was already passed to `output`, and `counters` holds the counts so far.
+void runTransient(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters);
+
+} // namespace spinspice

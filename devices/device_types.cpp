@@ -1,0 +1,156 @@
+// The parameter tables of the built-in SPICE elements. Device implementations read their parameters
+// through these tables (paramValue), the elaborator validates netlists against them.
+#include "devices/param_table.hpp"
+
+#include "core/diagnostics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace spinspice {
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::vector<DeviceTypeInfo> makeBuiltinTypes() {
+    std::vector<DeviceTypeInfo> t;
+    t.push_back({"r", "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]", {},
+                 {{"r", 1e3, "ohm", "resistance (0 becomes 1 mohm, as in ngspice)", 0, kInf},
+                  {"tc1", 0, "1/K", "first-order temperature coefficient"},
+                  {"tc2", 0, "1/K^2", "second-order temperature coefficient"},
+                  {"m", 1, "", "parallel multiplier", 0, kInf, true},
+                  {"temp", 27, "degC", "instance temperature (default: circuit temperature)"},
+                  {"tnom", 27, "degC", "temperature at which r is given"}},
+                 {}});
+    t.push_back({"c", "Capacitor: Cname n+ n- value [ic=v0] [m=]", {},
+                 {{"c", 0, "F", "capacitance", 0, kInf},
+                  {"ic", 0, "V", "initial voltage (used with .tran ... uic)"},
+                  {"m", 1, "", "parallel multiplier", 0, kInf, true}},
+                 {}});
+    t.push_back({"l", "Inductor: Lname n+ n- value [ic=i0] [m=]", {},
+                 {{"l", 0, "H", "inductance", 0, kInf, true},
+                  {"ic", 0, "A", "initial current (used with .tran ... uic)"},
+                  {"m", 1, "", "parallel multiplier", 0, kInf, true}},
+                 {}});
+    t.push_back({"k", "Mutual inductance: Kname Lname1 Lname2 k", {},
+                 {{"k", 0, "", "coupling coefficient, M = k*sqrt(L1*L2)", -1, 1}},
+                 {}});
+    t.push_back({"v", "Voltage source: Vname n+ n- [[DC] v] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]", {},
+                 {}, {}});
+    t.push_back({"i", "Current source (current flows from n+ through the source to n-): "
+                      "Iname n+ n- [[DC] i] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]",
+                 {}, {}, {}});
+    t.push_back({"e", "Voltage-controlled voltage source: Ename n+ n- nc+ nc- gain", {},
+                 {{"gain", 1, "V/V", "voltage gain"}}, {}});
+    t.push_back({"g", "Voltage-controlled current source: Gname n+ n- nc+ nc- gm", {},
+                 {{"gain", 1, "A/V", "transconductance"}, {"m", 1, "", "parallel multiplier"}}, {}});
+    t.push_back({"f", "Current-controlled current source: Fname n+ n- Vcontrol gain", {},
+                 {{"gain", 1, "A/A", "current gain"}, {"m", 1, "", "parallel multiplier"}}, {}});
+    t.push_back({"h", "Current-controlled voltage source: Hname n+ n- Vcontrol r", {},
+                 {{"gain", 1, "V/A", "transresistance"}}, {}});
+    t.push_back({"d", "Junction diode (SPICE level 1): Dname anode cathode model [area] [off] [ic=vd] [m=]",
+                 {"d"},
+                 {{"area", 1, "", "area factor (scales IS, CJO, IBV; divides RS)", 0, kInf, true},
+                  {"m", 1, "", "parallel multiplier", 0, kInf, true},
+                  {"off", 0, "", "start the operating point with the junction off", 0, 1},
+                  {"ic", 0, "V", "initial junction voltage (used with uic)"},
+                  {"temp", 27, "degC", "instance temperature (default: circuit temperature)"}},
+                 {{"is", 1e-14, "A", "saturation current", 0, kInf, true},
+                  {"n", 1, "", "emission coefficient", 0, kInf, true},
+                  {"rs", 0, "ohm", "ohmic series resistance", 0, kInf},
+                  {"cjo", 0, "F", "zero-bias junction capacitance", 0, kInf},
+                  {"cj0", 0, "F", "alias of cjo", 0, kInf},
+                  {"vj", 1, "V", "junction potential", 0, kInf, true},
+                  {"m", 0.5, "", "grading coefficient", 0, 0.9},
+                  {"tt", 0, "s", "transit time (diffusion charge tt*id)", 0, kInf},
+                  {"bv", kInf, "V", "reverse breakdown voltage (magnitude)", 0, kInf, true},
+                  {"ibv", 1e-3, "A", "current at breakdown voltage", 0, kInf, true},
+                  {"fc", 0.5, "", "forward-bias depletion capacitance coefficient", 0, 0.95},
+                  {"eg", 1.11, "eV", "activation energy", 0, kInf, true},
+                  {"xti", 3, "", "saturation-current temperature exponent"},
+                  {"tnom", 27, "degC", "temperature at which the parameters were measured"},
+                  {"level", 1, "", "model level (only 1)", 1, 1}}});
+    return t;
+}
+
+std::vector<DeviceTypeInfo>& registry() {
+    static std::vector<DeviceTypeInfo> types = makeBuiltinTypes();
+    return types;
+}
+
+const ParamSpec* findIn(const std::vector<ParamSpec>& specs, std::string_view name) {
+    const std::string lname = toLower(name);
+    for (const auto& s : specs)
+        if (lname == s.name) return &s;
+    return nullptr;
+}
+} // namespace
+
+const ParamSpec* DeviceTypeInfo::findInstanceParam(std::string_view n) const { return findIn(instanceParams, n); }
+const ParamSpec* DeviceTypeInfo::findModelParam(std::string_view n) const { return findIn(modelParams, n); }
+
+const DeviceTypeInfo* findDeviceType(std::string_view name) {
+    const std::string lname = toLower(name);
+    for (const auto& t : registry())
+        if (t.name == lname) return &t;
+    return nullptr;
+}
+
+const DeviceTypeInfo* findDeviceTypeForModel(std::string_view modelType) {
+    const std::string lname = toLower(modelType);
+    for (const auto& t : registry())
+        if (std::find(t.modelTypes.begin(), t.modelTypes.end(), lname) != t.modelTypes.end()) return &t;
+    return nullptr;
+}
+
+std::vector<std::string> knownModelTypes() {
+    std::vector<std::string> out;
+    for (const auto& t : registry()) out.insert(out.end(), t.modelTypes.begin(), t.modelTypes.end());
+    return out;
+}
+
+std::vector<std::string> knownDeviceTypes() {
+    std::vector<std::string> out;
+    for (const auto& t : registry()) out.push_back(t.name);
+    return out;
+}
+
+double paramValue(const ParamSpec& spec, const std::map<std::string, double>& instance,
+                  const std::map<std::string, double>* model) {
+    if (auto it = instance.find(spec.name); it != instance.end()) return it->second;
+    if (model)
+        if (auto it = model->find(spec.name); it != model->end()) return it->second;
+    return spec.defaultValue;
+}
+
+std::string describeDeviceType(const DeviceTypeInfo& info) {
+    std::ostringstream out;
+    auto fmt = [](double v) {
+        if (std::isinf(v)) return std::string(v > 0 ? "inf" : "-inf");
+        std::ostringstream s;
+        s << v;
+        return s.str();
+    };
+    auto table = [&](const char* title, const std::vector<ParamSpec>& specs) {
+        if (specs.empty()) return;
+        out << "\n" << title << "\n\n| name | default | unit | range | description |\n|---|---|---|---|---|\n";
+        for (const auto& s : specs) {
+            std::string range;
+            if (!std::isinf(s.min) || !std::isinf(s.max))
+                range = (s.minExclusive ? "(" : "[") + fmt(s.min) + ", " + fmt(s.max) + "]";
+            out << "| " << s.name << " | " << fmt(s.defaultValue) << " | " << s.unit << " | " << range << " | "
+                << s.description << " |\n";
+        }
+    };
+    out << "### `" << info.name << "`: " << info.description << "\n";
+    if (!info.modelTypes.empty()) {
+        out << "\n`.model` types:";
+        for (const auto& m : info.modelTypes) out << " `" << m << "`";
+        out << "\n";
+    }
+    table("Instance parameters:", info.instanceParams);
+    table("Model parameters:", info.modelParams);
+    return out.str();
+}
+
+} // namespace spinspice

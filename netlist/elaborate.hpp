@@ -1,0 +1,14 @@
+// Deck (syntax tree) -> FlatCircuit: evaluates parameters and expressions, flattens subcircuits into
+// hierarchical names ("x1.r3", nodes "x1.n3"), resolves models and controlling-source references,
+// validates parameters against the device tables and checks analysis cards.
+#pragma once
+
+#include "netlist/ast.hpp"
+#include "netlist/flat_circuit.hpp"
+
+namespace spinspice::netlist {
+
+// Throws InputError (located at the offending token) for any inconsistency.
+FlatCircuit elaborate(const Deck& deck);
+
+} // namespace spinspice::netlist

@@ -1,0 +1,244 @@
+// Top-level control cards: .op .dc .ac .tran .options .ic .nodeset .temp .save/.probe .title.
+#include "netlist/elaborator.hpp"
+
+#include <cmath>
+
+namespace spinspice::netlist::detail {
+namespace {
+
+const char* const kDcSyntax = "expected: .dc src start stop step [src2 start2 stop2 step2]";
+const char* const kAcSyntax = "expected: .ac dec|oct|lin points fstart fstop";
+const char* const kTranSyntax = "expected: .tran tstep tstop [tstart [tmax]] [uic]";
+const char* const kSaveSyntax = "expected: .save v(node) v(n1,n2) i(vsource) node ... | all";
+
+std::string trimmed(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+} // namespace
+
+AnalysisSpec& Elaborator::newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName) {
+    AnalysisSpec spec;
+    spec.kind = kind;
+    spec.name = typeName + std::to_string(++analysisCounts_[typeName]);
+    spec.loc = card.loc();
+    out_.analyses.push_back(std::move(spec));
+    return out_.analyses.back();
+}
+
+void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
+    const std::string keyword = card.keyword();
+    if (keyword == ".op") {
+        if (card.tokens.size() > 1) fail(card, card.tokens[1], "unexpected '" + card.tokens[1].text + "'", "expected: .op");
+        newAnalysis(card, AnalysisSpec::Kind::Op, "op");
+    } else if (keyword == ".dc") {
+        commandDc(card, scope);
+    } else if (keyword == ".ac") {
+        commandAc(card, scope);
+    } else if (keyword == ".tran") {
+        commandTran(card, scope);
+    } else if (keyword == ".options" || keyword == ".option" || keyword == ".opt") {
+        commandOptions(card, scope);
+    } else if (keyword == ".ic") {
+        commandInitialConditions(card, scope, out_.ic);
+    } else if (keyword == ".nodeset") {
+        commandInitialConditions(card, scope, out_.nodeset);
+    } else if (keyword == ".temp") {
+        if (card.tokens.size() < 2) failAtEnd(card, "missing temperature", "expected: .temp degrees");
+        for (std::size_t i = 1; i < card.tokens.size(); ++i) {
+            const double t = evalValue(card, card.tokens[i], scope);
+            if (!out_.temp && i == 1) out_.temp = t;
+        }
+    } else if (keyword == ".save" || keyword == ".probe") {
+        commandSave(card, scope);
+    } else if (keyword == ".title") {
+        out_.title = trimmed(card.text.substr(card.tokens[0].end));
+    }
+}
+
+void Elaborator::commandDc(const Card& card, const ElabScope& scope) {
+    const auto& t = card.tokens;
+    const std::size_t args = t.size() - 1;
+    if (args != 4 && args != 8) {
+        if (args > 8) fail(card, t[9], "too many arguments for .dc", kDcSyntax);
+        if (args > 4 && args < 8) failAtEnd(card, "incomplete second sweep in .dc", kDcSyntax);
+        failAtEnd(card, ".dc needs a source name, start, stop and step", kDcSyntax);
+    }
+    AnalysisSpec spec;
+    for (std::size_t first = 1; first < t.size(); first += 4) {
+        const Token& source = t[first];
+        if (!source.isWord()) fail(card, source, "expected a source name", kDcSyntax);
+        AnalysisSpec::Sweep sweep;
+        sweep.source = source.lower();
+        auto it = elementIndex_.find(sweep.source);
+        if (it == elementIndex_.end() || (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
+            std::vector<std::string> sources;
+            for (const auto& e : out_.elements)
+                if (e.letter == 'v' || e.letter == 'i') sources.push_back(e.name);
+            std::string hint = suggestionHint(sweep.source, sources);
+            if (sources.empty()) hint = "the circuit has no independent sources";
+            fail(card, source,
+                 it == elementIndex_.end() ? "unknown source '" + sweep.source + "' in .dc"
+                                           : "'" + sweep.source + "' is not a voltage or current source",
+                 hint);
+        }
+        sweep.start = evalValue(card, t[first + 1], scope);
+        sweep.stop = evalValue(card, t[first + 2], scope);
+        sweep.step = evalValue(card, t[first + 3], scope);
+        if (sweep.step == 0.0) fail(card, t[first + 3], ".dc step must not be zero", kDcSyntax);
+        if ((sweep.stop - sweep.start) / sweep.step < 0.0)
+            fail(card, t[first + 3], ".dc step has the wrong sign to go from start to stop",
+                 "use a negative step to sweep downwards");
+        spec.sweeps.push_back(sweep);
+    }
+    AnalysisSpec& analysis = newAnalysis(card, AnalysisSpec::Kind::Dc, "dc");
+    analysis.sweeps = std::move(spec.sweeps);
+}
+
+void Elaborator::commandAc(const Card& card, const ElabScope& scope) {
+    const auto& t = card.tokens;
+    if (t.size() < 5) failAtEnd(card, ".ac needs a scale, the number of points, fstart and fstop", kAcSyntax);
+    if (t.size() > 5) fail(card, t[5], "too many arguments for .ac", kAcSyntax);
+    AnalysisSpec::AcScale scale;
+    const std::string scaleName = t[1].isWord() ? t[1].lower() : std::string();
+    if (scaleName == "dec") scale = AnalysisSpec::AcScale::Dec;
+    else if (scaleName == "oct") scale = AnalysisSpec::AcScale::Oct;
+    else if (scaleName == "lin") scale = AnalysisSpec::AcScale::Lin;
+    else fail(card, t[1], "unknown .ac scale '" + t[1].text + "'", "expected one of: dec, oct, lin");
+    const double points = evalValue(card, t[2], scope);
+    if (points < 1 || points != std::floor(points) || points > 1e9)
+        fail(card, t[2], "the number of points must be a positive integer", kAcSyntax);
+    const double fstart = evalValue(card, t[3], scope);
+    const double fstop = evalValue(card, t[4], scope);
+    if (scale != AnalysisSpec::AcScale::Lin && fstart <= 0)
+        fail(card, t[3], "fstart must be > 0 for a " + scaleName + " sweep", kAcSyntax);
+    if (fstart < 0) fail(card, t[3], "fstart must not be negative", kAcSyntax);
+    if (fstop < fstart) fail(card, t[4], "fstop must be >= fstart", kAcSyntax);
+    AnalysisSpec& spec = newAnalysis(card, AnalysisSpec::Kind::Ac, "ac");
+    spec.acScale = scale;
+    spec.points = static_cast<int>(points);
+    spec.fstart = fstart;
+    spec.fstop = fstop;
+}
+
+void Elaborator::commandTran(const Card& card, const ElabScope& scope) {
+    const auto& t = card.tokens;
+    std::vector<const Token*> values;
+    bool uic = false;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (t[i].isWord("uic")) {
+            if (i + 1 < t.size()) fail(card, t[i + 1], "unexpected '" + t[i + 1].text + "' after uic", kTranSyntax);
+            uic = true;
+        } else if (values.size() == 4) {
+            fail(card, t[i], "too many arguments for .tran", kTranSyntax);
+        } else {
+            values.push_back(&t[i]);
+        }
+    }
+    if (values.size() < 2) failAtEnd(card, ".tran needs at least tstep and tstop", kTranSyntax);
+    double v[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < values.size(); ++i) v[i] = evalValue(card, *values[i], scope);
+    if (v[0] <= 0) fail(card, *values[0], "tstep must be > 0", kTranSyntax);
+    if (v[1] <= 0) fail(card, *values[1], "tstop must be > 0", kTranSyntax);
+    if (values.size() > 2 && (v[2] < 0 || v[2] >= v[1]))
+        fail(card, *values[2], "tstart must be >= 0 and < tstop", kTranSyntax);
+    if (values.size() > 3 && v[3] < 0) fail(card, *values[3], "tmax must not be negative", kTranSyntax);
+    AnalysisSpec& spec = newAnalysis(card, AnalysisSpec::Kind::Tran, "tran");
+    spec.tstep = v[0];
+    spec.tstop = v[1];
+    spec.tstart = v[2];
+    spec.tmax = v[3];
+    spec.uic = uic;
+}
+
+// key=value (numeric -> options, other words -> textOptions) and bare flags (-> options[k] = 1).
+void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
+    const auto& t = card.tokens;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (!t[i].isWord()) fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
+        const std::string key = t[i].lower();
+        if (i + 1 >= t.size() || t[i + 1].kind != TokenKind::Equals) {
+            out_.options[key] = 1.0;
+            continue;
+        }
+        if (i + 2 >= t.size()) failAtEnd(card, "missing value for option '" + key + "'");
+        const Token& value = t[i + 2];
+        if (value.kind == TokenKind::Expression) {
+            out_.options[key] = evalValue(card, value, scope);
+        } else if (value.isWord()) {
+            const bool numeric = parseSpiceNumber(value.text) || scope.params.lookupValue(value.lower()) ||
+                                 value.text.find_first_of("{}()+*/^") != std::string::npos;
+            if (numeric) out_.options[key] = evalValue(card, value, scope);
+            else out_.textOptions[key] = value.lower();
+        } else if (value.kind == TokenKind::String) {
+            out_.textOptions[key] = value.text;
+        } else {
+            fail(card, value, "expected a value for option '" + key + "'");
+        }
+        i += 2;
+    }
+}
+
+// .ic / .nodeset v(node)=value ...
+void Elaborator::commandInitialConditions(const Card& card, const ElabScope& scope,
+                                          std::map<std::string, double>& target) {
+    const std::string syntax = "expected: " + card.keyword() + " v(node)=value ...";
+    const auto& t = card.tokens;
+    if (t.size() < 2) failAtEnd(card, "missing node voltages", syntax);
+    for (std::size_t i = 1; i < t.size(); i += 6) {
+        if (!t[i].isWord("v")) fail(card, t[i], "expected v(node)=value", syntax);
+        auto require = [&](std::size_t k, TokenKind kind, const char* what) {
+            if (k >= t.size()) failAtEnd(card, std::string("missing ") + what, syntax);
+            if (t[k].kind != kind) fail(card, t[k], std::string("expected ") + what, syntax);
+        };
+        require(i + 1, TokenKind::LParen, "'('");
+        require(i + 2, TokenKind::Word, "a node name");
+        require(i + 3, TokenKind::RParen, "')'");
+        require(i + 4, TokenKind::Equals, "'='");
+        if (i + 5 >= t.size()) failAtEnd(card, "missing value", syntax);
+        const std::string node = nodeName(card, t[i + 2], scope);
+        target[node] = evalValue(card, t[i + 5], scope);
+        out_.saveLocs.emplace(node, t[i].loc);
+    }
+}
+
+// .save / .probe: v(node), v(n1,n2), i(vsource), bare node names, all.
+void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
+    const auto& t = card.tokens;
+    auto add = [&](const std::string& item, const Token& at) {
+        if (!out_.saveLocs.count(item)) out_.saveLocs[item] = at.loc;
+        for (const auto& existing : out_.saves)
+            if (existing == item) return;
+        out_.saves.push_back(item);
+    };
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (!t[i].isWord()) fail(card, t[i], "unexpected '" + t[i].text + "'", kSaveSyntax);
+        const std::string word = t[i].lower();
+        if (i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen) {
+            if (word != "v" && word != "i")
+                fail(card, t[i], "unsupported output '" + word + "(...)'", kSaveSyntax);
+            std::vector<std::string> names;
+            std::size_t k = i + 2;
+            for (; k < t.size() && t[k].kind != TokenKind::RParen; ++k) {
+                if (!t[k].isWord()) fail(card, t[k], "expected a name", kSaveSyntax);
+                names.push_back(word == "v" ? nodeName(card, t[k], scope) : t[k].lower());
+            }
+            if (k >= t.size()) failAtEnd(card, "missing ')'", kSaveSyntax);
+            const std::size_t maxNames = word == "v" ? 2 : 1;
+            if (names.empty() || names.size() > maxNames)
+                fail(card, t[i], word == "v" ? "v() takes one or two node names" : "i() takes one source name",
+                     kSaveSyntax);
+            add(word + "(" + names[0] + (names.size() > 1 ? "," + names[1] : "") + ")", t[i]);
+            i = k;
+        } else if (word == "all") {
+            saveAll_ = true;
+        } else {
+            add("v(" + nodeName(card, t[i], scope) + ")", t[i]);
+        }
+    }
+}
+
+} // namespace spinspice::netlist::detail

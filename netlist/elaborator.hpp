@@ -1,0 +1,129 @@
+// Internal to the elaborator (elaborate*.cpp): scopes and the Elaborator class.
+#pragma once
+
+#include "core/expr.hpp"
+#include "devices/param_table.hpp"
+#include "netlist/ast.hpp"
+#include "netlist/flat_circuit.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace spinspice::netlist::detail {
+
+// A parsed `.subckt name ports... [params:] p=v ...` header.
+struct SubcktEntry {
+    const SubcktDef* def = nullptr;
+    std::string name;
+    std::vector<const Token*> ports;
+    struct Param {
+        const Token* name;
+        const Token* defaultValue;
+    };
+    std::vector<Param> params;
+};
+
+// The top level or one subcircuit instance: parameters, models and subcircuit definitions visible
+// there, plus the instance's naming prefix and port connections.
+struct ElabScope {
+    explicit ElabScope(const ElabScope* lexicalParent)
+        : parent(lexicalParent), params(lexicalParent ? &lexicalParent->params : nullptr) {}
+
+    const ElabScope* parent; // where the instantiated definition was found (null at top level)
+    ParamScope params;
+    std::string prefix;                         // "" at top level, else "x1." / "x1.x2."
+    std::map<std::string, std::string> portMap; // subcircuit port -> the caller's (flat) node
+    std::map<std::string, std::string> models;  // model name as written (lower-case) -> flat name
+    std::map<std::string, SubcktEntry> subckts; // definitions local to this scope
+
+    ElabScope(const ElabScope&) = delete; // params points into the parent: never copy or move
+    ElabScope& operator=(const ElabScope&) = delete;
+
+    bool isTopLevel() const { return parent == nullptr; }
+};
+
+// key=value pairs and the remaining (positional) tokens of a card.
+struct CardArgs {
+    std::vector<const Token*> positional;
+    struct Assignment {
+        const Token* key;
+        const Token* value;
+    };
+    std::vector<Assignment> assignments;
+};
+
+class Elaborator {
+public:
+    explicit Elaborator(const Deck& deck) : deck_(deck) {}
+    FlatCircuit run();
+
+private:
+    // ---- structure, scopes, values (elaborate.cpp) ----
+    void collectGlobals(const std::vector<Statement>& block);
+    void elaborateBlock(const std::vector<Statement>& block, ElabScope& scope);
+    void defineSubckt(const SubcktDef& def, ElabScope& scope);
+    void defineParams(const Card& card, ElabScope& scope);
+    void defineFunction(const Card& card, ElabScope& scope);
+    void defineModel(const Card& card, ElabScope& scope);
+    void instantiate(const Card& card, ElabScope& scope);
+    const SubcktEntry* findSubckt(const std::string& name, const ElabScope& scope, const ElabScope** foundIn) const;
+    std::string resolveModel(const Card& card, const Token& name, const ElabScope& scope) const;
+
+    double evalValue(const Card& card, const Token& token, const ElabScope& scope) const;
+    double evalTokens(const Card& card, std::size_t first, std::size_t last, const ElabScope& scope) const;
+    std::string nodeName(const Card& card, const Token& token, const ElabScope& scope) const;
+    CardArgs splitArgs(const Card& card, std::size_t from, const std::string& syntax) const;
+    void checkRange(const Card& card, const Token& token, const ParamSpec& spec, double value) const;
+
+    // ---- element cards (elaborate_elements.cpp) ----
+    void addElement(const Card& card, ElabScope& scope);
+    void addTwoTerminal(const Card& card, const ElabScope& scope, FlatElement& e);
+    void addCoupling(const Card& card, const ElabScope& scope, FlatElement& e);
+    void addSource(const Card& card, const ElabScope& scope, FlatElement& e);
+    void addControlled(const Card& card, const ElabScope& scope, FlatElement& e);
+    void addDiode(const Card& card, const ElabScope& scope, FlatElement& e);
+    void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
+                             bool& valueGiven) const;
+    void commitElement(const Card& card, FlatElement element);
+    void checkReferences() const;
+
+    // ---- control cards (elaborate_commands.cpp) ----
+    void runCommand(const Card& card, const ElabScope& scope);
+    void commandDc(const Card& card, const ElabScope& scope);
+    void commandAc(const Card& card, const ElabScope& scope);
+    void commandTran(const Card& card, const ElabScope& scope);
+    void commandOptions(const Card& card, const ElabScope& scope);
+    void commandInitialConditions(const Card& card, const ElabScope& scope, std::map<std::string, double>& target);
+    void commandSave(const Card& card, const ElabScope& scope);
+    AnalysisSpec& newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName);
+
+    // A reference from an F/H (controlling V source) or K (inductor) to another element.
+    struct PendingReference {
+        const Card* card;
+        const Token* token;
+        std::string target; // flat name
+        char letter;        // 'v' or 'l'
+    };
+
+    const Deck& deck_;
+    FlatCircuit out_;
+    std::map<std::string, std::size_t> elementIndex_; // flat name -> index in out_.elements
+    std::map<std::string, SourceLoc> modelLocs_;
+    std::map<std::string, SourceLoc> instanceLocs_; // flat X instance names
+    std::set<std::string> globalNodes_;
+    std::vector<const SubcktDef*> activeInstances_; // subcircuits being expanded (recursion check)
+    std::vector<PendingReference> references_;
+    std::map<std::string, int> analysisCounts_;
+    bool saveAll_ = false;
+};
+
+// Errors located at a token, or just after the last token of a card (for missing arguments).
+[[noreturn]] void fail(const Card& card, const Token& token, std::string message, std::string hint = {});
+[[noreturn]] void failAtEnd(const Card& card, std::string message, std::string hint = {});
+
+// The expected syntax of an element letter ("Rname n+ n- value [tc1=] ..."), from the device tables.
+std::string elementSyntax(char letter);
+
+} // namespace spinspice::netlist::detail

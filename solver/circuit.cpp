@@ -1,0 +1,194 @@
+#include "solver/circuit.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+
+namespace spinspice {
+
+Circuit::Circuit(SimOptions options) : options_(options) {
+    unknowns_.push_back({"0", Nature::Voltage, false, true});
+    nodeIndex_["0"] = 0;
+}
+
+Circuit::~Circuit() = default;
+
+Device& Circuit::add(std::unique_ptr<Device> device) {
+    auto [it, inserted] = byName_.emplace(device->name(), device.get());
+    if (!inserted)
+        throw InputError("duplicate element name '" + device->name() + "'", device->loc(), {},
+                         "first defined at " + it->second->loc().str());
+    devices_.push_back(std::move(device));
+    return *devices_.back();
+}
+
+int Circuit::node(const std::string& name) {
+    const std::string key = (name == "gnd") ? "0" : name;
+    auto it = nodeIndex_.find(key);
+    if (it != nodeIndex_.end()) return it->second;
+    const int index = static_cast<int>(unknowns_.size());
+    unknowns_.push_back({key, Nature::Voltage, true, true});
+    nodeIndex_.emplace(key, index);
+    return index;
+}
+
+int Circuit::addUnknown(const std::string& name, Nature nature, bool output) {
+    const int index = static_cast<int>(unknowns_.size());
+    unknowns_.push_back({name, nature, output, nature == Nature::Voltage});
+    if (nature == Nature::Voltage) nodeIndex_.emplace(name, index);
+    return index;
+}
+
+void Circuit::finalize() {
+    if (finalized_) return;
+    for (auto& d : devices_) d->setup(*this);
+    for (auto& d : devices_) d->resolve(*this);
+    for (auto& d : devices_) d->declare(pattern_);
+    pattern_.build(size());
+    for (auto& d : devices_) d->bind(pattern_);
+    linear_ = std::all_of(devices_.begin(), devices_.end(), [](const auto& d) { return d->isLinear(); });
+    finalized_ = true;
+}
+
+int Circuit::findNode(const std::string& name) const {
+    auto it = nodeIndex_.find(name == "gnd" ? "0" : name);
+    return it == nodeIndex_.end() ? -1 : it->second;
+}
+
+Device* Circuit::findDevice(const std::string& name) const {
+    auto it = byName_.find(name);
+    return it == byName_.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Circuit::nodeNames() const {
+    std::vector<std::string> out;
+    for (const auto& u : unknowns_)
+        if (u.isNode && u.output) out.push_back(u.name);
+    return out;
+}
+
+std::vector<std::string> Circuit::names() const {
+    std::vector<std::string> out;
+    out.reserve(devices_.size());
+    for (const auto& d : devices_) out.push_back(d->name());
+    return out;
+}
+
+void Circuit::load(const EvalContext& ctx, LoadBuffers& out) const {
+    for (const auto& d : devices_) d->eval(ctx, out);
+}
+
+void Circuit::accept(const EvalContext& ctx) const {
+    for (const auto& d : devices_) d->accept(ctx);
+}
+
+namespace {
+// Union-find over node indices.
+struct DisjointSets {
+    std::vector<int> parent;
+    explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+    int root(int a) {
+        while (parent[static_cast<std::size_t>(a)] != a) a = parent[static_cast<std::size_t>(a)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(a)])];
+        return a;
+    }
+    bool join(int a, int b) {
+        a = root(a);
+        b = root(b);
+        if (a == b) return false;
+        parent[static_cast<std::size_t>(a)] = b;
+        return true;
+    }
+};
+
+struct TopologyCollector : TopologyBuilder {
+    explicit TopologyCollector(std::size_t n) : dc(n), touching(n) {}
+    DisjointSets dc;
+    std::vector<std::vector<const Device*>> touching;
+    struct Branch { int a, b; const Device* device; bool dcOnly; };
+    std::vector<Branch> voltageBranches;
+    void terminal(int node, const Device& d) override {
+        auto& list = touching[static_cast<std::size_t>(node)];
+        if (list.empty() || list.back() != &d) list.push_back(&d);
+    }
+    void dcPath(int a, int b) override { dc.join(a, b); }
+    void voltageBranch(int a, int b, const Device& d, bool dcOnly) override {
+        dc.join(a, b);
+        voltageBranches.push_back({a, b, &d, dcOnly});
+    }
+};
+
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string s;
+    for (std::size_t i = 0; i < names.size(); ++i) s += (i ? ", " : "") + names[i];
+    return s;
+}
+} // namespace
+
+void Circuit::checkTopology(bool dc) const {
+    const std::size_t n = unknowns_.size();
+    TopologyCollector topo(n);
+    for (const auto& d : devices_) d->topology(topo);
+
+    // Loops of voltage-defined branches (V, E, H, L): the branch equations are linearly dependent.
+    DisjointSets loops(n);
+    std::vector<std::vector<std::pair<int, const Device*>>> adjacency(n);
+    for (const auto& br : topo.voltageBranches) {
+        if (br.dcOnly && !dc) continue;
+        if (!loops.join(br.a, br.b)) {
+            // Path from br.a to br.b through earlier voltage branches (BFS) names the loop.
+            std::vector<std::pair<int, const Device*>> from(n, {-1, nullptr});
+            std::vector<int> queue{br.a};
+            from[static_cast<std::size_t>(br.a)] = {br.a, nullptr};
+            for (std::size_t k = 0; k < queue.size(); ++k) {
+                const int u = queue[k];
+                for (const auto& [v, dev] : adjacency[static_cast<std::size_t>(u)])
+                    if (from[static_cast<std::size_t>(v)].first < 0) {
+                        from[static_cast<std::size_t>(v)] = {u, dev};
+                        queue.push_back(v);
+                    }
+            }
+            std::vector<std::string> names{br.device->name()};
+            for (int v = br.b; v != br.a && from[static_cast<std::size_t>(v)].second;
+                 v = from[static_cast<std::size_t>(v)].first)
+                names.push_back(from[static_cast<std::size_t>(v)].second->name());
+            throw InputError("voltage sources/inductors form a loop: " + joinNames(names) +
+                                 " (their branch equations are dependent, so the matrix is singular)",
+                             br.device->loc(), {},
+                             "break the loop with a small series resistance, or remove one of the sources");
+        }
+        adjacency[static_cast<std::size_t>(br.a)].push_back({br.b, br.device});
+        adjacency[static_cast<std::size_t>(br.b)].push_back({br.a, br.device});
+    }
+
+    for (std::size_t i = 1; i < n; ++i) {
+        const auto& u = unknowns_[i];
+        if (!u.isNode) continue;
+        const auto& touching = topo.touching[i];
+        if (touching.size() == 1 && u.output)
+            const_cast<Circuit*>(this)->warnings.push_back("node '" + u.name + "' is connected to only one terminal (" +
+                                                           touching.front()->name() + ")");
+    }
+    if (!dc) return;
+    std::map<int, std::vector<std::string>> floating; // root -> nodes
+    for (std::size_t i = 1; i < n; ++i)
+        if (unknowns_[i].isNode && topo.dc.root(static_cast<int>(i)) != topo.dc.root(0))
+            floating[topo.dc.root(static_cast<int>(i))].push_back(unknowns_[i].name);
+    if (floating.empty()) return;
+    const auto& group = floating.begin()->second;
+    const int firstNode = findNode(group.front());
+    std::vector<std::string> elements;
+    for (const Device* d : topo.touching[static_cast<std::size_t>(firstNode)]) elements.push_back(d->name());
+    const Device* where = topo.touching[static_cast<std::size_t>(firstNode)].empty()
+                              ? nullptr
+                              : topo.touching[static_cast<std::size_t>(firstNode)].front();
+    throw InputError("node" + std::string(group.size() > 1 ? "s " : " ") + joinNames(group) +
+                         " ha" + (group.size() > 1 ? "ve" : "s") +
+                         " no DC path to ground (connected only through " + joinNames(elements) +
+                         "), so the operating-point matrix is singular",
+                     where ? where->loc() : SourceLoc{}, {},
+                     "add a resistor to ground (e.g. 1G), or use '.tran ... uic' to skip the operating point");
+}
+
+} // namespace spinspice

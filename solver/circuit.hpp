@@ -1,0 +1,72 @@
+// The flat circuit as the solver sees it: devices, unknowns (index 0 = ground), the sparsity pattern
+// built once, and the load loop. Built by analysis/build_circuit from a FlatCircuit, or by hand.
+#pragma once
+
+#include "devices/device.hpp"
+#include "solver/pattern.hpp"
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace spinspice {
+
+struct UnknownInfo {
+    std::string name; // node name ("out", "x1.n3") or branch/internal name ("v1", "d1#a")
+    Nature nature = Nature::Voltage;
+    bool output = true; // written to the waveforms by default (internal nodes are not)
+    bool isNode = true; // a circuit node (shown as v(name)) rather than a branch current (i(name))
+};
+
+class Circuit : private SetupContext, private DeviceLookup {
+public:
+    explicit Circuit(SimOptions options = {});
+    ~Circuit() override;
+    Circuit(const Circuit&) = delete;
+    Circuit& operator=(const Circuit&) = delete;
+
+    // Add a device (before finalize). Throws InputError on a duplicate name.
+    Device& add(std::unique_ptr<Device> device);
+    // setup -> resolve -> declare -> build pattern -> bind. Call once.
+    void finalize();
+
+    int size() const { return static_cast<int>(unknowns_.size()) - 1; }
+    const std::vector<UnknownInfo>& unknowns() const { return unknowns_; }
+    const PatternBuilder& pattern() const { return pattern_; }
+    const SimOptions& options() const override { return options_; }
+    SimOptions& mutableOptions() { return options_; }
+    const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
+    bool linear() const { return linear_; }
+
+    int findNode(const std::string& name) const;   // -1 if absent; 0 for ground
+    Device* findDevice(const std::string& name) const;
+    std::vector<std::string> nodeNames() const;
+    std::vector<std::string> names() const override; // device names
+
+    // Floating nodes (no DC path to ground) and loops of voltage-defined branches. Throws InputError
+    // naming the nodes/elements. `dc`: also check DC paths (an operating point will be solved).
+    void checkTopology(bool dc) const;
+
+    // One evaluation of every device into `out` (buffers must be zeroed by the caller).
+    void load(const EvalContext& ctx, LoadBuffers& out) const;
+    void accept(const EvalContext& ctx) const;
+
+    std::vector<std::string> warnings;
+
+private:
+    int node(const std::string& name) override;
+    int addUnknown(const std::string& name, Nature nature, bool output) override;
+    Device* find(const std::string& name) const override { return findDevice(name); }
+
+    SimOptions options_;
+    std::vector<std::unique_ptr<Device>> devices_;
+    std::unordered_map<std::string, Device*> byName_;
+    std::vector<UnknownInfo> unknowns_;
+    std::unordered_map<std::string, int> nodeIndex_;
+    PatternBuilder pattern_;
+    bool finalized_ = false;
+    bool linear_ = true;
+};
+
+} // namespace spinspice

@@ -1,0 +1,141 @@
+#include "solver/klu_solver.hpp"
+
+#include <klu.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace spinspice {
+
+struct KluSolver::Impl {
+    klu_common common{};
+    klu_symbolic* symbolic = nullptr;
+    std::vector<int> colPtr, rowIdx;
+    std::vector<double> work; // 0-based rhs buffer
+};
+
+KluSolver::KluSolver() : impl_(std::make_unique<Impl>()) {
+    klu_defaults(&impl_->common);
+    impl_->common.btf = 1;
+}
+
+KluSolver::~KluSolver() {
+    if (numeric_) {
+        auto* num = static_cast<klu_numeric*>(numeric_);
+        klu_free_numeric(&num, &impl_->common);
+    }
+    if (numericComplex_) {
+        auto* num = static_cast<klu_numeric*>(numericComplex_);
+        klu_z_free_numeric(&num, &impl_->common);
+    }
+    if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
+}
+
+void KluSolver::analyze(const PatternBuilder& pattern) {
+    n_ = pattern.size();
+    impl_->colPtr = pattern.colPtr();
+    impl_->rowIdx = pattern.rowIdx();
+    impl_->work.assign(static_cast<std::size_t>(2 * n_ + 2), 0.0);
+    if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
+    if (n_ == 0) return;
+    impl_->symbolic = klu_analyze(n_, impl_->colPtr.data(), impl_->rowIdx.data(), &impl_->common);
+    if (!impl_->symbolic) throw std::runtime_error("KLU symbolic analysis failed");
+}
+
+// After a factorisation: KLU only reports exactly-zero pivots, so also reject a factorisation whose
+// smallest (row-scaled) pivot is below pivtol relative to the largest one; remember the column of the
+// smallest pivot so the caller can name the unknown.
+bool KluSolver::checkPivots(const double* /*a*/) {
+    auto* num = static_cast<klu_numeric*>(numeric_);
+    auto* sym = impl_->symbolic;
+    const double* ud = static_cast<const double*>(num->Udiag);
+    double smallest = INFINITY, largest = 0.0;
+    int smallestCol = -1;
+    for (int k = 0; k < n_; ++k) {
+        const double v = std::fabs(ud[k]);
+        if (!(v >= smallest)) { // also catches NaN
+            smallest = v;
+            smallestCol = sym->Q[k];
+        }
+        largest = std::max(largest, v);
+    }
+    if (std::isfinite(smallest) && smallest > pivotTolerance * std::max(largest, 1.0)) return true;
+    singularColumn_ = smallestCol >= 0 ? smallestCol + 1 : -1;
+    return false;
+}
+
+bool KluSolver::factor(const double* a, bool allowRefactor) {
+    singularColumn_ = -1;
+    if (n_ == 0) return true;
+    auto* sym = impl_->symbolic;
+    auto& common = impl_->common;
+    if (numeric_ && allowRefactor) {
+        auto* num = static_cast<klu_numeric*>(numeric_);
+        if (klu_refactor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), sym, num, &common) &&
+            common.status == KLU_OK && checkPivots(a)) {
+            stats.refactorizations++;
+            return true;
+        }
+    }
+    if (numeric_) {
+        auto* num = static_cast<klu_numeric*>(numeric_);
+        klu_free_numeric(&num, &common);
+        numeric_ = nullptr;
+    }
+    klu_numeric* num = klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), sym, &common);
+    stats.factorizations++;
+    if (!num || common.status != KLU_OK) {
+        if (num) klu_free_numeric(&num, &common);
+        singularColumn_ = common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
+        return false;
+    }
+    numeric_ = num;
+    if (!checkPivots(a)) {
+        klu_free_numeric(&num, &common);
+        numeric_ = nullptr;
+        return false;
+    }
+    return true;
+}
+
+void KluSolver::solve(double* b) {
+    if (n_ == 0) return;
+    stats.solves++;
+    klu_solve(impl_->symbolic, static_cast<klu_numeric*>(numeric_), n_, 1, b + 1, &impl_->common);
+}
+
+bool KluSolver::factorComplex(const double* a) {
+    singularColumn_ = -1;
+    if (n_ == 0) return true;
+    auto& common = impl_->common;
+    if (numericComplex_) {
+        auto* num = static_cast<klu_numeric*>(numericComplex_);
+        if (klu_z_refactor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, num,
+                           &common) &&
+            common.status == KLU_OK && klu_z_rcond(impl_->symbolic, num, &common) && common.rcond > 1e-15) {
+            stats.refactorizations++;
+            return true;
+        }
+        klu_z_free_numeric(&num, &common);
+        numericComplex_ = nullptr;
+    }
+    klu_numeric* num = klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, &common);
+    stats.factorizations++;
+    if (!num || common.status != KLU_OK) {
+        if (num) klu_z_free_numeric(&num, &common);
+        singularColumn_ = common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
+        return false;
+    }
+    numericComplex_ = num;
+    return true;
+}
+
+void KluSolver::solveComplex(std::complex<double>* b) {
+    if (n_ == 0) return;
+    stats.solves++;
+    klu_z_solve(impl_->symbolic, static_cast<klu_numeric*>(numericComplex_), n_, 1,
+                reinterpret_cast<double*>(b + 1), &impl_->common);
+}
+
+} // namespace spinspice

@@ -1,0 +1,54 @@
+// SuiteSparse KLU behind a small interface: analyze once per pattern, refactor per Newton iteration
+// (reusing the pivot order), full factor as the fallback when the refactored pivots are poor.
+#pragma once
+
+#include "solver/pattern.hpp"
+
+#include <complex>
+#include <memory>
+
+namespace spinspice {
+
+struct FactorStats {
+    long factorizations = 0;   // full factorisations (with pivot search)
+    long refactorizations = 0; // numeric refactorisations reusing the pivot order
+    long solves = 0;
+};
+
+class KluSolver {
+public:
+    KluSolver();
+    ~KluSolver();
+    KluSolver(const KluSolver&) = delete;
+    KluSolver& operator=(const KluSolver&) = delete;
+
+    // Symbolic analysis of the pattern (once per topology).
+    void analyze(const PatternBuilder& pattern);
+
+    // Numeric factorisation of values `a` (CSC order). Refactors when a factorisation exists and
+    // `allowRefactor`; falls back to a full factor when the pivots of the refactorisation are too small.
+    // Returns false if the matrix is singular; singularColumn() then names the 1-based unknown.
+    bool factor(const double* a, bool allowRefactor = true);
+    // Solve in place: b is 1-based (b[0] ignored), size n+1.
+    void solve(double* b);
+    bool factored() const { return numeric_ != nullptr; }
+    int singularColumn() const { return singularColumn_; }
+
+    // Complex (AC) factorisation with the same symbolic analysis; a is interleaved re/im, size 2*nnz.
+    bool factorComplex(const double* a);
+    void solveComplex(std::complex<double>* b); // 1-based, b[0] ignored
+
+    FactorStats stats;
+    double pivotTolerance = 1e-13;
+
+private:
+    bool checkPivots(const double* a);
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    void* numeric_ = nullptr;
+    void* numericComplex_ = nullptr;
+    int n_ = 0;
+    int singularColumn_ = -1;
+};
+
+} // namespace spinspice

@@ -1,0 +1,167 @@
+#include "solver/newton.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace spinspice {
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+} // namespace
+
+NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
+    n_ = circuit.size();
+    nnz_ = circuit.pattern().nnz();
+    const auto n1 = static_cast<std::size_t>(n_) + 1;
+    const auto nz1 = static_cast<std::size_t>(nnz_) + 1;
+    f_.assign(n1, 0.0);
+    q_.assign(n1, 0.0);
+    fscale_.assign(n1, 0.0);
+    rhs_.assign(n1, 0.0);
+    qFinal_.assign(n1, 0.0);
+    jf_.assign(nz1, 0.0);
+    jq_.assign(nz1, 0.0);
+    jac_.assign(nz1, 0.0);
+    klu_.pivotTolerance = circuit.options().pivtol;
+    klu_.analyze(circuit.pattern());
+    const auto& opt = circuit.options();
+    xTol_.assign(n1, 0.0);
+    rTol_.assign(n1, 0.0);
+    for (std::size_t i = 1; i < n1; ++i) {
+        const bool voltage = circuit.unknowns()[i].nature == Nature::Voltage;
+        xTol_[i] = voltage ? opt.vntol : opt.abstol;
+        // A voltage unknown's row is a KCL sum of currents; a current unknown's row a branch voltage law.
+        rTol_[i] = voltage ? opt.abstol : opt.vntol;
+    }
+}
+
+void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context) {
+    std::fill(f_.begin(), f_.end(), 0.0);
+    std::fill(q_.begin(), q_.end(), 0.0);
+    std::fill(fscale_.begin(), fscale_.end(), 0.0);
+    std::fill(jf_.begin(), jf_.end(), 0.0);
+    std::fill(jq_.begin(), jq_.end(), 0.0);
+    LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
+    EvalContext ctx = context;
+    ctx.x = x.data();
+    const auto t0 = Clock::now();
+    circuit_.load(ctx, lb);
+    stats.timeEval += seconds(t0, Clock::now());
+    lastLimited_ = lb.limited;
+}
+
+NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& context, int maxIter, double a0,
+                                 const double* hist, const Augmentation& aug) {
+    NewtonResult result;
+    const auto& opt = circuit_.options();
+    const bool linear = circuit_.linear();
+    const auto& pattern = circuit_.pattern();
+    x[0] = 0.0;
+    for (int iter = 0; iter < maxIter; ++iter) {
+        EvalContext ctx = context;
+        ctx.initJunctions = context.initJunctions && iter == 0;
+        evaluate(x, ctx);
+        stats.iterations++;
+        result.iterations = iter + 1;
+
+        // Residual r = f + a0 q + hist, and the combined Jacobian.
+        for (int i = 1; i <= n_; ++i) {
+            double r = f_[static_cast<std::size_t>(i)];
+            if (a0 != 0.0) {
+                const double dq = a0 * q_[static_cast<std::size_t>(i)] + (hist ? hist[i] : 0.0);
+                r += dq;
+                fscale_[static_cast<std::size_t>(i)] = std::max(fscale_[static_cast<std::size_t>(i)], std::fabs(dq));
+            }
+            rhs_[static_cast<std::size_t>(i)] = r;
+        }
+        const bool reuseLu = linear && luValid_ && luA0_ == a0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced;
+        if (!reuseLu) {
+            if (a0 != 0.0)
+                for (int k = 0; k < nnz_; ++k) jac_[static_cast<std::size_t>(k)] = jf_[static_cast<std::size_t>(k)] + a0 * jq_[static_cast<std::size_t>(k)];
+            else
+                std::copy(jf_.begin(), jf_.begin() + nnz_, jac_.begin());
+        }
+        if (aug.diagGmin > 0.0)
+            for (int i = 1; i <= n_; ++i)
+                if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
+                    if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.diagGmin;
+                    rhs_[static_cast<std::size_t>(i)] += aug.diagGmin * x[static_cast<std::size_t>(i)];
+                }
+        if (aug.forced)
+            for (const auto& [u, value] : *aug.forced) {
+                if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(u))] += kForceConductance;
+                rhs_[static_cast<std::size_t>(u)] += kForceConductance * (x[static_cast<std::size_t>(u)] - value);
+            }
+
+        // Residual test at x (before the update).
+        bool residualOk = true;
+        if (opt.residualCheck && !linear)
+            for (int i = 1; i <= n_; ++i) {
+                const double tol = opt.reltol * fscale_[static_cast<std::size_t>(i)] + rTol_[static_cast<std::size_t>(i)];
+                if (!(std::fabs(rhs_[static_cast<std::size_t>(i)]) <= tol)) {
+                    residualOk = false;
+                    break;
+                }
+            }
+
+        if (!reuseLu) {
+            const auto t0 = Clock::now();
+            const bool ok = klu_.factor(jac_.data());
+            stats.timeFactor += seconds(t0, Clock::now());
+            if (!ok) {
+                luValid_ = false;
+                result.singular = true;
+                result.worstUnknown = klu_.singularColumn();
+                return result;
+            }
+            luValid_ = linear;
+            luA0_ = a0;
+            luGmin_ = aug.diagGmin;
+            luForced_ = aug.forced;
+        }
+        for (int i = 1; i <= n_; ++i) rhs_[static_cast<std::size_t>(i)] = -rhs_[static_cast<std::size_t>(i)];
+        const auto t1 = Clock::now();
+        klu_.solve(rhs_.data());
+        stats.timeSolve += seconds(t1, Clock::now());
+
+        // Update test.
+        bool deltaOk = true;
+        double worst = 0.0;
+        int worstIndex = -1;
+        for (int i = 1; i <= n_; ++i) {
+            const double dx = rhs_[static_cast<std::size_t>(i)];
+            const double xo = x[static_cast<std::size_t>(i)];
+            const double xn = xo + dx;
+            if (!std::isfinite(xn)) {
+                deltaOk = false;
+                worst = INFINITY;
+                worstIndex = i;
+                break;
+            }
+            const double tol = opt.reltol * std::max(std::fabs(xo), std::fabs(xn)) + xTol_[static_cast<std::size_t>(i)];
+            const double ratio = std::fabs(dx) / tol;
+            if (ratio > worst) {
+                worst = ratio;
+                worstIndex = i;
+            }
+            if (ratio > 1.0) deltaOk = false;
+        }
+        result.worstUnknown = worstIndex;
+        result.worstRatio = worst;
+        if (!std::isfinite(worst)) return result; // diverged: caller cuts the step
+        for (int i = 1; i <= n_; ++i) x[static_cast<std::size_t>(i)] += rhs_[static_cast<std::size_t>(i)];
+
+        const bool converged = linear || (lastLimited_ == 0 && deltaOk && residualOk);
+        if (converged) {
+            // Charges at the final x: q(x + dx) ~= q(x) + dq/dx dx (exact for linear devices).
+            qFinal_ = q_;
+            cscMultiplyAdd(pattern, jq_.data(), rhs_.data(), qFinal_.data());
+            result.converged = true;
+            return result;
+        }
+    }
+    return result;
+}
+
+} // namespace spinspice

@@ -1,0 +1,66 @@
+#include "solver/pattern.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace spinspice {
+
+int PatternBuilder::entry(int row, int col) {
+    if (row <= 0 || col <= 0) return kTrash;
+    requests_.emplace_back(row, col);
+    return static_cast<int>(requests_.size()) - 1;
+}
+
+void PatternBuilder::build(int n) {
+    n_ = n;
+    // Column-major unique list of entries, diagonals always present (gmin stepping, pivoting).
+    std::vector<std::pair<int, int>> entries; // (col, row)
+    entries.reserve(requests_.size() + static_cast<std::size_t>(n));
+    for (const auto& [r, c] : requests_) entries.emplace_back(c, r);
+    for (int i = 1; i <= n; ++i) entries.emplace_back(i, i);
+    std::sort(entries.begin(), entries.end());
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+
+    colPtr_.assign(static_cast<std::size_t>(n) + 1, 0);
+    rowIdx_.resize(entries.size());
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        colPtr_[static_cast<std::size_t>(entries[k].first)]++;
+        rowIdx_[k] = entries[k].second - 1;
+    }
+    for (int c = 0; c < n; ++c) colPtr_[static_cast<std::size_t>(c) + 1] += colPtr_[static_cast<std::size_t>(c)];
+
+    handleOffset_.resize(requests_.size());
+    for (std::size_t h = 0; h < requests_.size(); ++h)
+        handleOffset_[h] = find(requests_[h].first, requests_[h].second);
+    diag_.assign(static_cast<std::size_t>(n) + 1, nnz());
+    for (int i = 1; i <= n; ++i) diag_[static_cast<std::size_t>(i)] = find(i, i);
+    requests_.clear();
+    requests_.shrink_to_fit();
+}
+
+int PatternBuilder::offset(int handle) const {
+    if (handle == kTrash) return nnz();
+    return handleOffset_.at(static_cast<std::size_t>(handle));
+}
+
+int PatternBuilder::find(int row, int col) const {
+    if (row <= 0 || col <= 0 || col > n_ || row > n_) return -1;
+    const auto begin = rowIdx_.begin() + colPtr_[static_cast<std::size_t>(col) - 1];
+    const auto end = rowIdx_.begin() + colPtr_[static_cast<std::size_t>(col)];
+    const auto it = std::lower_bound(begin, end, row - 1);
+    if (it == end || *it != row - 1) return -1;
+    return static_cast<int>(it - rowIdx_.begin());
+}
+
+void cscMultiplyAdd(const PatternBuilder& p, const double* a, const double* x, double* y) {
+    const auto& cp = p.colPtr();
+    const auto& ri = p.rowIdx();
+    for (int c = 0; c < p.size(); ++c) {
+        const double xc = x[c + 1];
+        if (xc == 0.0) continue;
+        for (int k = cp[static_cast<std::size_t>(c)]; k < cp[static_cast<std::size_t>(c) + 1]; ++k)
+            y[ri[static_cast<std::size_t>(k)] + 1] += a[k] * xc;
+    }
+}
+
+} // namespace spinspice

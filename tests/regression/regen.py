@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Regenerate the ngspice reference results ref/NAME.txt of the regression suite.
+
+Usage: regen.py [--ngspice PATH] [NAME ...]      (no NAME: every *.cir in this directory)
+
+Each netlist NAME.cir is run by ngspice in batch mode through a wrapper deck (the method of
+the project's validation notes):
+
+    * wrapper
+    .include NAME.cir
+    .control
+    set noinit
+    set wr_singlescale
+    set wr_vecnames
+    set numdgt=12
+    run
+    rusage all
+    wrdata ref/NAME.txt <the vectors listed in NAME.probes>
+    quit
+    .endc
+    .end
+
+`quit` matters: without it ngspice's batch mode runs the netlist's analysis a second time.
+wrdata writes a header line (vector names), then one scale column (time, frequency, sweep
+value; for .op the first vector of the plot, which compare.py ignores) and one column per
+probe, two (re, im) for a complex AC vector. Every accepted internal time step is written,
+no interpolation.
+
+The references in ref/ were made with Debian's ngspice 39; another version warns (its time
+steps, and so the row count, may differ slightly) but still writes the files.
+Needs only the Python standard library. Exits 1 with a message when ngspice is missing.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REF = os.path.join(HERE, "ref")
+EXPECTED_VERSION = "ngspice-39"
+
+WRAPPER = """* wrapper
+.include {netlist}
+.control
+set noinit
+set wr_singlescale
+set wr_vecnames
+set numdgt=12
+run
+rusage all
+wrdata {out} {probes}
+quit
+.endc
+.end
+"""
+
+
+def ngspice_version(ngspice):
+    try:
+        r = subprocess.run([ngspice, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"ngspice-\S+", r.stdout + r.stderr)
+    return m.group(0) if m else "unknown"
+
+
+def rusage_value(log, key):
+    m = re.search(re.escape(key) + r"\s*=\s*(\S+)", log)
+    return m.group(1) if m else "?"
+
+
+def regen_one(ngspice, name):
+    netlist = os.path.join(HERE, name + ".cir")
+    probes_file = os.path.join(HERE, name + ".probes")
+    if not os.path.isfile(netlist) or not os.path.isfile(probes_file):
+        print(f"{name}: missing {name}.cir or {name}.probes", file=sys.stderr)
+        return False
+    probes = open(probes_file).read().split()
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory(prefix="spinspice_regen_") as tmp:
+        # ngspice's command parser splits on blanks: copy the netlist to a blank-free path
+        local = os.path.join(tmp, name + ".cir")
+        shutil.copy(netlist, local)
+        out = os.path.join(tmp, name + ".txt")
+        wrapper = os.path.join(tmp, "wrapper.cir")
+        with open(wrapper, "w") as f:
+            f.write(WRAPPER.format(netlist=local, out=out, probes=" ".join(probes)))
+        r = subprocess.run([ngspice, "-b", wrapper], cwd=tmp, capture_output=True, text=True,
+                           env=env, timeout=600)
+        log = r.stdout + r.stderr
+        errors = [l for l in log.splitlines() if re.search(r"\berror\b", l, re.I)]
+        if r.returncode != 0 or errors or not os.path.isfile(out):
+            print(f"{name}: ngspice failed (exit {r.returncode})", file=sys.stderr)
+            print("\n".join(errors or log.splitlines()[-20:]), file=sys.stderr)
+            return False
+        with open(out) as f:
+            header = f.readline().split()
+            rows = sum(1 for line in f if line.strip())
+        shutil.move(out, os.path.join(REF, name + ".txt"))
+    ncols = len(header) - 1
+    if ncols not in (len(probes), 2 * len(probes)):
+        print(f"{name}: {ncols} data columns for {len(probes)} probes", file=sys.stderr)
+        return False
+    print(f"{name:18s} rows {rows:6d}  accepted {rusage_value(log, 'Accepted timepoints'):>6s}"
+          f"  rejected {rusage_value(log, 'Rejected timepoints'):>4s}"
+          f"  iterations {rusage_value(log, 'Total iterations'):>6s}  probes {' '.join(probes)}")
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--ngspice", default="ngspice", help="ngspice executable (default: ngspice on PATH)")
+    ap.add_argument("names", nargs="*", help="case names (default: all *.cir here)")
+    args = ap.parse_args()
+    ngspice = shutil.which(args.ngspice)
+    if ngspice is None:
+        print(f"regen.py: ngspice not found ('{args.ngspice}'); install it (Debian: apt-get install "
+              f"ngspice) or pass --ngspice PATH. The references in ref/ were left untouched.",
+              file=sys.stderr)
+        return 1
+    version = ngspice_version(ngspice)
+    if version != EXPECTED_VERSION:
+        print(f"regen.py: warning: {ngspice} is {version}, the references were made with "
+              f"{EXPECTED_VERSION}", file=sys.stderr)
+    names = args.names or sorted(f[:-4] for f in os.listdir(HERE) if f.endswith(".cir"))
+    os.makedirs(REF, exist_ok=True)
+    ok = sum(regen_one(ngspice, n) for n in names)
+    print(f"{ok} of {len(names)} references written to {REF} ({version})")
+    return 0 if ok == len(names) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
