@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Side-by-side benchmark of spinspice and ngspice on the same netlists.
 
 Usage: run_bench.py [options] CASE ...

@@ -7,7 +7,8 @@
 
 namespace spinspice {
 namespace {
-constexpr double kBoltzmannOverQ = 8.617087e-5; // V/K, as ngspice's CONSTKoverQ
+// k/q in V/K with ngspice's constants (CONSTboltz 1.38064852e-23 J/K, CHARGE 1.6021766208e-19 C).
+constexpr double kBoltzmannOverQ = 1.38064852e-23 / 1.6021766208e-19;
 constexpr double kCelsiusToKelvin = 273.15;
 
 // SPICE3 junction limiting (ngspice devsup.c DEVpnjlim, with VACASK's fix: use log(1 + arg) so a step
@@ -72,16 +73,17 @@ Diode::Diode(std::string name, SourceLoc loc, std::string anode, std::string cat
     f2_ = std::pow(1.0 - model.fc, 1.0 + model.m);
     f3_ = 1.0 - model.fc * (1.0 + model.m);
     depletionLimit_ = model.fc * model.vj;
-    // Effective breakdown voltage: the current at -BV equals IBV (ngspice diotemp.c iteration).
+    // Effective breakdown voltage: the current at -BV equals IBV (ngspice 39 diotemp.c, with the
+    // breakdown emission coefficient NBV = N).
     if (model.bvGiven) {
         const double cbv = model.ibv * area;
         double xbv = model.bv;
         if (cbv >= isat_ * model.bv / vt_) {
-            xbv = model.bv - vt_ * std::log(1.0 + cbv / isat_);
-            for (int iter = 0; iter < 25; ++iter) {
-                xbv = model.bv - vt_ * std::log(cbv / isat_ + 1.0 - xbv / vt_);
-                const double xcbv = isat_ * (std::exp((model.bv - xbv) / vt_) - 1.0 + xbv / vt_);
-                if (std::fabs(xcbv - cbv) <= 1e-3 * cbv) break;
+            xbv = model.bv - vte_ * std::log(1.0 + cbv / isat_);
+            for (int iter = 0; iter < 50; ++iter) {
+                xbv = model.bv - vte_ * std::log(cbv / isat_ + 1.0 - xbv / vt_);
+                const double xcbv = isat_ * (std::exp((model.bv - xbv) / vte_) - 1.0 + xbv / vt_);
+                if (std::fabs(xcbv - cbv) <= 1e-12 * cbv) break;
             }
         }
         bvEff_ = xbv;

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Plot the results of a spinspice run (its -o FILE.json) to an image.
 
 Usage: plot_waveforms.py FILE.json -o FILE.png [--signals SIG ...] [--analysis NAME ...]
@@ -111,11 +111,16 @@ def plot_ac(ax_mag, ax_ph, an, names, omitted):
     names = [n for n in names if n != "frequency"]
     for n in names:
         z = complex_of(sig[n])
-        mag = 20 * np.log10(np.maximum(np.abs(z), 1e-300))
+        absz = np.abs(z)
+        mag = np.full(absz.shape, np.nan)
+        mag[absz > 0] = 20 * np.log10(absz[absz > 0])  # an exactly zero response is not drawn
         ph = np.degrees(np.unwrap(np.angle(z)))
         style = "--" if is_current(n) else "-"
         ax_mag.semilogx(f, mag, style, lw=1.2, label=n + (" (A)" if is_current(n) else ""))
         ax_ph.semilogx(f, ph, style, lw=1.2, label=n)
+    lo, hi = ax_mag.get_ylim()
+    if hi - lo > 300:  # keep 300 dB of range: -300 dB is numerical noise
+        ax_mag.set_ylim(hi - 300, hi)
     ax_mag.set_ylabel("magnitude (dB)")
     ax_ph.set_ylabel("phase (deg)")
     ax_ph.set_xlabel("frequency")
@@ -152,8 +157,9 @@ def plot_op(ax, an, names, omitted):
     ax.set_yticklabels(labels, fontsize=7, family="monospace")
     ax.invert_yaxis()
     ax.axvline(0, color="k", lw=0.6)
-    ax.set_xlabel(f"value / max |value| of its kind (voltages: blue, max {EngFormatter(unit='V')(vmax)}; "
-                  f"currents: orange, max {EngFormatter(unit='A')(imax)})"
+    kinds = ([f"voltages: blue, max {EngFormatter(unit='V')(vmax)}"] if volts else []) + \
+            ([f"currents: orange, max {EngFormatter(unit='A')(imax)}"] if amps else [])
+    ax.set_xlabel("value / max |value| of its kind (" + "; ".join(kinds) + ")"
                   + (f"; {omitted} more not shown" if omitted else ""), fontsize=8)
 
 

@@ -65,7 +65,7 @@ TEST_CASE("diode operating point solves (V - vd)/R = IS (exp(vd/(N vt)) - 1)") {
     const auto& w = r.analyses.at(0);
     REQUIRE(w.error.empty());
     const double vd = signal(w, "v(a)").at(0);
-    const double vt = 8.617087e-5 * 300.15 * 1.5;
+    const double vt = 1.38064852e-23 / 1.6021766208e-19 * 300.15 * 1.5;
     // Residual of the exact equation at the simulator's solution, in amperes (gmin adds 1e-12 * vd).
     const double residual = (5.0 - vd) / 1e3 - 1e-14 * (std::exp(vd / vt) - 1.0) - 1e-12 * vd;
     CHECK(std::fabs(residual) < 1e-9);

@@ -59,7 +59,7 @@ TEST_CASE("diode level-1 current and charge match ngspice's formulas") {
     m.m = 0.5;
     m.tt = 5e-9;
     Diode d("d1", {}, "a", "k", m);
-    const double vte = 1.2 * 8.617087e-5 * 300.15;
+    const double vte = 1.2 * 1.38064852e-23 / 1.6021766208e-19 * 300.15;
     double id, gd;
     d.junction(0.6, 0.0, id, gd);
     CHECK(id == doctest::Approx(1e-14 * (std::exp(0.6 / vte) - 1)).epsilon(1e-12));
