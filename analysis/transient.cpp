@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <limits>
 #include <sstream>
@@ -58,6 +59,7 @@ private:
     std::vector<double> hist_;
     std::deque<StepRecord> records_;
     mutable int lteRow_ = -1; // the unknown that limited the last truncation-error step
+    bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
 };
 
 double TransientRun::nextBreakpoint(double t) const {
@@ -275,6 +277,11 @@ void TransientRun::run(TransientCounters& counters) {
                     records_.push_back({tNew, hEff, r.iterations, "accepted", r.worstUnknown});
                     if (setup_.output && time >= setup_.tstart) setup_.output(time, x);
                 }
+            }
+            if (trace_) {
+                const auto& rec = records_.back();
+                std::fprintf(stderr, "%.9e %.3e %d %s %s order=%d\n", rec.time, rec.step, rec.iterations, rec.outcome,
+                             unknownLabel(newton_, rec.worstUnknown).c_str(), order);
             }
             if (records_.size() > 8) records_.pop_front();
             if (accepted) break;

@@ -295,7 +295,7 @@ def compare_case(name, json_path, kind, probes, spec):
         k = int(np.argmax(d / tol))
         at = f"at {an.get('sweep')}={scale_ref[k]:.4g}, " if kind == "dc" else ""
         rows.append(Row(name, p, float(d[k]), float(tol[k]), bool(d[k] <= tol[k]), pts,
-                        f"{at}rel {d[k] / max(abs(yr[k]), 1e-300):.2e}"))
+                        f"{at}rel {d[k] / abs(yr[k]):.2e}" if abs(yr[k]) > 1e-30 else f"{at}ref 0"))
     return rows
 
 
