@@ -53,7 +53,8 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
     switch (e.letter) {
     case 'r':
         return std::make_unique<Resistor>(e.name, e.loc, node(0), node(1), e.value, instanceParam(e, "tc1"),
-                                          instanceParam(e, "tc2"), instanceParam(e, "m"), temp, opt.tnom);
+                                          instanceParam(e, "tc2"), instanceParam(e, "m"), temp,
+                                          given(e, "tnom") ? e.params.at("tnom") : opt.tnom);
     case 'c':
         if (e.value < 0) throw InputError(e.name + ": negative capacitance", e.loc, e.lineText);
         return std::make_unique<Capacitor>(e.name, e.loc, node(0), node(1), e.value, instanceParam(e, "m"),

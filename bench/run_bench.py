@@ -240,7 +240,8 @@ def fnum(x, fmt="{:.0f}"):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], usage=__doc__.split("Method")[0])
+    ap = argparse.ArgumentParser(formatter_class=argparse.RawDescriptionHelpFormatter, description=__doc__,
+                                 usage="run_bench.py [options] CASE ...")
     ap.add_argument("cases", nargs="+")
     ap.add_argument("--spinspice", default=os.path.join(ROOT, "build", "spinspice"))
     ap.add_argument("--ngspice", default="ngspice")

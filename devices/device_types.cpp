@@ -15,7 +15,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 std::vector<DeviceTypeInfo> makeBuiltinTypes() {
     std::vector<DeviceTypeInfo> t;
     t.push_back({"r", "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]", {},
-                 {{"r", 1e3, "ohm", "resistance (0 becomes 1 mohm, as in ngspice)", 0, kInf},
+                 {{"r", 1e3, "ohm", "resistance (0 becomes 1 mohm as in ngspice; negative values are allowed)"},
                   {"tc1", 0, "1/K", "first-order temperature coefficient"},
                   {"tc2", 0, "1/K^2", "second-order temperature coefficient"},
                   {"m", 1, "", "parallel multiplier", 0, kInf, true},

@@ -69,9 +69,12 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         for (int i = 1; i <= n_; ++i) {
             double r = f_[static_cast<std::size_t>(i)];
             if (a0 != 0.0) {
-                const double dq = a0 * q_[static_cast<std::size_t>(i)] + (hist ? hist[i] : 0.0);
-                r += dq;
-                fscale_[static_cast<std::size_t>(i)] = std::max(fscale_[static_cast<std::size_t>(i)], std::fabs(dq));
+                // The reactive contributions a0 q and the history are part of the row's scale (as
+                // VACASK's residual check): the residual cannot be resolved below reltol of them.
+                const double aq = a0 * q_[static_cast<std::size_t>(i)], h = hist ? hist[i] : 0.0;
+                r += aq + h;
+                fscale_[static_cast<std::size_t>(i)] =
+                    std::max({fscale_[static_cast<std::size_t>(i)], std::fabs(aq), std::fabs(h)});
             }
             rhs_[static_cast<std::size_t>(i)] = r;
         }
