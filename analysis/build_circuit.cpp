@@ -3,6 +3,7 @@
 
 #include "devices/diode.hpp"
 #include "devices/elements.hpp"
+#include "devices/mosfet.hpp"
 #include "devices/param_table.hpp"
 
 #include <cmath>
@@ -42,6 +43,16 @@ double instanceParam(const FlatElement& e, const char* name) {
 }
 
 bool given(const FlatElement& e, const char* name) { return e.params.count(name) > 0; }
+
+const ModelCard& findModel(const FlatElement& e, const FlatCircuit& flat) {
+    auto it = flat.models.find(e.model);
+    if (it == flat.models.end()) {
+        std::vector<std::string> names;
+        for (const auto& [n, m] : flat.models) names.push_back(n);
+        throw InputError(e.name + ": unknown model '" + e.model + "'", e.loc, e.lineText, suggestionHint(e.model, names));
+    }
+    return it->second;
+}
 
 std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat, const SimOptions& opt) {
     auto node = [&](std::size_t i) -> const std::string& {
@@ -88,18 +99,28 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
                                                   e.refs[0], e.value * m);
     }
     case 'd': {
-        auto it = flat.models.find(e.model);
-        if (it == flat.models.end()) {
-            std::vector<std::string> names;
-            for (const auto& [n, m] : flat.models) names.push_back(n);
-            throw InputError(e.name + ": unknown model '" + e.model + "'", e.loc, e.lineText,
-                             suggestionHint(e.model, names));
-        }
-        const DeviceTypeInfo* info = findDeviceType("d");
-        checkRanges(info->modelParams, it->second.params, it->second.loc, "model " + it->second.name, {});
-        return std::make_unique<Diode>(e.name, e.loc, node(0), node(1), DiodeModel::fromParams(it->second.params),
+        const ModelCard& card = findModel(e, flat);
+        checkRanges(findDeviceType("d")->modelParams, card.params, card.loc, "model " + card.name, {});
+        return std::make_unique<Diode>(e.name, e.loc, node(0), node(1), DiodeModel::fromParams(card.params),
                                        instanceParam(e, "area"), instanceParam(e, "m"), instanceParam(e, "off") != 0,
                                        given(e, "ic"), instanceParam(e, "ic"), temp);
+    }
+    case 'm': {
+        const ModelCard& card = findModel(e, flat);
+        checkRanges(findDeviceType("m")->modelParams, card.params, card.loc, "model " + card.name, {});
+        MosGeometry geo;
+        geo.l = instanceParam(e, "l");
+        geo.w = instanceParam(e, "w");
+        geo.ad = instanceParam(e, "ad");
+        geo.as = instanceParam(e, "as");
+        geo.pd = instanceParam(e, "pd");
+        geo.ps = instanceParam(e, "ps");
+        geo.nrd = instanceParam(e, "nrd");
+        geo.nrs = instanceParam(e, "nrs");
+        geo.m = instanceParam(e, "m");
+        geo.off = instanceParam(e, "off") != 0;
+        return std::make_unique<Mosfet>(e.name, e.loc, std::array<std::string, 4>{node(0), node(1), node(2), node(3)},
+                                        MosModel::fromParams(card.type, card.params), geo, temp);
     }
     default: break;
     }

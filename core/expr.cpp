@@ -147,12 +147,10 @@ struct IsAsciiAlpha {
 struct IsAsciiAlnum {
     bool operator()(unsigned char c) const { return IsAsciiAlpha{}(c) || (c >= '0' && c <= '9'); }
 };
-template <typename Predicate>
-struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
+template <typename Predicate> struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
     using attribute_type = char;
     static bool const has_attribute = true;
-    template <typename Char, typename Context>
-    bool test(Char ch, const Context&) const {
+    template <typename Char, typename Context> bool test(Char ch, const Context&) const {
         return Predicate{}(static_cast<unsigned char>(ch));
     }
 };
@@ -172,8 +170,7 @@ struct TooDeep {
 
 struct TextBeginTag; // x3::with<> context entry: the first character of the expression text
 
-template <typename Context>
-std::size_t offsetOf(const Context& ctx, Iterator it) {
+template <typename Context> std::size_t offsetOf(const Context& ctx, Iterator it) {
     return static_cast<std::size_t>(it - x3::get<TextBeginTag>(ctx));
 }
 
@@ -182,8 +179,10 @@ int heightOf(const expr::Node& node) {
     return 1 + std::visit(
                    [&](const auto& n) -> int {
                        using T = std::decay_t<decltype(n)>;
-                       if constexpr (std::is_same_v<T, expr::Unary>) return h(n.operand);
-                       else if constexpr (std::is_same_v<T, expr::Binary>) return std::max(h(n.lhs), h(n.rhs));
+                       if constexpr (std::is_same_v<T, expr::Unary>)
+                           return h(n.operand);
+                       else if constexpr (std::is_same_v<T, expr::Binary>)
+                           return std::max(h(n.lhs), h(n.rhs));
                        else if constexpr (std::is_same_v<T, expr::Ternary>)
                            return std::max({h(n.condition), h(n.ifTrue), h(n.ifFalse)});
                        else if constexpr (std::is_same_v<T, expr::Call>) {
@@ -196,8 +195,7 @@ int heightOf(const expr::Node& node) {
                    node.data);
 }
 
-template <typename Data>
-NodePtr makeNode(Data data, std::size_t offset) {
+template <typename Data> NodePtr makeNode(Data data, std::size_t offset) {
     auto node = std::make_shared<expr::Node>();
     node->data = std::move(data);
     node->offset = offset;
@@ -233,7 +231,8 @@ struct NumberChars : x3::parser<NumberChars> {
     bool parse(It& first, const It& last, const Context& ctx, RContext&, Attribute&) const {
         x3::skip_over(first, last, ctx);
         std::size_t consumed = 0;
-        if (!parseSpiceNumberPrefix(std::string_view(first, static_cast<std::size_t>(last - first)), &consumed))
+        if (!parseSpiceNumberPrefix(std::string_view(first, static_cast<std::size_t>(last - first)),
+                                    &consumed))
             return false;
         first += consumed;
         return true;
@@ -263,7 +262,9 @@ const auto foldUnary = [](auto& ctx) {
     NodePtr node = boost::fusion::at_c<1>(attr);
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
         const char c = *it->begin();
-        const auto op = c == '-' ? expr::UnaryOp::Negate : c == '+' ? expr::UnaryOp::Plus : expr::UnaryOp::Not;
+        const auto op = c == '-'   ? expr::UnaryOp::Negate
+                        : c == '+' ? expr::UnaryOp::Plus
+                                   : expr::UnaryOp::Not;
         node = makeNode(expr::Unary{op, node}, offsetOf(ctx, it->begin()));
     }
     x3::_val(ctx) = node;
@@ -272,9 +273,9 @@ const auto foldUnary = [](auto& ctx) {
 const auto makeTernary = [](auto& ctx) {
     auto& attr = x3::_attr(ctx);
     const Range& question = boost::fusion::at_c<0>(attr);
-    x3::_val(ctx) = makeNode(
-        expr::Ternary{x3::_val(ctx), boost::fusion::at_c<1>(attr), boost::fusion::at_c<2>(attr)},
-        offsetOf(ctx, question.begin()));
+    x3::_val(ctx) =
+        makeNode(expr::Ternary{x3::_val(ctx), boost::fusion::at_c<1>(attr), boost::fusion::at_c<2>(attr)},
+                 offsetOf(ctx, question.begin()));
 };
 
 const auto makeCallOrIdentifier = [](auto& ctx) {
@@ -283,14 +284,18 @@ const auto makeCallOrIdentifier = [](auto& ctx) {
     auto& args = boost::fusion::at_c<1>(attr);
     const std::string lowerName = toLower(std::string_view(name.begin(), name.size()));
     const std::size_t offset = offsetOf(ctx, name.begin());
-    if (args) x3::_val(ctx) = makeNode(expr::Call{lowerName, std::move(*args)}, offset);
-    else x3::_val(ctx) = makeNode(expr::Identifier{lowerName}, offset);
+    if (args)
+        x3::_val(ctx) = makeNode(expr::Call{lowerName, std::move(*args)}, offset);
+    else
+        x3::_val(ctx) = makeNode(expr::Identifier{lowerName}, offset);
 };
 
 // ---- rules ----
 // raw[] with a concrete iterator_range attribute (a bare raw[] inside a sequence synthesizes a
 // placeholder type that semantic actions cannot use).
-const auto asRange = [](auto subject) { return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject]; };
+const auto asRange = [](auto subject) {
+    return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject];
+};
 
 const x3::rule<class ExpressionRule, NodePtr> expression = "expression";
 const x3::rule<class OrRule, NodePtr> logicalOr = "operand";
@@ -315,8 +320,8 @@ const auto multiplicativeOp = (x3::lit('*') >> !x3::lit('*')) | x3::lit('/');
 const auto powerOp = x3::lit("**") | x3::lit('^');
 const auto unaryOp = x3::lit('-') | x3::lit('+') | (x3::lit('!') >> !x3::lit('='));
 
-const auto expression_def =
-    logicalOr[setValue] >> -((asRange(x3::lit('?')) > expression > x3::lit(':') > expression)[makeTernary]);
+const auto expression_def = logicalOr[setValue] >>
+                            -((asRange(x3::lit('?')) > expression > x3::lit(':') > expression)[makeTernary]);
 const auto logicalOr_def = logicalAnd[setValue] >> *((asRange(orOp) > logicalAnd)[foldBinary]);
 const auto logicalAnd_def = equality[setValue] >> *((asRange(andOp) > equality)[foldBinary]);
 const auto equality_def = relational[setValue] >> *((asRange(equalityOp) > relational)[foldBinary]);
@@ -329,8 +334,7 @@ const auto power_def = primary[setValue] >> -((asRange(powerOp) > unary)[foldBin
 const auto primary_def = asRange(numberChars)[makeNumber] | callOrIdentifier[setValue] |
                          (x3::lit('(') > expression > x3::lit(')'))[setValue];
 const auto callOrIdentifier_def = (asRange(identifierChars) >> -arguments)[makeCallOrIdentifier];
-const auto arguments_def =
-    x3::lit('(') > -(expression >> *(x3::lit(',') > expression)) > x3::lit(')');
+const auto arguments_def = x3::lit('(') > -(expression >> *(x3::lit(',') > expression)) > x3::lit(')');
 
 BOOST_SPIRIT_DEFINE(expression, logicalOr, logicalAnd, equality, relational, additive, multiplicative, unary,
                     power, primary, callOrIdentifier, arguments)
@@ -378,7 +382,8 @@ Expression Expression::parse(std::string text, ExprOrigin origin) {
         const bool ok = x3::phrase_parse(first, last, parser, asciiSpace, root);
         const std::size_t stop = skipSpaces(view, static_cast<std::size_t>(first - begin));
         if (!ok || !root) {
-            if (stop >= view.size()) throw result.errorAt(stop, "empty expression", "expected: an expression");
+            if (stop >= view.size())
+                throw result.errorAt(stop, "empty expression", "expected: an expression");
             throw result.errorAt(stop, "unexpected " + describeAt(view, stop) + " in expression",
                                  "expected: a number, a parameter name, a function call or '('");
         }
@@ -387,9 +392,9 @@ Expression Expression::parse(std::string text, ExprOrigin origin) {
                                  "expected: an operator or the end of the expression");
     } catch (const x3::expectation_failure<Iterator>& failure) {
         const std::size_t at = skipSpaces(view, static_cast<std::size_t>(failure.where() - begin));
-        throw result.errorAt(at, "syntax error in expression: expected " + failure.which() + " at " +
-                                     describeAt(view, at),
-                             "expected: " + failure.which());
+        throw result.errorAt(
+            at, "syntax error in expression: expected " + failure.which() + " at " + describeAt(view, at),
+            "expected: " + failure.which());
     } catch (const TooDeep& tooDeep) {
         throw result.errorAt(tooDeep.offset, "expression is nested too deeply", "simplify the expression");
     }

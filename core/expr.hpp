@@ -127,7 +127,8 @@ struct UserFunction {
     Expression body;
 };
 
-// Resolves identifiers and user functions during evaluation.
+// Resolves identifiers and user functions during evaluation. Names are looked up in lower case (the
+// parser lower-cases every identifier).
 class Scope {
 public:
     virtual ~Scope() = default;
@@ -149,6 +150,7 @@ public:
 };
 
 // A scope holding parameters and functions, chained to an optional parent (looked up after this one).
+// set() and defineFunction() lower-case the names they store. The parent must outlive this scope.
 class ParamScope : public Scope {
 public:
     explicit ParamScope(const Scope* parent = nullptr) : parent_(parent) {}

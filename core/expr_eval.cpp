@@ -33,8 +33,10 @@ const std::vector<Builtin>& builtins() {
         {"log10", 1, 1, [](const std::vector<double>& a) { return std::log10(a[0]); }},
         {"pow", 2, 2, [](const std::vector<double>& a) { return std::pow(a[0], a[1]); }},
         {"abs", 1, 1, [](const std::vector<double>& a) { return std::fabs(a[0]); }},
-        {"min", 1, kVariadic, [](const std::vector<double>& a) { return *std::min_element(a.begin(), a.end()); }},
-        {"max", 1, kVariadic, [](const std::vector<double>& a) { return *std::max_element(a.begin(), a.end()); }},
+        {"min", 1, kVariadic,
+         [](const std::vector<double>& a) { return *std::min_element(a.begin(), a.end()); }},
+        {"max", 1, kVariadic,
+         [](const std::vector<double>& a) { return *std::max_element(a.begin(), a.end()); }},
         {"sin", 1, 1, [](const std::vector<double>& a) { return std::sin(a[0]); }},
         {"cos", 1, 1, [](const std::vector<double>& a) { return std::cos(a[0]); }},
         {"tan", 1, 1, [](const std::vector<double>& a) { return std::tan(a[0]); }},
@@ -92,7 +94,8 @@ private:
         if (scope.lookupFunction(n.name).function || expr::isBuiltinFunction(n.name))
             throw expression_.errorAt(node.offset, "'" + n.name + "' is a function, not a parameter",
                                       "call it with arguments: " + n.name + "(...)");
-        throw expression_.errorAt(node.offset, "unknown parameter '" + n.name + "'", suggestionHint(n.name, names));
+        throw expression_.errorAt(node.offset, "unknown parameter '" + n.name + "'",
+                                  suggestionHint(n.name, names));
     }
 
     double evalNode(const expr::Unary& n, const Node&, const Scope& scope) const {
@@ -118,7 +121,8 @@ private:
         case B::Sub: r = a - b; break;
         case B::Mul: r = a * b; break;
         case B::Div:
-            if (b == 0.0) throw expression_.errorAt(node.offset, "division by zero", "the divisor evaluates to 0");
+            if (b == 0.0)
+                throw expression_.errorAt(node.offset, "division by zero", "the divisor evaluates to 0");
             r = a / b;
             break;
         case B::Pow: r = std::pow(a, b); break;
@@ -132,8 +136,9 @@ private:
         case B::Or: break; // handled above
         }
         if (!std::isfinite(r))
-            throw expression_.errorAt(node.offset, "result of " + formatNumber(a) + " " + expr::operatorText(n.op) +
-                                                       " " + formatNumber(b) + " is not a finite number");
+            throw expression_.errorAt(node.offset, "result of " + formatNumber(a) + " " +
+                                                       expr::operatorText(n.op) + " " + formatNumber(b) +
+                                                       " is not a finite number");
         return r;
     }
 
@@ -151,7 +156,8 @@ private:
         if (!builtin) {
             auto names = expr::builtinFunctionNames();
             for (auto& f : scope.visibleFunctionNames()) names.push_back(f);
-            throw expression_.errorAt(node.offset, "unknown function '" + n.name + "'", suggestionHint(n.name, names));
+            throw expression_.errorAt(node.offset, "unknown function '" + n.name + "'",
+                                      suggestionHint(n.name, names));
         }
         checkArgumentCount(n, node, builtin->minArgs, builtin->maxArgs);
         std::vector<double> args;
@@ -167,21 +173,24 @@ private:
         return r;
     }
 
-    double callUser(const expr::Call& n, const Node& node, const Scope& scope, const Scope::FunctionRef& ref) const {
+    double callUser(const expr::Call& n, const Node& node, const Scope& scope,
+                    const Scope::FunctionRef& ref) const {
         const UserFunction& fn = *ref.function;
         checkArgumentCount(n, node, fn.params.size(), fn.params.size());
         if (callDepth_ >= kMaxCallDepth)
-            throw expression_.errorAt(node.offset, "function calls nested too deeply (recursive .func '" + n.name + "'?)");
+            throw expression_.errorAt(node.offset,
+                                      "function calls nested too deeply (recursive .func '" + n.name + "'?)");
         ParamScope local(ref.definedIn);
         for (std::size_t i = 0; i < fn.params.size(); ++i) local.set(fn.params[i], eval(*n.args[i], scope));
         return Evaluator(fn.body, callDepth_ + 1).eval(fn.body.root(), local);
     }
 
-    void checkArgumentCount(const expr::Call& n, const Node& node, std::size_t minArgs, std::size_t maxArgs) const {
+    void checkArgumentCount(const expr::Call& n, const Node& node, std::size_t minArgs,
+                            std::size_t maxArgs) const {
         if (n.args.size() >= minArgs && n.args.size() <= maxArgs) return;
-        throw expression_.errorAt(node.offset,
-                                  "function '" + n.name + "' takes " + argumentCountText(minArgs, maxArgs) + ", " +
-                                      std::to_string(n.args.size()) + " given");
+        throw expression_.errorAt(node.offset, "function '" + n.name + "' takes " +
+                                                   argumentCountText(minArgs, maxArgs) + ", " +
+                                                   std::to_string(n.args.size()) + " given");
     }
 
     const Expression& expression_;
@@ -216,6 +225,8 @@ double evaluateExpression(std::string text, const Scope& scope, ExprOrigin origi
 
 // ---- ParamScope ----------------------------------------------------------------------------------
 void ParamScope::defineFunction(UserFunction function) {
+    function.name = toLower(function.name);
+    for (auto& param : function.params) param = toLower(param);
     std::string name = function.name;
     functions_.insert_or_assign(std::move(name), std::move(function));
 }

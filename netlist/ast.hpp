@@ -27,8 +27,8 @@ enum class TokenKind {
 struct Token {
     TokenKind kind = TokenKind::Word;
     std::string text;
-    SourceLoc loc;          // the token's first character (the delimiter of an Expression/String)
-    std::size_t begin = 0;  // [begin, end): character range in Card::text, delimiters included
+    SourceLoc loc;         // the token's first character (the delimiter of an Expression/String)
+    std::size_t begin = 0; // [begin, end): character range in Card::text, delimiters included
     std::size_t end = 0;
 
     std::string lower() const { return toLower(text); }
@@ -40,18 +40,18 @@ struct Token {
 
 // One physical source line that contributed to a card.
 struct PhysicalLine {
-    int line = 0;               // 1-based line number in the card's file
-    int firstCol = 1;           // column of the first character that went into Card::text
-    std::size_t textBegin = 0;  // where that character is in Card::text
-    std::string text;           // the whole physical line, for error messages
+    int line = 0;              // 1-based line number in the card's file
+    int firstCol = 1;          // column of the first character that went into Card::text
+    std::size_t textBegin = 0; // where that character is in Card::text
+    std::string text;          // the whole physical line, for error messages
 };
 
 // A logical card: one line plus its '+' continuation lines, comments removed.
 struct Card {
     std::string file;
-    std::string text;                 // logical text; continuation fragments joined by one space
-    std::vector<PhysicalLine> lines;  // at least one
-    std::vector<Token> tokens;        // never empty for a card that reaches the deck
+    std::string text;                // logical text; continuation fragments joined by one space
+    std::vector<PhysicalLine> lines; // at least one
+    std::vector<Token> tokens;       // never empty for a card that reaches the deck
 
     SourceLoc loc() const { return tokens.empty() ? locate(0).first : tokens.front().loc; }
     std::string keyword() const { return tokens.empty() ? std::string() : tokens.front().lower(); }
@@ -88,7 +88,7 @@ struct Statement {
 };
 
 struct Deck {
-    std::string title;     // the first line of the top-level file, verbatim (trimmed)
+    std::string title; // the first line of the top-level file, verbatim (trimmed)
     SourceLoc titleLoc;
     std::vector<Statement> statements;
 };

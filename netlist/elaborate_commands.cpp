@@ -32,7 +32,8 @@ AnalysisSpec& Elaborator::newAnalysis(const Card& card, AnalysisSpec::Kind kind,
 void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
     const std::string keyword = card.keyword();
     if (keyword == ".op") {
-        if (card.tokens.size() > 1) fail(card, card.tokens[1], "unexpected '" + card.tokens[1].text + "'", "expected: .op");
+        if (card.tokens.size() > 1)
+            fail(card, card.tokens[1], "unexpected '" + card.tokens[1].text + "'", "expected: .op");
         newAnalysis(card, AnalysisSpec::Kind::Op, "op");
     } else if (keyword == ".dc") {
         commandDc(card, scope);
@@ -74,7 +75,8 @@ void Elaborator::commandDc(const Card& card, const ElabScope& scope) {
         AnalysisSpec::Sweep sweep;
         sweep.source = source.lower();
         auto it = elementIndex_.find(sweep.source);
-        if (it == elementIndex_.end() || (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
+        if (it == elementIndex_.end() ||
+            (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
             std::vector<std::string> sources;
             for (const auto& e : out_.elements)
                 if (e.letter == 'v' || e.letter == 'i') sources.push_back(e.name);
@@ -104,10 +106,14 @@ void Elaborator::commandAc(const Card& card, const ElabScope& scope) {
     if (t.size() > 5) fail(card, t[5], "too many arguments for .ac", kAcSyntax);
     AnalysisSpec::AcScale scale;
     const std::string scaleName = t[1].isWord() ? t[1].lower() : std::string();
-    if (scaleName == "dec") scale = AnalysisSpec::AcScale::Dec;
-    else if (scaleName == "oct") scale = AnalysisSpec::AcScale::Oct;
-    else if (scaleName == "lin") scale = AnalysisSpec::AcScale::Lin;
-    else fail(card, t[1], "unknown .ac scale '" + t[1].text + "'", "expected one of: dec, oct, lin");
+    if (scaleName == "dec")
+        scale = AnalysisSpec::AcScale::Dec;
+    else if (scaleName == "oct")
+        scale = AnalysisSpec::AcScale::Oct;
+    else if (scaleName == "lin")
+        scale = AnalysisSpec::AcScale::Lin;
+    else
+        fail(card, t[1], "unknown .ac scale '" + t[1].text + "'", "expected one of: dec, oct, lin");
     const double points = evalValue(card, t[2], scope);
     if (points < 1 || points != std::floor(points) || points > 1e9)
         fail(card, t[2], "the number of points must be a positive integer", kAcSyntax);
@@ -130,7 +136,8 @@ void Elaborator::commandTran(const Card& card, const ElabScope& scope) {
     bool uic = false;
     for (std::size_t i = 1; i < t.size(); ++i) {
         if (t[i].isWord("uic")) {
-            if (i + 1 < t.size()) fail(card, t[i + 1], "unexpected '" + t[i + 1].text + "' after uic", kTranSyntax);
+            if (i + 1 < t.size())
+                fail(card, t[i + 1], "unexpected '" + t[i + 1].text + "' after uic", kTranSyntax);
             uic = true;
         } else if (values.size() == 4) {
             fail(card, t[i], "too many arguments for .tran", kTranSyntax);
@@ -158,7 +165,8 @@ void Elaborator::commandTran(const Card& card, const ElabScope& scope) {
 void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
     for (std::size_t i = 1; i < t.size(); ++i) {
-        if (!t[i].isWord()) fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
+        if (!t[i].isWord())
+            fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
         const std::string key = t[i].lower();
         if (i + 1 >= t.size() || t[i + 1].kind != TokenKind::Equals) {
             out_.options[key] = 1.0;
@@ -171,8 +179,10 @@ void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
         } else if (value.isWord()) {
             const bool numeric = parseSpiceNumber(value.text) || scope.params.lookupValue(value.lower()) ||
                                  value.text.find_first_of("{}()+*/^") != std::string::npos;
-            if (numeric) out_.options[key] = evalValue(card, value, scope);
-            else out_.textOptions[key] = value.lower();
+            if (numeric)
+                out_.options[key] = evalValue(card, value, scope);
+            else
+                out_.textOptions[key] = value.lower();
         } else if (value.kind == TokenKind::String) {
             out_.textOptions[key] = value.text;
         } else {
@@ -229,7 +239,8 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
             if (k >= t.size()) failAtEnd(card, "missing ')'", kSaveSyntax);
             const std::size_t maxNames = word == "v" ? 2 : 1;
             if (names.empty() || names.size() > maxNames)
-                fail(card, t[i], word == "v" ? "v() takes one or two node names" : "i() takes one source name",
+                fail(card, t[i],
+                     word == "v" ? "v() takes one or two node names" : "i() takes one source name",
                      kSaveSyntax);
             add(word + "(" + names[0] + (names.size() > 1 ? "," + names[1] : "") + ")", t[i]);
             i = k;

@@ -1,4 +1,4 @@
-// Element cards: R C L K V I E F G H D -> FlatElement.
+// Element cards: R C L K V I E F G H D M -> FlatElement.
 #include "netlist/elaborator.hpp"
 
 #include <algorithm>
@@ -6,7 +6,7 @@
 namespace spinspice::netlist::detail {
 namespace {
 
-const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H D X";
+const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H D M X";
 
 std::string describeLetter(char letter) {
     switch (letter) {
@@ -21,6 +21,7 @@ std::string describeLetter(char letter) {
     case 'g': return "VCCS";
     case 'h': return "CCVS";
     case 'd': return "diode";
+    case 'm': return "MOSFET";
     default: return "element";
     }
 }
@@ -90,9 +91,11 @@ void Elaborator::addElement(const Card& card, ElabScope& scope) {
     case 'f':
     case 'g':
     case 'h': addControlled(card, scope, e); break;
-    case 'd': addDiode(card, scope, e); break;
+    case 'd': addModelDevice(card, scope, e, 2); break;
+    case 'm': addModelDevice(card, scope, e, 4); break;
     default:
-        fail(card, nameToken, "unknown element type '" + std::string(1, nameToken.text[0]) + "' in '" + nameToken.text + "'",
+        fail(card, nameToken,
+             "unknown element type '" + std::string(1, nameToken.text[0]) + "' in '" + nameToken.text + "'",
              kSupportedLetters);
     }
     commitElement(card, std::move(e));
@@ -106,8 +109,8 @@ void Elaborator::commitElement(const Card& card, FlatElement element) {
     out_.elements.push_back(std::move(element));
 }
 
-void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
-                                     bool& valueGiven) const {
+void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope,
+                                     FlatElement& e, bool& valueGiven) const {
     const DeviceTypeInfo* info = findDeviceType(std::string(1, e.letter));
     const std::string mainParam = mainParamName(e.letter);
     for (const auto& a : args.assignments) {
@@ -119,7 +122,8 @@ void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, con
                 for (const auto& p : info->instanceParams) names.emplace_back(p.name);
             std::string hint = suggestionHint(key, names);
             if (names.empty()) hint = "a " + describeLetter(e.letter) + " takes no key=value parameters";
-            fail(card, *a.key, "unknown parameter '" + key + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
+            fail(card, *a.key,
+                 "unknown parameter '" + key + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
                  hint);
         }
         const double value = evalValue(card, *a.value, scope);
@@ -138,25 +142,30 @@ void Elaborator::addTwoTerminal(const Card& card, const ElabScope& scope, FlatEl
     const CardArgs args = splitArgs(card, 1, elementSyntax(e.letter));
     const auto& pos = args.positional;
     if (pos.size() < 2)
-        failAtEnd(card, describeLetter(e.letter) + " '" + e.name + "' needs two nodes and a value", expected(e.letter));
+        failAtEnd(card, describeLetter(e.letter) + " '" + e.name + "' needs two nodes and a value",
+                  expected(e.letter));
     if (pos.size() > 3) fail(card, *pos[3], "unexpected '" + pos[3]->text + "'", expected(e.letter));
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     bool valueGiven = false;
     if (pos.size() == 3) {
         e.value = evalValue(card, *pos[2], scope);
-        if (const ParamSpec* spec = findDeviceType(std::string(1, e.letter))->findInstanceParam(mainParamName(e.letter)))
+        if (const ParamSpec* spec =
+                findDeviceType(std::string(1, e.letter))->findInstanceParam(mainParamName(e.letter)))
             checkRange(card, *pos[2], *spec, e.value);
         valueGiven = true;
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
-    if (!valueGiven) failAtEnd(card, "missing value of " + describeLetter(e.letter) + " '" + e.name + "'", expected(e.letter));
+    if (!valueGiven)
+        failAtEnd(card, "missing value of " + describeLetter(e.letter) + " '" + e.name + "'",
+                  expected(e.letter));
 }
 
 // K: name L1 L2 k
 void Elaborator::addCoupling(const Card& card, const ElabScope& scope, FlatElement& e) {
     const CardArgs args = splitArgs(card, 1, elementSyntax('k'));
     const auto& pos = args.positional;
-    if (pos.size() < 2) failAtEnd(card, "coupling '" + e.name + "' needs two inductor names and k", expected('k'));
+    if (pos.size() < 2)
+        failAtEnd(card, "coupling '" + e.name + "' needs two inductor names and k", expected('k'));
     if (pos.size() > 3) fail(card, *pos[3], "unexpected '" + pos[3]->text + "'", expected('k'));
     bool valueGiven = false;
     if (pos.size() == 3) {
@@ -203,14 +212,16 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
             if (isPlainValue(i)) src.acMag = evalValue(card, t[i++], scope);
             if (isPlainValue(i)) src.acPhaseDeg = evalValue(card, t[i++], scope);
         } else if (const WaveformShape* shape = findWaveform(word)) {
-            if (src.tran.kind != Waveform::Kind::None) fail(card, tok, "more than one transient function", syntax);
+            if (src.tran.kind != Waveform::Kind::None)
+                fail(card, tok, "more than one transient function", syntax);
             src.tran.kind = shape->kind;
             std::vector<const Token*> argTokens;
             ++i;
             if (i < t.size() && t[i].kind == TokenKind::LParen) {
                 for (++i; i < t.size() && t[i].kind != TokenKind::RParen; ++i) {
                     if (i + 1 < t.size() && t[i + 1].kind == TokenKind::Equals)
-                        fail(card, t[i], std::string(shape->name) + " options (" + t[i].text + "=) are not supported",
+                        fail(card, t[i],
+                             std::string(shape->name) + " options (" + t[i].text + "=) are not supported",
                              std::string("expected: ") + shape->syntax);
                     if (!t[i].isValue()) fail(card, t[i], "unexpected '" + t[i].text + "'", shape->syntax);
                     argTokens.push_back(&t[i]);
@@ -222,15 +233,17 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
             }
             if (argTokens.size() < shape->minArgs)
                 fail(card, tok,
-                     std::string(shape->name) + " needs at least " + std::to_string(shape->minArgs) + " arguments, " +
-                         std::to_string(argTokens.size()) + " given",
+                     std::string(shape->name) + " needs at least " + std::to_string(shape->minArgs) +
+                         " arguments, " + std::to_string(argTokens.size()) + " given",
                      std::string("expected: ") + shape->syntax);
             if (argTokens.size() > shape->maxArgs)
                 fail(card, *argTokens[shape->maxArgs],
-                     std::string(shape->name) + " takes at most " + std::to_string(shape->maxArgs) + " arguments",
+                     std::string(shape->name) + " takes at most " + std::to_string(shape->maxArgs) +
+                         " arguments",
                      std::string("expected: ") + shape->syntax);
             if (shape->kind == Waveform::Kind::Pwl && argTokens.size() % 2 != 0)
-                fail(card, *argTokens.back(), "PWL needs time/value pairs, but an odd number of values is given",
+                fail(card, *argTokens.back(),
+                     "PWL needs time/value pairs, but an odd number of values is given",
                      std::string("expected: ") + shape->syntax);
             for (const Token* a : argTokens) src.tran.args.push_back(evalValue(card, *a, scope));
             if (shape->kind == Waveform::Kind::Pwl)
@@ -241,12 +254,15 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
         } else if (isUnsupportedSourceFunction(word)) {
             fail(card, tok, "the " + tok.text + " source function is not supported", syntax);
         } else if (isPlainValue(i)) {
-            if (src.dcGiven) fail(card, tok, "unexpected value '" + tok.text + "' (DC value already given)", syntax);
+            if (src.dcGiven)
+                fail(card, tok, "unexpected value '" + tok.text + "' (DC value already given)", syntax);
             src.dc = evalValue(card, tok, scope);
             src.dcGiven = true;
             ++i;
         } else if (i + 1 < t.size() && t[i + 1].kind == TokenKind::Equals) {
-            fail(card, tok, "unknown parameter '" + tok.lower() + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
+            fail(card, tok,
+                 "unknown parameter '" + tok.lower() + "' for " + describeLetter(e.letter) + " '" + e.name +
+                     "'",
                  syntax);
         } else {
             fail(card, tok, "unexpected '" + tok.text + "'", syntax);
@@ -260,10 +276,12 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     const bool voltageControlled = e.letter == 'e' || e.letter == 'g';
     if (t.size() > 3 && t[3].isWord()) {
         const std::string form = t[3].lower();
-        const bool special = form == "poly" || form == "value" || form == "table" || form == "laplace" ||
-                             ((form == "vol" || form == "cur") && t.size() > 4 && t[4].kind == TokenKind::Equals);
+        const bool special =
+            form == "poly" || form == "value" || form == "table" || form == "laplace" ||
+            ((form == "vol" || form == "cur") && t.size() > 4 && t[4].kind == TokenKind::Equals);
         if (special)
-            fail(card, t[3], "the " + toLower(t[0].text.substr(0, 1)) + "-source " + form + " form is not supported yet",
+            fail(card, t[3],
+                 "the " + toLower(t[0].text.substr(0, 1)) + "-source " + form + " form is not supported yet",
                  expected(e.letter));
     }
     const CardArgs args = splitArgs(card, 1, elementSyntax(e.letter));
@@ -272,10 +290,12 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     if (pos.size() < 2 + controlCount)
         failAtEnd(card,
                   describeLetter(e.letter) + " '" + e.name + "' needs two nodes, " +
-                      (voltageControlled ? "two controlling nodes" : "a controlling voltage source") + " and a gain",
+                      (voltageControlled ? "two controlling nodes" : "a controlling voltage source") +
+                      " and a gain",
                   expected(e.letter));
     if (pos.size() > 3 + controlCount)
-        fail(card, *pos[3 + controlCount], "unexpected '" + pos[3 + controlCount]->text + "'", expected(e.letter));
+        fail(card, *pos[3 + controlCount], "unexpected '" + pos[3 + controlCount]->text + "'",
+             expected(e.letter));
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     if (voltageControlled) {
         e.nodes.push_back(nodeName(card, *pos[2], scope));
@@ -291,32 +311,45 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
         valueGiven = true;
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
-    if (!valueGiven) failAtEnd(card, "missing gain of " + describeLetter(e.letter) + " '" + e.name + "'", expected(e.letter));
+    if (!valueGiven)
+        failAtEnd(card, "missing gain of " + describeLetter(e.letter) + " '" + e.name + "'",
+                  expected(e.letter));
 }
 
-// D: name anode cathode model [area] [off] [key=value ...]
-void Elaborator::addDiode(const Card& card, const ElabScope& scope, FlatElement& e) {
-    const CardArgs args = splitArgs(card, 1, elementSyntax('d'));
+// Elements with a model: D (name anode cathode model [area] [off] [key=value ...]) and
+// M (name drain gate source bulk model [off] [key=value ...]).
+void Elaborator::addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount) {
+    const char letter = e.letter;
+    const CardArgs args = splitArgs(card, 1, elementSyntax(letter));
     const auto& pos = args.positional;
-    if (pos.size() < 3) failAtEnd(card, "diode '" + e.name + "' needs two nodes and a model name", expected('d'));
-    e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
-    e.model = resolveModel(card, *pos[2], scope);
-    const DeviceTypeInfo* info = findDeviceType("d");
+    if (pos.size() < nodeCount + 1)
+        failAtEnd(card,
+                  describeLetter(letter) + " '" + e.name + "' needs " + std::to_string(nodeCount) +
+                      " nodes and a model name",
+                  expected(letter));
+    for (std::size_t i = 0; i < nodeCount; ++i) e.nodes.push_back(nodeName(card, *pos[i], scope));
+    e.model = resolveModel(card, *pos[nodeCount], scope);
+    const DeviceTypeInfo* info = findDeviceType(std::string(1, letter));
     const ModelCard& model = out_.models.at(e.model);
-    if (std::find(info->modelTypes.begin(), info->modelTypes.end(), model.type) == info->modelTypes.end())
-        fail(card, *pos[2], "model '" + e.model + "' has type '" + model.type + "', not a diode model",
-             "a diode needs a .model of type d");
+    if (std::find(info->modelTypes.begin(), info->modelTypes.end(), model.type) == info->modelTypes.end()) {
+        std::string types;
+        for (const auto& t : info->modelTypes) types += (types.empty() ? "" : " or ") + t;
+        fail(card, *pos[nodeCount],
+             "model '" + e.model + "' has type '" + model.type + "', not a " + describeLetter(letter) + " model",
+             "a " + describeLetter(letter) + " needs a .model of type " + types);
+    }
+    const bool hasArea = letter == 'd';
     bool areaGiven = false;
-    for (std::size_t i = 3; i < pos.size(); ++i) {
+    for (std::size_t i = nodeCount + 1; i < pos.size(); ++i) {
         if (pos[i]->isWord("off")) {
             e.params["off"] = 1.0;
-        } else if (!areaGiven) {
+        } else if (hasArea && !areaGiven) {
             const double area = evalValue(card, *pos[i], scope);
             checkRange(card, *pos[i], *info->findInstanceParam("area"), area);
             e.params["area"] = area;
             areaGiven = true;
         } else {
-            fail(card, *pos[i], "unexpected '" + pos[i]->text + "'", expected('d'));
+            fail(card, *pos[i], "unexpected '" + pos[i]->text + "'", expected(letter));
         }
     }
     bool unused = false;

@@ -68,7 +68,8 @@ private:
     void defineFunction(const Card& card, ElabScope& scope);
     void defineModel(const Card& card, ElabScope& scope);
     void instantiate(const Card& card, ElabScope& scope);
-    const SubcktEntry* findSubckt(const std::string& name, const ElabScope& scope, const ElabScope** foundIn) const;
+    const SubcktEntry* findSubckt(const std::string& name, const ElabScope& scope,
+                                  const ElabScope** foundIn) const;
     std::string resolveModel(const Card& card, const Token& name, const ElabScope& scope) const;
 
     double evalValue(const Card& card, const Token& token, const ElabScope& scope) const;
@@ -83,7 +84,7 @@ private:
     void addCoupling(const Card& card, const ElabScope& scope, FlatElement& e);
     void addSource(const Card& card, const ElabScope& scope, FlatElement& e);
     void addControlled(const Card& card, const ElabScope& scope, FlatElement& e);
-    void addDiode(const Card& card, const ElabScope& scope, FlatElement& e);
+    void addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount);
     void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
                              bool& valueGiven) const;
     void commitElement(const Card& card, FlatElement element);
@@ -95,7 +96,8 @@ private:
     void commandAc(const Card& card, const ElabScope& scope);
     void commandTran(const Card& card, const ElabScope& scope);
     void commandOptions(const Card& card, const ElabScope& scope);
-    void commandInitialConditions(const Card& card, const ElabScope& scope, std::map<std::string, double>& target);
+    void commandInitialConditions(const Card& card, const ElabScope& scope,
+                                  std::map<std::string, double>& target);
     void commandSave(const Card& card, const ElabScope& scope);
     AnalysisSpec& newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName);
 

@@ -5,7 +5,9 @@
 
 namespace spinspice {
 
-FlatCircuit loadNetlistFile(const std::string& path) { return netlist::elaborate(netlist::parseDeckFile(path)); }
+FlatCircuit loadNetlistFile(const std::string& path) {
+    return netlist::elaborate(netlist::parseDeckFile(path));
+}
 
 FlatCircuit loadNetlistString(const std::string& text, const std::string& fileName) {
     return netlist::elaborate(netlist::parseDeckString(text, fileName));

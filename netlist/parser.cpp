@@ -17,8 +17,8 @@ constexpr std::size_t kMaxIncludeDepth = 50;
 constexpr int kMaxSubcktNesting = 50;
 
 struct SourceText {
-    std::string name;                // as shown in messages (the path as written/resolved)
-    std::string dir;                 // directory for relative .include paths ("" = current directory)
+    std::string name; // as shown in messages (the path as written/resolved)
+    std::string dir;  // directory for relative .include paths ("" = current directory)
     std::vector<std::string> lines;
 };
 
@@ -89,8 +89,9 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
 
         if (content[contentStart] == '+') {
             if (cards.empty())
-                throw InputError("continuation line without a card to continue", {source.name, lineNo, int(start) + 1},
-                                 raw, "a line starting with '+' continues the previous card");
+                throw InputError("continuation line without a card to continue",
+                                 {source.name, lineNo, int(start) + 1}, raw,
+                                 "a line starting with '+' continues the previous card");
             Card& card = cards.back();
             card.text += ' ';
             card.lines.push_back({lineNo, static_cast<int>(contentStart) + 2, card.text.size(), raw});
@@ -138,7 +139,8 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
         target->push_back(std::move(card));
     }
     if (openSection)
-        throw errorAt(*openSection, openSection->tokens[0], "missing .endl for .lib section '" + openSectionName + "'",
+        throw errorAt(*openSection, openSection->tokens[0],
+                      "missing .endl for .lib section '" + openSectionName + "'",
                       "expected: .endl after the section's cards");
     return result;
 }
@@ -168,7 +170,8 @@ private:
     void expandInclude(const Card& card, const std::string& dir, std::vector<Card>& out) {
         const Token& path = pathToken(card, ".include file");
         if (card.tokens.size() > 2)
-            throw errorAt(card, card.tokens[2], "unexpected '" + card.tokens[2].text + "' after the file name",
+            throw errorAt(card, card.tokens[2],
+                          "unexpected '" + card.tokens[2].text + "' after the file name",
                           "expected: .include file");
         const std::string resolved = resolve(dir, path.text);
         const FileCards& file = load(resolved, card, path);
@@ -182,7 +185,8 @@ private:
             throw errorAt(card, path, "missing section name after the library file",
                           "expected: .lib file section");
         if (card.tokens.size() > 3)
-            throw errorAt(card, card.tokens[3], "unexpected '" + card.tokens[3].text + "' after the section name",
+            throw errorAt(card, card.tokens[3],
+                          "unexpected '" + card.tokens[3].text + "' after the section name",
                           "expected: .lib file section");
         const Token& sectionToken = card.tokens[2];
         const std::string resolved = resolve(dir, path.text);
@@ -194,7 +198,8 @@ private:
             for (const auto& [name, sectionCards] : file.sections) names.push_back(name);
             std::string hint = suggestionHint(section, names);
             if (names.empty()) hint = "the file has no .lib sections";
-            throw errorAt(card, sectionToken, "no .lib section '" + section + "' in '" + resolved + "'", hint);
+            throw errorAt(card, sectionToken, "no .lib section '" + section + "' in '" + resolved + "'",
+                          hint);
         }
         Guard guard(*this, canonical(resolved) + "#" + section, card, path);
         expand(it->second, directoryOf(resolved), out);
@@ -217,7 +222,8 @@ private:
                     throw errorAt(card, token, "recursive inclusion of '" + token.text + "'",
                                   "the file includes itself, directly or indirectly");
             if (owner.stack_.size() >= kMaxIncludeDepth)
-                throw errorAt(card, token, "includes nested too deeply", "more than 50 nested .include/.lib levels");
+                throw errorAt(card, token, "includes nested too deeply",
+                              "more than 50 nested .include/.lib levels");
             owner.stack_.push_back(std::move(key));
         }
         ~Guard() { owner_.stack_.pop_back(); }
@@ -269,7 +275,8 @@ std::vector<Statement> buildBlock(std::vector<Card>& cards, std::size_t& i, cons
         if (keyword == ".subckt") {
             if (card.tokens.size() < 2 || !card.tokens[1].isWord())
                 throw errorAt(card, card.tokens.size() < 2 ? card.tokens[0] : card.tokens[1],
-                              "missing subcircuit name", "expected: .subckt name node1 node2 ... [params: p=v ...]");
+                              "missing subcircuit name",
+                              "expected: .subckt name node1 node2 ... [params: p=v ...]");
             if (depth >= kMaxSubcktNesting)
                 throw errorAt(card, card.tokens[0], "subcircuit definitions nested too deeply");
             SubcktDef def;
@@ -286,10 +293,12 @@ std::vector<Statement> buildBlock(std::vector<Card>& cards, std::size_t& i, cons
                               "expected: .subckt name ... before it");
             if (card.tokens.size() >= 2 && card.tokens[1].lower() != openName)
                 throw errorAt(card, card.tokens[1],
-                              ".ends '" + card.tokens[1].lower() + "' does not match .subckt '" + openName + "'",
+                              ".ends '" + card.tokens[1].lower() + "' does not match .subckt '" + openName +
+                                  "'",
                               "expected: .ends " + openName);
             if (card.tokens.size() > 2)
-                throw errorAt(card, card.tokens[2], "unexpected '" + card.tokens[2].text + "' after .ends name");
+                throw errorAt(card, card.tokens[2],
+                              "unexpected '" + card.tokens[2].text + "' after .ends name");
             ++i;
             return statements;
         }
@@ -326,10 +335,13 @@ Deck parseDeckFile(const std::string& path) {
         throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {},
                          fs::exists(path, ec) ? "it is not a regular file" : "no such file");
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {}, "cannot read it");
+    if (!in)
+        throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {},
+                         "cannot read it");
     std::stringstream buffer;
     buffer << in.rdbuf();
-    return parseSource(SourceText{path, fs::path(path).parent_path().string(), splitLines(buffer.str())}, path);
+    return parseSource(SourceText{path, fs::path(path).parent_path().string(), splitLines(buffer.str())},
+                       path);
 }
 
 Deck parseDeckString(const std::string& text, const std::string& fileName) {

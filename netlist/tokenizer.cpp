@@ -23,19 +23,19 @@ struct IsAsciiAlpha {
 struct IsAsciiAlnum {
     bool operator()(unsigned char c) const { return IsAsciiAlpha{}(c) || (c >= '0' && c <= '9'); }
 };
-template <typename Predicate>
-struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
+template <typename Predicate> struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
     using attribute_type = char;
     static bool const has_attribute = true;
-    template <typename Char, typename Context>
-    bool test(Char ch, const Context&) const {
+    template <typename Char, typename Context> bool test(Char ch, const Context&) const {
         return Predicate{}(static_cast<unsigned char>(ch));
     }
 };
 const AsciiClass<IsAsciiSpace> asciiSpace{};
 
 // raw[] with a concrete iterator_range attribute, usable from semantic actions.
-const auto asRange = [](auto subject) { return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject]; };
+const auto asRange = [](auto subject) {
+    return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject];
+};
 
 // Comparison operators are part of words so that `a<=b` or `x==1` never look like assignments.
 const auto comparisonOp = x3::lit("==") | x3::lit("!=") | x3::lit("<=") | x3::lit(">=");
@@ -61,18 +61,18 @@ void tokenizeCard(Card& card) {
             t.kind = kind;
             t.begin = static_cast<std::size_t>(r.begin() - begin);
             t.end = static_cast<std::size_t>(r.end() - begin);
-            t.text = stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
+            t.text =
+                stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
             t.loc = card.locate(t.begin).first;
             tokens.push_back(std::move(t));
         };
     };
-    const auto token = braceExpr[recorder(TokenKind::Expression, true)] |
-                       quotedExpr[recorder(TokenKind::Expression, true)] |
-                       quotedString[recorder(TokenKind::String, true)] |
-                       asRange(x3::lit('('))[recorder(TokenKind::LParen, false)] |
-                       asRange(x3::lit(')'))[recorder(TokenKind::RParen, false)] |
-                       asRange(x3::lit('='))[recorder(TokenKind::Equals, false)] |
-                       word[recorder(TokenKind::Word, false)];
+    const auto token =
+        braceExpr[recorder(TokenKind::Expression, true)] | quotedExpr[recorder(TokenKind::Expression, true)] |
+        quotedString[recorder(TokenKind::String, true)] |
+        asRange(x3::lit('('))[recorder(TokenKind::LParen, false)] |
+        asRange(x3::lit(')'))[recorder(TokenKind::RParen, false)] |
+        asRange(x3::lit('='))[recorder(TokenKind::Equals, false)] | word[recorder(TokenKind::Word, false)];
 
     Iterator it = begin;
     x3::phrase_parse(it, end, *token, separator);

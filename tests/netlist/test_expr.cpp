@@ -16,7 +16,11 @@ double eval(const std::string& text) {
 
 // The InputError thrown while parsing+evaluating `text` placed at file.cir:3:10.
 InputError errorOf(const std::string& text, const Scope& scope) {
-    ExprOrigin origin{{"file.cir", 3, 10}, "R1 a b {" + text + "}", {}};
+    ExprOrigin origin;
+    origin.loc.file = "file.cir";
+    origin.loc.line = 3;
+    origin.loc.col = 10;
+    origin.lineText = "R1 a b {" + text + "}";
     try {
         evaluateExpression(text, scope, origin);
     } catch (const InputError& e) {
@@ -67,11 +71,11 @@ TEST_CASE("SPICE numbers with scale suffixes and units") {
 TEST_CASE("expression operators and precedence") {
     CHECK(eval("1+2*3") == 7);
     CHECK(eval("(1+2)*3") == 9);
-    CHECK(eval("2^3^2") == 512);  // right-associative
+    CHECK(eval("2^3^2") == 512); // right-associative
     CHECK(eval("2**3**2") == 512);
-    CHECK(eval("-2^2") == -4);    // power binds tighter than unary minus
+    CHECK(eval("-2^2") == -4); // power binds tighter than unary minus
     CHECK(eval("2^-1") == 0.5);
-    CHECK(eval("10-4-3") == 3);   // left-associative
+    CHECK(eval("10-4-3") == 3); // left-associative
     CHECK(eval("12/3/2") == 2);
     CHECK(eval("2k*3") == 6000);
     CHECK(eval("1meg/1k") == doctest::Approx(1000));
@@ -93,8 +97,8 @@ TEST_CASE("expression operators and precedence") {
     CHECK(eval("0 ? 10 : 20") == 20);
     CHECK(eval("0 ? 1 : 0 ? 2 : 3") == 3); // right-nested
     CHECK(eval("2 > 1 ? 4 + 1 : 0") == 5);
-    CHECK(eval("0 ? 1/0 : 7") == 7);       // only the taken branch is evaluated
-    CHECK(eval("0 && 1/0") == 0);          // short-circuit
+    CHECK(eval("0 ? 1/0 : 7") == 7); // only the taken branch is evaluated
+    CHECK(eval("0 && 1/0") == 0);    // short-circuit
     CHECK(eval("  3 *\t4 ") == 12);
 }
 

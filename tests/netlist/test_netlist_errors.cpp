@@ -28,7 +28,7 @@ TEST_CASE("element card errors") {
     auto e = errorOf("t\nQ1 c b e qmod\n");
     CHECK(e.message() == "unknown element type 'Q' in 'Q1'");
     CHECK(e.loc().str() == "bad.cir:2:1");
-    CHECK(e.hint() == "supported element letters: R C L K V I E F G H D X");
+    CHECK(e.hint() == "supported element letters: R C L K V I E F G H D M X");
 
     e = errorOf("t\nR1 a b 1\nC1 a b 1p\nr1 c d 2\n");
     CHECK(e.message() == "duplicate element name 'r1'");
@@ -171,6 +171,16 @@ TEST_CASE("parameter and expression errors") {
     CHECK(e.message() == "division by zero");
     CHECK(e.loc().str() == "bad.cir:3:5");
     CHECK(e.lineText() == "+ {1/0}");
+
+    // an expression spanning a continuation line: the error is on the second physical line
+    e = errorOf("t\nR1 a b {1 +\n+   2*foo}\n");
+    CHECK(e.message() == "unknown parameter 'foo'");
+    CHECK(e.loc().str() == "bad.cir:3:7");
+    CHECK(e.lineText() == "+   2*foo}");
+
+    e = errorOf("t\n.param a = 1 +\n+ 2 * bb\n");
+    CHECK(e.message() == "unknown parameter 'bb'");
+    CHECK(e.loc().str() == "bad.cir:3:7");
 
     e = errorOf("t\n.param a=1 b={a+}\n");
     CHECK(contains(e.message(), "expected operand"));
@@ -387,10 +397,12 @@ TEST_CASE("fuzz: garbled decks never crash") {
             const std::size_t pos = rng() % garbled.size();
             switch (rng() % 3) {
             case 0: garbled[pos] = alphabet[rng() % alphabet.size()]; break;
-            case 1: garbled.insert(pos, 1, alphabet[rng() % alphabet.size()]); break;
+            case 1:
+                garbled = garbled.substr(0, pos) + alphabet[rng() % alphabet.size()] + garbled.substr(pos);
+                break;
             default: garbled.erase(pos, 1 + rng() % 8); break;
             }
-            if (garbled.empty()) garbled = "x";
+            if (garbled.empty()) garbled.push_back('x');
         }
         expectNoCrash(garbled);
     }
@@ -398,16 +410,20 @@ TEST_CASE("fuzz: garbled decks never crash") {
 
 TEST_CASE("fuzz: token soup never crashes") {
     const std::vector<std::string> vocabulary = {
-        "R1", "C1", "L1", "K1", "V1", "I1", "E1", "F1", "G1", "H1", "D1", "X1", "Q1", ".subckt", ".ends", ".model",
-        ".param", ".func", ".include", ".lib", ".endl", ".dc", ".ac", ".tran", ".op", ".ic", ".save", ".options",
-        ".global", ".temp", "a", "b", "0", "gnd", "1k", "{", "}", "{a*2}", "'b+1'", "(", ")", "=", ",", "+", "dc",
-        "ac", "pulse", "sin", "pwl", "exp", "poly", "params:", "d", "dm", "cell", "v(a)", "1/0", "-1", "1e999",
-        "\n", "\n", "\n", "\n+", "\n*", ";", "$", "//", "\"", "uic", "dec", "lin"};
+        "R1",       "C1",      "L1",    "K1",  "V1",      "I1",    "E1",      "F1",     "G1",
+        "H1",       "D1",      "X1",    "Q1",  ".subckt", ".ends", ".model",  ".param", ".func",
+        ".include", ".lib",    ".endl", ".dc", ".ac",     ".tran", ".op",     ".ic",    ".save",
+        ".options", ".global", ".temp", "a",   "b",       "0",     "gnd",     "1k",     "{",
+        "}",        "{a*2}",   "'b+1'", "(",   ")",       "=",     ",",       "+",      "dc",
+        "ac",       "pulse",   "sin",   "pwl", "exp",     "poly",  "params:", "d",      "dm",
+        "cell",     "v(a)",    "1/0",   "-1",  "1e999",   "\n",    "\n",      "\n",     "\n+",
+        "\n*",      ";",       "$",     "//",  "\"",      "uic",   "dec",     "lin"};
     std::mt19937 rng(777);
     for (int round = 0; round < 1500; ++round) {
         std::string deck = "soup\n";
         const int count = static_cast<int>(rng() % 40);
-        for (int k = 0; k < count; ++k) deck += vocabulary[rng() % vocabulary.size()] + (rng() % 2 ? " " : "");
+        for (int k = 0; k < count; ++k)
+            deck += vocabulary[rng() % vocabulary.size()] + (rng() % 2 ? " " : "");
         expectNoCrash(deck);
     }
 }
