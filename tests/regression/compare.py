@@ -98,6 +98,17 @@ CASES = {
     "k_controlled_dc": {"why": "linear controlled sources: exact, default 1e-6 relative"},
     "l_exp_pwl": {"why": "linear; PWL corners and EXP delays are breakpoints: default 1 % p-p "
                          "(independent runs: <= 0.4 %, the EXP source itself sampled 2x coarser)"},
+    "n_cmos_inverter": {"why": "MOS level-1 DC transfer at reltol 1e-7 (set in the netlist): default "
+                               "1e-6 relative, so the channel, body-effect and lambda equations must "
+                               "match ngspice's"},
+    "o_cmos_nand": {"why": "series NMOS stack (body effect on the upper device) at reltol 1e-7: "
+                           "default 1e-6 relative"},
+    "p_ring9": {"tran": {"rel_pp": 2e-2, "ttol": 0.2e-9},
+                "frequency": {"signal": "v(n1)", "level": 1.65, "after": 10e-9, "rel": 1e-2},
+                "why": "free-running oscillator: the frequency (rising crossings of v(n1) at "
+                       "vdd/2 after 10 ns) must agree within 1 %; the waveforms, whose phase "
+                       "drifts with any frequency difference, within 2 % p-p in a 0.2 ns "
+                       "(2 TMAX) window"},
     "m_diode_dc": {"why": "nonlinear DC sweep incl. breakdown at reltol 1e-7 (set in the netlist; "
                           "the converged points differ by < 1e-7 relative from a reltol 1e-12 "
                           "run): default 1e-6 relative"},
@@ -302,7 +313,31 @@ def compare_case(name, json_path, kind, probes, spec):
         at = f"at {an.get('sweep')}={scale_ref[k]:.4g}, " if kind == "dc" else ""
         rows.append(Row(name, p, float(d[k]), float(tol[k]), bool(d[k] <= tol[k]), pts,
                         f"{at}rel {d[k] / abs(yr[k]):.2e}" if abs(yr[k]) > 1e-30 else f"{at}ref 0"))
+    if kind == "tran" and "frequency" in spec:
+        rows.append(frequency_row(name, spec["frequency"], scale_ref, ref, t_sp, an, pts))
     return rows
+
+
+def oscillation_frequency(t, y, level, after):
+    """Mean frequency from the rising crossings of `level` after time `after` (interpolated)."""
+    k = np.nonzero((y[:-1] < level) & (y[1:] >= level))[0]
+    tc = t[k] + (t[k + 1] - t[k]) * (level - y[k]) / (y[k + 1] - y[k])
+    tc = tc[tc > after]
+    if len(tc) < 3:
+        return None
+    return (len(tc) - 1) / (tc[-1] - tc[0])
+
+
+def frequency_row(name, fspec, t_ref, ref, t_sp, an, pts):
+    sig = fspec["signal"]
+    f_ref = oscillation_frequency(t_ref, ref[sig], fspec["level"], fspec["after"])
+    ys = spin_signal(an, sig)
+    f_sp = oscillation_frequency(t_sp, ys, fspec["level"], fspec["after"]) if ys is not None else None
+    if f_ref is None or f_sp is None:
+        return Row(name, f"freq {sig}", None, None, False, pts, "fewer than 3 crossings")
+    dev = abs(f_sp - f_ref) / f_ref
+    return Row(name, f"freq {sig}", dev, fspec["rel"], dev <= fspec["rel"], pts,
+               f"relative; spinspice {f_sp:.6g} Hz, ngspice {f_ref:.6g} Hz")
 
 
 def run_spinspice(exe, netlist, json_path, timeout):
