@@ -16,6 +16,11 @@ void writeJson(const SimulationResult& result, std::ostream& out) {
         a["name"] = w.name;
         a["type"] = w.type;
         if (!w.sweep.empty()) a["sweep"] = w.sweep;
+        if (!w.step.empty()) {
+            nlohmann::ordered_json step = nlohmann::ordered_json::object();
+            for (const auto& [param, value] : w.step) step[param] = value;
+            a["step"] = std::move(step);
+        }
         nlohmann::ordered_json signals = nlohmann::ordered_json::object();
         for (std::size_t k = 0; k < w.names.size(); ++k) {
             const bool isSweep = !w.sweep.empty() && k == 0;
@@ -36,6 +41,13 @@ void writeJson(const SimulationResult& result, std::ostream& out) {
                       {"time_factor", s.timeFactor},
                       {"time_solve", s.timeSolve},
                       {"time_total", s.timeTotal}};
+        if (!w.measurements.empty()) {
+            nlohmann::ordered_json m = nlohmann::ordered_json::object();
+            for (const auto& meas : w.measurements)
+                m[meas.name] = meas.error.empty() ? nlohmann::ordered_json(meas.value)
+                                                  : nlohmann::ordered_json({{"error", meas.error}});
+            a["measurements"] = std::move(m);
+        }
         if (!w.error.empty()) a["error"] = w.error;
         root["analyses"].push_back(std::move(a));
     }

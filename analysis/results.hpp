@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace spinspice {
@@ -16,6 +17,13 @@ struct AnalysisStats {
     double timeEval = 0, timeFactor = 0, timeSolve = 0, timeTotal = 0; // seconds
 };
 
+// One `.meas` result.
+struct Measurement {
+    std::string name;  // lower-case, as written on the .meas card
+    double value = 0;  // valid when error is empty
+    std::string error; // why it could not be evaluated (e.g. "TRIG condition never met")
+};
+
 struct Waveforms {
     std::string name;  // "tran1"
     std::string type;  // "op" | "dc" | "ac" | "tran"
@@ -26,6 +34,10 @@ struct Waveforms {
     std::vector<std::vector<double>> im;   // AC only (the sweep vector's im stays empty)
     AnalysisStats stats;
     std::string error; // non-empty when the analysis failed (the data so far is kept)
+    // `.step` parameter values of this run, in .step order (empty without .step).
+    std::vector<std::pair<std::string, double>> step;
+    // `.meas` results evaluated on this analysis' waveforms.
+    std::vector<Measurement> measurements;
 
     // The values of a signal by name (nullptr if absent).
     const std::vector<double>* find(const std::string& signal) const;

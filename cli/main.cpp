@@ -1,9 +1,8 @@
 // spinspice command line: a thin layer over the library (netlist -> Simulator -> writers).
 // Exit status: 0 success, 1 simulation failure (partial waveforms still written), 2 bad input.
 #include "analysis/json_writer.hpp"
-#include "analysis/simulator.hpp"
+#include "analysis/run_netlist.hpp"
 #include "devices/param_table.hpp"
-#include "netlist/netlist.hpp"
 
 #include <unistd.h>
 
@@ -112,12 +111,6 @@ int main(int argc, char** argv) {
 
     spinspice::SimulationResult result;
     try {
-        spinspice::Simulator simulator(spinspice::loadNetlistFile(netlistPath));
-        if (!quiet)
-            for (const auto& w : simulator.warnings()) std::cerr << "warning: " << w << "\n";
-        if (simulator.netlist().analyses.empty() && !quiet)
-            std::cerr << "warning: the netlist has no analysis (.op .dc .ac .tran)\n";
-
         // Progress on a terminal, for runs longer than a second.
         const bool tty = progressAllowed && isatty(STDERR_FILENO);
         const auto start = std::chrono::steady_clock::now();
@@ -130,8 +123,13 @@ int main(int argc, char** argv) {
                 std::fflush(stderr);
                 printed = true;
             };
-        result = simulator.runAll(progress);
+        spinspice::NetlistRun run = spinspice::simulateNetlistFile(netlistPath, progress);
         if (printed) std::fprintf(stderr, "\r%*s\r", 40, "");
+        result = std::move(run.result);
+        if (!quiet) {
+            for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
+            if (run.netlist.analyses.empty()) std::cerr << "warning: the netlist has no analysis (.op .dc .ac .tran)\n";
+        }
     } catch (const spinspice::InputError& e) {
         std::cerr << e.report();
         return kExitInput;

@@ -61,6 +61,13 @@ struct AnalysisSpec {
     SourceLoc loc;
 };
 
+// `.print tran|dc|ac|op item ...`: a table printed to stdout after the analysis of that type.
+struct PrintSpec {
+    std::string analysis;           // "tran", "dc", "ac" or "op"
+    std::vector<std::string> items; // lower-case output names ("v(out)", "i(v1)", "vm(out)" for ac)
+    SourceLoc loc;
+};
+
 struct FlatCircuit {
     std::string title;
     std::vector<FlatElement> elements;
@@ -73,6 +80,7 @@ struct FlatCircuit {
     std::optional<double> temp;              // .temp (deg C), the first value
     std::vector<std::string> saves;          // .save items, lower-case ("v(out)", "i(v1)"); empty = all
     std::map<std::string, SourceLoc> saveLocs;// where each save/ic/nodeset item was written
+    std::vector<PrintSpec> prints;           // .print cards
 };
 
 } // namespace spinspice
