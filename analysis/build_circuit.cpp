@@ -1,6 +1,7 @@
 // FlatCircuit -> Circuit: one device per flat element, parameters through the type tables.
 #include "analysis/build_circuit.hpp"
 
+#include "devices/behavioral.hpp"
 #include "devices/diode.hpp"
 #include "devices/elements.hpp"
 #include "devices/mosfet.hpp"
@@ -105,6 +106,10 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
                                        instanceParam(e, "area"), instanceParam(e, "m"), instanceParam(e, "off") != 0,
                                        given(e, "ic"), instanceParam(e, "ic"), temp);
     }
+    case 'b':
+        if (!e.behavior) throw InputError(e.name + ": missing expression", e.loc, e.lineText);
+        return std::make_unique<BehavioralSource>(e.name, e.loc, node(0), node(1), e.behaviorKind, e.behavior,
+                                                  e.behaviorText, temp);
     case 'm': {
         const ModelCard& card = findModel(e, flat);
         checkRanges(findDeviceType("m")->modelParams, card.params, card.loc, "model " + card.name, {});

@@ -110,6 +110,9 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
                   {"uo", 600, "cm^2/Vs", "surface mobility", 0, kInf, true},
                   {"fc", 0.5, "", "forward-bias depletion capacitance coefficient", 0, 0.95},
                   {"tnom", 27, "degC", "parameter measurement temperature"}}});
+    t.push_back({"b", "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), "
+                      "time, temper and parameters",
+                 {}, {}, {}});
     return t;
 }
 

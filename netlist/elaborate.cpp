@@ -55,15 +55,6 @@ std::string formatNumber(double v) {
     return out.str();
 }
 
-// Where an expression starting at `offset` in the card text is, for expression error messages.
-ExprOrigin originAt(const Card& card, std::size_t offset) {
-    auto [loc, lineText] = card.locate(offset);
-    ExprOrigin origin{loc, lineText, {}};
-    if (card.lines.size() > 1)
-        origin.locate = [&card, offset](std::size_t o) { return card.locate(offset + o); };
-    return origin;
-}
-
 void unknownDotCard(const Card& card) {
     const Token& t = card.tokens.front();
     std::string hint = suggestionHint(t.lower(), knownDotCards());
@@ -76,6 +67,16 @@ void unknownDotCard(const Card& card) {
 }
 
 } // namespace
+
+// Where an expression starting at `offset` in the card text is, for expression error messages.
+ExprOrigin originAt(const Card& card, std::size_t offset) {
+    auto [loc, lineText] = card.locate(offset);
+    ExprOrigin origin{loc, lineText, {}};
+    if (card.lines.size() > 1)
+        origin.locate = [&card, offset](std::size_t o) { return card.locate(offset + o); };
+    return origin;
+}
+
 
 // ---- errors ----------------------------------------------------------------------------------------
 void fail(const Card& card, const Token& token, std::string message, std::string hint) {
@@ -439,7 +440,10 @@ double Elaborator::evalTokens(const Card& card, std::size_t first, std::size_t l
 
 std::string Elaborator::nodeName(const Card& card, const Token& token, const ElabScope& scope) const {
     if (!token.isWord()) fail(card, token, "expected a node name, found '" + token.text + "'");
-    const std::string name = token.lower();
+    return flatNodeName(token.lower(), scope);
+}
+
+std::string Elaborator::flatNodeName(const std::string& name, const ElabScope& scope) const {
     if (name == "0" || name == "gnd") return "0";
     if (globalNodes_.count(name)) return name;
     if (auto it = scope.portMap.find(name); it != scope.portMap.end()) return it->second;

@@ -6,7 +6,7 @@
 namespace spinspice::netlist::detail {
 namespace {
 
-const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H D M X";
+const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H B D M X";
 
 std::string describeLetter(char letter) {
     switch (letter) {
@@ -93,6 +93,7 @@ void Elaborator::addElement(const Card& card, ElabScope& scope) {
     case 'h': addControlled(card, scope, e); break;
     case 'd': addModelDevice(card, scope, e, 2); break;
     case 'm': addModelDevice(card, scope, e, 4); break;
+    case 'b': addBehavioral(card, scope, e); break;
     default:
         fail(card, nameToken,
              "unknown element type '" + std::string(1, nameToken.text[0]) + "' in '" + nameToken.text + "'",

@@ -85,6 +85,8 @@ private:
     void addSource(const Card& card, const ElabScope& scope, FlatElement& e);
     void addControlled(const Card& card, const ElabScope& scope, FlatElement& e);
     void addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount);
+    void addBehavioral(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_behavioral.cpp
+    std::string flatNodeName(const std::string& name, const ElabScope& scope) const;
     void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
                              bool& valueGiven) const;
     void commitElement(const Card& card, FlatElement element);
@@ -124,6 +126,9 @@ private:
 // Errors located at a token, or just after the last token of a card (for missing arguments).
 [[noreturn]] void fail(const Card& card, const Token& token, std::string message, std::string hint = {});
 [[noreturn]] void failAtEnd(const Card& card, std::string message, std::string hint = {});
+
+// Where an expression starting at `offset` in the card text is, for expression error messages.
+ExprOrigin originAt(const Card& card, std::size_t offset);
 
 // The expected syntax of an element letter ("Rname n+ n- value [tc1=] ..."), from the device tables.
 std::string elementSyntax(char letter);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/diagnostics.hpp"
+#include "core/expr.hpp"
 #include "core/source_spec.hpp"
 
 #include <map>
@@ -32,6 +33,11 @@ struct FlatElement {
     std::vector<std::string> refs;       // F/H: controlling V source; K: the two inductors (hierarchical)
     SourceSpec source;                   // V and I only
     std::string model;                   // D: resolved (hierarchical) model name, a key of FlatCircuit::models
+    // B: the behavioural expression, parameters substituted and user functions inlined; v(node) and
+    // i(vsource) hold flat names; free identifiers are only `time` and `temper`.
+    expr::NodePtr behavior;
+    char behaviorKind = 0;               // 'v' (voltage source) or 'i' (current source)
+    std::string behaviorText;            // the expression as written
     SourceLoc loc;                       // where the element card starts
     std::string lineText;                // the card's source text, for diagnostics
 };

@@ -109,6 +109,11 @@ CASES = {
                        "vdd/2 after 10 ns) must agree within 1 %; the waveforms, whose phase "
                        "drifts with any frequency difference, within 2 % p-p in a 0.2 ns "
                        "(2 TMAX) window"},
+    "q_bsource_dc": {"why": "B sources (cubic + tanh .func conductance, V controlled by v() and i()) at "
+                            "reltol 1e-7: default 1e-6 relative; exact derivatives matter for "
+                            "convergence, the values for the comparison"},
+    "r_bsource_tran": {"why": "B sources with time, pow and a ternary branch in a transient: default "
+                              "1 % p-p (the branch switch is at v(a,b) = 0, where both sides agree)"},
     "m_diode_dc": {"why": "nonlinear DC sweep incl. breakdown at reltol 1e-7 (set in the netlist; "
                           "the converged points differ by < 1e-7 relative from a reltol 1e-12 "
                           "run): default 1e-6 relative"},

@@ -1,0 +1,345 @@
+#include "devices/behavioral.hpp"
+
+#include "solver/pattern.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace spinspice {
+namespace {
+using Op = ExpressionTape::Op;
+
+// Half-width of the smooth transition of u() and sgn(): exact outside |x| < kStepWidth, a C1 cubic
+// inside, so Newton sees a finite slope instead of a flat step (it cannot stall on a discontinuity).
+constexpr double kStepWidth = 1e-6;
+
+double smoothStep(double x, double& slope) {
+    if (x <= -kStepWidth) {
+        slope = 0;
+        return 0;
+    }
+    if (x >= kStepWidth) {
+        slope = 0;
+        return 1;
+    }
+    const double s = (x + kStepWidth) / (2 * kStepWidth);
+    slope = 6 * s * (1 - s) / (2 * kStepWidth);
+    return s * s * (3 - 2 * s);
+}
+
+const std::map<std::string, Op>& unaryFunctions() {
+    static const std::map<std::string, Op> table = {
+        {"sqrt", Op::Sqrt}, {"exp", Op::Exp},     {"log", Op::Log},     {"ln", Op::Log},    {"log10", Op::Log10},
+        {"sin", Op::Sin},   {"cos", Op::Cos},     {"tan", Op::Tan},     {"asin", Op::Asin}, {"acos", Op::Acos},
+        {"atan", Op::Atan}, {"sinh", Op::Sinh},   {"cosh", Op::Cosh},   {"tanh", Op::Tanh}, {"abs", Op::Abs},
+        {"floor", Op::Floor}, {"ceil", Op::Ceil}, {"int", Op::Floor},   {"sgn", Op::Sgn},   {"u", Op::Step},
+        {"uramp", Op::Ramp}};
+    return table;
+}
+} // namespace
+
+int ExpressionTape::emit(Instruction i) {
+    code_.push_back(i);
+    return static_cast<int>(code_.size()) - 1;
+}
+
+ExpressionTape ExpressionTape::compile(const expr::Node& root,
+                                       const std::function<int(const std::string&, bool)>& variable) {
+    ExpressionTape tape;
+    int maxVariable = -1;
+    auto counting = [&](const std::string& name, bool current) {
+        const int v = variable(name, current);
+        maxVariable = std::max(maxVariable, v);
+        return v;
+    };
+    tape.compileNode(root, counting);
+    tape.variables_ = static_cast<std::size_t>(maxVariable + 1);
+    tape.value_.assign(tape.code_.size(), 0.0);
+    tape.grad_.assign(tape.code_.size() * std::max<std::size_t>(tape.variables_, 1), 0.0);
+    return tape;
+}
+
+int ExpressionTape::compileNode(const expr::Node& node, const std::function<int(const std::string&, bool)>& variable) {
+    return std::visit(
+        [&](const auto& n) -> int {
+            using T = std::decay_t<decltype(n)>;
+            if constexpr (std::is_same_v<T, expr::Number>) {
+                return emit({Op::Const, -1, -1, -1, n.value});
+            } else if constexpr (std::is_same_v<T, expr::Identifier>) {
+                if (n.name == "time") return emit({Op::Time});
+                if (n.name == "temper") return emit({Op::Temper});
+                throw std::logic_error("unresolved identifier '" + n.name + "' in a behavioural expression");
+            } else if constexpr (std::is_same_v<T, expr::Unary>) {
+                const int a = compileNode(*n.operand, variable);
+                if (n.op == expr::UnaryOp::Plus) return a;
+                return emit({n.op == expr::UnaryOp::Negate ? Op::Neg : Op::Not, a});
+            } else if constexpr (std::is_same_v<T, expr::Binary>) {
+                static const std::map<expr::BinaryOp, Op> ops = {
+                    {expr::BinaryOp::Add, Op::Add}, {expr::BinaryOp::Sub, Op::Sub}, {expr::BinaryOp::Mul, Op::Mul},
+                    {expr::BinaryOp::Div, Op::Div}, {expr::BinaryOp::Pow, Op::Pow}, {expr::BinaryOp::Eq, Op::Eq},
+                    {expr::BinaryOp::Ne, Op::Ne},   {expr::BinaryOp::Lt, Op::Lt},   {expr::BinaryOp::Le, Op::Le},
+                    {expr::BinaryOp::Gt, Op::Gt},   {expr::BinaryOp::Ge, Op::Ge},   {expr::BinaryOp::And, Op::And},
+                    {expr::BinaryOp::Or, Op::Or}};
+                const int a = compileNode(*n.lhs, variable);
+                const int b = compileNode(*n.rhs, variable);
+                return emit({ops.at(n.op), a, b});
+            } else if constexpr (std::is_same_v<T, expr::Ternary>) {
+                const int c = compileNode(*n.condition, variable);
+                const int a = compileNode(*n.ifTrue, variable);
+                const int b = compileNode(*n.ifFalse, variable);
+                return emit({Op::Select, c, a, b});
+            } else {
+                std::vector<int> args;
+                if (n.name == "v" || n.name == "i") {
+                    for (const auto& a : n.args) {
+                        const int v = variable(std::get<expr::Identifier>(a->data).name, n.name == "i");
+                        args.push_back(v < 0 ? emit({Op::Const, -1, -1, -1, 0.0}) : emit({Op::Unknown, v}));
+                    }
+                    return args.size() == 2 ? emit({Op::Sub, args[0], args[1]}) : args[0];
+                }
+                for (const auto& a : n.args) args.push_back(compileNode(*a, variable));
+                auto arity = [&](std::size_t k) {
+                    if (args.size() != k)
+                        throw std::invalid_argument(n.name + "() takes " + std::to_string(k) + " argument(s)");
+                };
+                if (auto it = unaryFunctions().find(n.name); it != unaryFunctions().end()) {
+                    arity(1);
+                    return emit({it->second, args[0], -1, -1, n.name == "int" ? 1.0 : 0.0});
+                }
+                if (n.name == "pow") {
+                    arity(2);
+                    return emit({Op::Pow, args[0], args[1]});
+                }
+                if (n.name == "atan2") {
+                    arity(2);
+                    return emit({Op::Atan2, args[0], args[1]});
+                }
+                if (n.name == "if") {
+                    arity(3);
+                    return emit({Op::Select, args[0], args[1], args[2]});
+                }
+                if (n.name == "limit") {
+                    arity(3);
+                    return emit({Op::Limit, args[0], args[1], args[2]});
+                }
+                if (n.name == "min" || n.name == "max") {
+                    if (args.empty()) throw std::invalid_argument(n.name + "() needs an argument");
+                    int acc = args[0];
+                    for (std::size_t k = 1; k < args.size(); ++k)
+                        acc = emit({n.name == "min" ? Op::Min : Op::Max, acc, args[k]});
+                    return acc;
+                }
+                throw std::invalid_argument("function '" + n.name + "' is not available in behavioural sources");
+            }
+        },
+        node.data);
+}
+
+double ExpressionTape::evaluate(const double* variables, double time, double temper, double* gradient) const {
+    const std::size_t k = variables_;
+    double* v = value_.data();
+    double* g = grad_.data();
+    for (std::size_t i = 0; i < code_.size(); ++i) {
+        const Instruction& in = code_[i];
+        double* gi = g + i * k;
+        const double a = in.a >= 0 ? v[in.a] : 0.0, b = in.b >= 0 ? v[in.b] : 0.0;
+        const double* ga = in.a >= 0 ? g + static_cast<std::size_t>(in.a) * k : nullptr;
+        const double* gb = in.b >= 0 ? g + static_cast<std::size_t>(in.b) * k : nullptr;
+        // d(result) = da * fa + db * fb (chain rule for the common one/two-operand case).
+        auto chain = [&](double fa, double fb) {
+            for (std::size_t j = 0; j < k; ++j) gi[j] = (ga ? fa * ga[j] : 0.0) + (gb ? fb * gb[j] : 0.0);
+        };
+        auto zero = [&] { std::fill(gi, gi + k, 0.0); };
+        double r = 0.0;
+        switch (in.op) {
+        case Op::Const: r = in.constant; zero(); break;
+        case Op::Time: r = time; zero(); break;
+        case Op::Temper: r = temper; zero(); break;
+        case Op::Unknown:
+            r = variables[in.a];
+            zero();
+            gi[in.a] = 1.0;
+            break;
+        case Op::Neg: r = -a; chain(-1, 0); break;
+        case Op::Not: r = a == 0.0 ? 1.0 : 0.0; zero(); break;
+        case Op::Add: r = a + b; chain(1, 1); break;
+        case Op::Sub: r = a - b; chain(1, -1); break;
+        case Op::Mul: r = a * b; chain(b, a); break;
+        case Op::Div: r = a / b; chain(1 / b, -a / (b * b)); break;
+        case Op::Pow: {
+            r = std::pow(a, b);
+            // d(a^b) = b a^(b-1) da + ln(a) a^b db; the second term only where it exists (a > 0).
+            const double fa = (a == 0.0 && b < 1.0) ? 0.0 : b * std::pow(a, b - 1.0);
+            bool bVaries = false;
+            for (std::size_t j = 0; j < k && gb; ++j) bVaries = bVaries || gb[j] != 0.0;
+            chain(fa, (bVaries && a > 0) ? std::log(a) * r : 0.0);
+            break;
+        }
+        case Op::Eq: r = a == b; zero(); break;
+        case Op::Ne: r = a != b; zero(); break;
+        case Op::Lt: r = a < b; zero(); break;
+        case Op::Le: r = a <= b; zero(); break;
+        case Op::Gt: r = a > b; zero(); break;
+        case Op::Ge: r = a >= b; zero(); break;
+        case Op::And: r = (a != 0.0 && b != 0.0); zero(); break;
+        case Op::Or: r = (a != 0.0 || b != 0.0); zero(); break;
+        case Op::Select: {
+            const int pick = a != 0.0 ? in.b : in.c;
+            r = v[pick];
+            std::copy(g + static_cast<std::size_t>(pick) * k, g + static_cast<std::size_t>(pick) * k + k, gi);
+            break;
+        }
+        case Op::Sqrt: r = std::sqrt(a); chain(r > 0 ? 0.5 / r : 0.0, 0); break;
+        case Op::Exp: r = std::exp(a); chain(r, 0); break;
+        case Op::Log: r = std::log(a); chain(1 / a, 0); break;
+        case Op::Log10: r = std::log10(a); chain(1 / (a * std::log(10.0)), 0); break;
+        case Op::Sin: r = std::sin(a); chain(std::cos(a), 0); break;
+        case Op::Cos: r = std::cos(a); chain(-std::sin(a), 0); break;
+        case Op::Tan: {
+            r = std::tan(a);
+            chain(1 + r * r, 0);
+            break;
+        }
+        case Op::Asin: r = std::asin(a); chain(1 / std::sqrt(1 - a * a), 0); break;
+        case Op::Acos: r = std::acos(a); chain(-1 / std::sqrt(1 - a * a), 0); break;
+        case Op::Atan: r = std::atan(a); chain(1 / (1 + a * a), 0); break;
+        case Op::Sinh: r = std::sinh(a); chain(std::cosh(a), 0); break;
+        case Op::Cosh: r = std::cosh(a); chain(std::sinh(a), 0); break;
+        case Op::Tanh: r = std::tanh(a); chain(1 - r * r, 0); break;
+        case Op::Abs: r = std::fabs(a); chain(a < 0 ? -1.0 : 1.0, 0); break;
+        case Op::Floor: r = in.constant != 0.0 ? std::trunc(a) : std::floor(a); zero(); break;
+        case Op::Ceil: r = std::ceil(a); zero(); break;
+        case Op::Sgn: {
+            double slope;
+            r = 2.0 * smoothStep(a, slope) - 1.0;
+            chain(2.0 * slope, 0);
+            break;
+        }
+        case Op::Step: {
+            double slope;
+            r = smoothStep(a, slope);
+            chain(slope, 0);
+            break;
+        }
+        case Op::Ramp: r = a > 0 ? a : 0.0; chain(a > 0 ? 1.0 : 0.0, 0); break;
+        case Op::Min: r = a <= b ? a : b; chain(a <= b ? 1.0 : 0.0, a <= b ? 0.0 : 1.0); break;
+        case Op::Max: r = a >= b ? a : b; chain(a >= b ? 1.0 : 0.0, a >= b ? 0.0 : 1.0); break;
+        case Op::Atan2: {
+            r = std::atan2(a, b);
+            const double d = a * a + b * b;
+            chain(d > 0 ? b / d : 0.0, d > 0 ? -a / d : 0.0);
+            break;
+        }
+        case Op::Limit: { // limit(x, lo, hi)
+            const double lo = b, hi = v[in.c];
+            r = std::clamp(a, std::min(lo, hi), std::max(lo, hi));
+            chain(r == a ? 1.0 : 0.0, 0);
+            break;
+        }
+        }
+        v[i] = r;
+    }
+    const std::size_t last = code_.size() - 1;
+    std::copy(g + last * k, g + last * k + k, gradient);
+    return v[last];
+}
+
+BehavioralSource::BehavioralSource(std::string name, SourceLoc loc, std::string nodePos, std::string nodeNeg, char kind,
+                                   expr::NodePtr expression, std::string text, double temperature)
+    : Device(std::move(name), std::move(loc)), nodeNames_{std::move(nodePos), std::move(nodeNeg)}, kind_(kind),
+      expression_(std::move(expression)), text_(std::move(text)), temperature_(temperature) {}
+
+void BehavioralSource::setup(SetupContext& ctx) {
+    p_ = ctx.node(nodeNames_[0]);
+    n_ = ctx.node(nodeNames_[1]);
+    if (kind_ == 'v') br_ = ctx.addUnknown(name_, Nature::Current, true);
+    // Variables in order of first use; node voltages are resolved now, currents in resolve().
+    try {
+        tape_ = ExpressionTape::compile(*expression_, [&](const std::string& name, bool current) {
+            for (std::size_t k = 0; k < variableNames_.size(); ++k)
+                if (variableNames_[k] == name && variableIsCurrent_[k] == current) return static_cast<int>(k);
+            if (!current && (name == "0" || name == "gnd")) return -1;
+            variableNames_.push_back(name);
+            variableIsCurrent_.push_back(current);
+            variableUnknowns_.push_back(current ? -1 : ctx.node(name));
+            return static_cast<int>(variableNames_.size()) - 1;
+        });
+    } catch (const std::invalid_argument& e) {
+        throw InputError(name_ + ": " + e.what(), loc_, {}, "expression: " + text_);
+    }
+    values_.assign(variableNames_.size(), 0.0);
+    gradient_.assign(variableNames_.size(), 0.0);
+}
+
+void BehavioralSource::resolve(const DeviceLookup& lookup) {
+    for (std::size_t k = 0; k < variableNames_.size(); ++k) {
+        if (!variableIsCurrent_[k]) continue;
+        const Device* d = lookup.find(variableNames_[k]);
+        if (!d || d->branchUnknown() < 0) {
+            std::vector<std::string> candidates;
+            for (const auto& n : lookup.names())
+                if (const Device* c = lookup.find(n); c && c->branchUnknown() >= 0) candidates.push_back(n);
+            throw InputError(name_ + ": i(" + variableNames_[k] + ") needs a voltage source, inductor or E/H/B-V source",
+                             loc_, {}, suggestionHint(variableNames_[k], candidates));
+        }
+        variableUnknowns_[k] = d->branchUnknown();
+    }
+}
+
+void BehavioralSource::declare(PatternBuilder& pb) {
+    controlOff_.clear();
+    if (kind_ == 'v') {
+        branchOff_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_)};
+        for (int u : variableUnknowns_) controlOff_.push_back(pb.entry(br_, u));
+    } else {
+        for (int u : variableUnknowns_) {
+            controlOff_.push_back(pb.entry(p_, u));
+            controlOff_.push_back(pb.entry(n_, u));
+        }
+    }
+}
+
+void BehavioralSource::bind(const PatternBuilder& pb) {
+    for (int& o : branchOff_) o = pb.offset(o);
+    for (int& o : controlOff_) o = pb.offset(o);
+}
+
+void BehavioralSource::eval(const EvalContext& ctx, LoadBuffers& out) {
+    for (std::size_t k = 0; k < variableUnknowns_.size(); ++k) values_[k] = ctx.x[variableUnknowns_[k]];
+    const double time = ctx.mode == AnalysisMode::Tran ? ctx.time : 0.0;
+    const double value = tape_.evaluate(values_.data(), time, temperature_, gradient_.data());
+    const std::size_t k = variableUnknowns_.size();
+    if (kind_ == 'v') { // branch: v(p) - v(n) - E(x) = 0
+        const double i = ctx.x[br_];
+        addF(out, p_, i);
+        addF(out, n_, -i);
+        addF(out, br_, ctx.x[p_]);
+        addF(out, br_, -ctx.x[n_]);
+        addF(out, br_, -value);
+        out.jf[branchOff_[0]] += 1.0;
+        out.jf[branchOff_[1]] -= 1.0;
+        out.jf[branchOff_[2]] += 1.0;
+        out.jf[branchOff_[3]] -= 1.0;
+        for (std::size_t j = 0; j < k; ++j) out.jf[controlOff_[j]] -= gradient_[j];
+    } else { // current E(x) from p through the source to n
+        addF(out, p_, value);
+        addF(out, n_, -value);
+        for (std::size_t j = 0; j < k; ++j) {
+            out.jf[controlOff_[2 * j]] += gradient_[j];
+            out.jf[controlOff_[2 * j + 1]] -= gradient_[j];
+        }
+    }
+}
+
+void BehavioralSource::topology(TopologyBuilder& t) const {
+    t.terminal(p_, *this);
+    t.terminal(n_, *this);
+    if (kind_ == 'v') t.voltageBranch(p_, n_, *this);
+    // An I source whose current depends on its own terminal voltage conducts at DC.
+    else
+        for (int u : variableUnknowns_)
+            if (u == p_ || u == n_) t.dcPath(p_, n_);
+}
+
+} // namespace spinspice
