@@ -5,6 +5,7 @@
 #include "devices/diode.hpp"
 #include "devices/elements.hpp"
 #include "devices/mosfet.hpp"
+#include "devices/switch.hpp"
 #include "devices/param_table.hpp"
 
 #include <cmath>
@@ -110,6 +111,16 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
         if (!e.behavior) throw InputError(e.name + ": missing expression", e.loc, e.lineText);
         return std::make_unique<BehavioralSource>(e.name, e.loc, node(0), node(1), e.behaviorKind, e.behavior,
                                                   e.behaviorText, temp);
+    case 's':
+    case 'w': {
+        const ModelCard& card = findModel(e, flat);
+        const bool current = e.letter == 'w';
+        checkRanges(findDeviceType(std::string(1, e.letter))->modelParams, card.params, card.loc, "model " + card.name, {});
+        return std::make_unique<Switch>(e.name, e.loc, std::array<std::string, 2>{node(0), node(1)},
+                                        current ? std::array<std::string, 2>{} : std::array<std::string, 2>{node(2), node(3)},
+                                        current ? e.refs.at(0) : std::string(), SwitchModel::fromParams(current, card.params),
+                                        instanceParam(e, "on") != 0);
+    }
     case 'm': {
         const ModelCard& card = findModel(e, flat);
         checkRanges(findDeviceType("m")->modelParams, card.params, card.loc, "model " + card.name, {});

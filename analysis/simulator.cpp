@@ -271,6 +271,11 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
             req.warmStart = warm;
             solveOperatingPoint(*newton_, x, req);
             warm = true;
+            EvalContext accepted;
+            accepted.options = &circuit_->options();
+            accepted.mode = AnalysisMode::DcSweep;
+            accepted.x = x.data();
+            circuit_->accept(accepted);
             appendRow(w, v, true, sel.unknowns, x);
             w.stats.accepted++;
             partial_ = w;

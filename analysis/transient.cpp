@@ -49,6 +49,7 @@ private:
     bool gear_ = false;
     int maxOrder_ = 2;
     std::vector<const Device*> breakpointDevices_;
+    std::vector<const Device*> eventDevices_;
     double tstop_ = 0;
     // History: q at the last four accepted points (qHist_[0] newest), dq/dt at the newest, the
     // accepted step sizes (deltaOld_[0] newest).
@@ -155,6 +156,7 @@ void TransientRun::run(TransientCounters& counters) {
         d->prepareTransient(tstep, tstop_);
         maxStep = std::min(maxStep, d->maxStep());
         if (std::isfinite(d->nextBreakpoint(-1.0))) breakpointDevices_.push_back(d.get());
+        if (d->hasEvents()) eventDevices_.push_back(d.get());
     }
     const double delmin = 1e-11 * maxStep;
 
@@ -190,6 +192,7 @@ void TransientRun::run(TransientCounters& counters) {
     double saveDelta = tstop_ / 50.0;
     int order = 1;
     bool firstTime = true, atBreakpoint = true, havePrevious = false;
+    double eventTolerance = 0.0; // > 0 while a step is being redone to end just after an event
     std::vector<double> qdotNew(n1_, 0.0);
     long sinceProgress = 0;
 
@@ -236,9 +239,21 @@ void TransientRun::run(TransientCounters& counters) {
                 records_.push_back({tNew, hEff, r.iterations, r.singular ? "singular matrix" : "no convergence",
                                     r.worstUnknown});
             } else {
+                // Event location: a device that changes state inside the step (a switch) has the step
+                // redone to end just after the event.
+                double tEvent = std::numeric_limits<double>::infinity();
+                for (const Device* d : eventDevices_) tEvent = std::min(tEvent, d->eventTime(ctx, time));
+                const double tolerance = eventTolerance > 0 ? eventTolerance : std::max(10.0 * delmin, 1e-3 * hEff);
+                const bool redo = tEvent < tNew - tolerance && tEvent > time;
                 const auto& qNew = newton_.charges();
                 for (std::size_t i = 1; i < n1_; ++i) qdotNew[i] = a0_ * qNew[i] + hist_[i];
-                if (firstTime) {
+                if (redo) {
+                    counters.rejected++;
+                    records_.push_back({tNew, hEff, r.iterations, "event inside step", r.worstUnknown});
+                    eventTolerance = tolerance;
+                    h = tEvent - time + 0.5 * tolerance;
+                    landing = false;
+                } else if (firstTime) {
                     accepted = true;
                     newDelta = hEff;
                 } else {
@@ -267,7 +282,9 @@ void TransientRun::run(TransientCounters& counters) {
                     xPrev.swap(x);
                     x.swap(xTrial);
                     time = tNew;
-                    atBreakpoint = landing;
+                    // After a breakpoint or a located event: restart at order 1 with a small step.
+                    atBreakpoint = landing || (eventTolerance > 0 && std::isfinite(tEvent));
+                    eventTolerance = 0.0;
                     havePrevious = true;
                     firstTime = false;
                     h = newDelta;

@@ -133,6 +133,14 @@ public:
     virtual double nextBreakpoint(double /*t*/) const { return std::numeric_limits<double>::infinity(); }
     // Largest time step this device tolerates (+inf if no limit).
     virtual double maxStep() const { return std::numeric_limits<double>::infinity(); }
+    // Event location in transients: called with the converged solution of a step from previousTime to
+    // ctx.time (ctx.x), before the step is accepted. A device that sees an event inside the step (a
+    // switch changing state) returns its estimated time; the step is then redone to end just after it,
+    // and the integration restarts at order 1 as after a breakpoint. +inf: no event.
+    virtual double eventTime(const EvalContext& /*ctx*/, double /*previousTime*/) const {
+        return std::numeric_limits<double>::infinity();
+    }
+    virtual bool hasEvents() const { return false; }
     // Small-signal excitation (J x = rhs convention).
     virtual void loadAc(std::complex<double>* /*rhs*/) const {}
     // .dc sweeps: independent sources accept a DC override; others return false.

@@ -113,6 +113,18 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
     t.push_back({"b", "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), "
                       "time, temper and parameters",
                  {}, {}, {}});
+    t.push_back({"s", "Voltage-controlled switch: Sname n+ n- nc+ nc- model [on|off]", {"sw"},
+                 {{"on", 0, "", "initial state on (operating point)", 0, 1}},
+                 {{"vt", 0, "V", "threshold voltage"},
+                  {"vh", 0, "V", "hysteresis voltage (on above vt+vh, off below vt-vh)"},
+                  {"ron", 1, "ohm", "on resistance", 0, kInf, true},
+                  {"roff", 1e12, "ohm", "off resistance (default 1/gmin)", 0, kInf, true}}});
+    t.push_back({"w", "Current-controlled switch: Wname n+ n- Vcontrol model [on|off]", {"csw"},
+                 {{"on", 0, "", "initial state on (operating point)", 0, 1}},
+                 {{"it", 0, "A", "threshold current"},
+                  {"ih", 0, "A", "hysteresis current (on above it+ih, off below it-ih)"},
+                  {"ron", 1, "ohm", "on resistance", 0, kInf, true},
+                  {"roff", 1e12, "ohm", "off resistance (default 1/gmin)", 0, kInf, true}}});
     return t;
 }
 

@@ -160,4 +160,35 @@ void Elaborator::addBehavioral(const Card& card, const ElabScope& scope, FlatEle
     e.behaviorText = text;
 }
 
+// Sname n+ n- nc+ nc- model [on|off];  Wname n+ n- vcontrol model [on|off]
+void Elaborator::addSwitch(const Card& card, const ElabScope& scope, FlatElement& e) {
+    const char letter = e.letter;
+    const std::string expected = "expected: " + elementSyntax(letter);
+    const CardArgs args = splitArgs(card, 1, elementSyntax(letter));
+    const auto& pos = args.positional;
+    const std::size_t before = letter == 's' ? 4 : 3; // tokens before the model name
+    if (pos.size() < before + 1) failAtEnd(card, "switch '" + e.name + "' needs its nodes, control and model", expected);
+    e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
+    if (letter == 's') {
+        e.nodes.push_back(nodeName(card, *pos[2], scope));
+        e.nodes.push_back(nodeName(card, *pos[3], scope));
+    } else {
+        if (!pos[2]->isWord()) fail(card, *pos[2], "expected a voltage source name", expected);
+        e.refs.push_back(scope.prefix + pos[2]->lower());
+        references_.push_back({&card, pos[2], e.refs.back(), 'v'});
+    }
+    e.model = resolveModel(card, *pos[before], scope);
+    const std::string wanted = letter == 's' ? "sw" : "csw";
+    if (out_.models.at(e.model).type != wanted)
+        fail(card, *pos[before], "model '" + e.model + "' has type '" + out_.models.at(e.model).type + "'",
+             "a " + std::string(letter == 's' ? "voltage" : "current") + "-controlled switch needs a .model of type " + wanted);
+    for (std::size_t i = before + 1; i < pos.size(); ++i) {
+        if (pos[i]->isWord("on")) e.params["on"] = 1.0;
+        else if (pos[i]->isWord("off")) e.params["on"] = 0.0;
+        else fail(card, *pos[i], "unexpected '" + pos[i]->text + "'", expected);
+    }
+    bool unused = false;
+    applyInstanceParams(card, args, scope, e, unused);
+}
+
 } // namespace spinspice::netlist::detail

@@ -6,7 +6,7 @@
 namespace spinspice::netlist::detail {
 namespace {
 
-const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H B D M X";
+const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H B S W D M X";
 
 std::string describeLetter(char letter) {
     switch (letter) {
@@ -22,6 +22,8 @@ std::string describeLetter(char letter) {
     case 'h': return "CCVS";
     case 'd': return "diode";
     case 'm': return "MOSFET";
+    case 's':
+    case 'w': return "switch";
     default: return "element";
     }
 }
@@ -94,6 +96,8 @@ void Elaborator::addElement(const Card& card, ElabScope& scope) {
     case 'd': addModelDevice(card, scope, e, 2); break;
     case 'm': addModelDevice(card, scope, e, 4); break;
     case 'b': addBehavioral(card, scope, e); break;
+    case 's':
+    case 'w': addSwitch(card, scope, e); break;
     default:
         fail(card, nameToken,
              "unknown element type '" + std::string(1, nameToken.text[0]) + "' in '" + nameToken.text + "'",

@@ -86,6 +86,7 @@ private:
     void addControlled(const Card& card, const ElabScope& scope, FlatElement& e);
     void addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount);
     void addBehavioral(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_behavioral.cpp
+    void addSwitch(const Card& card, const ElabScope& scope, FlatElement& e);     // elaborate_behavioral.cpp
     std::string flatNodeName(const std::string& name, const ElabScope& scope) const;
     void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
                              bool& valueGiven) const;

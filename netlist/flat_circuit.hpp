@@ -6,6 +6,7 @@
 #include "core/diagnostics.hpp"
 #include "core/expr.hpp"
 #include "core/source_spec.hpp"
+#include "netlist/measure_spec.hpp"
 
 #include <map>
 #include <optional>
@@ -48,8 +49,11 @@ struct AnalysisSpec {
     std::string name; // "op1", "dc1", "ac1", "tran1": type + 1-based count of that type in the deck
 
     // .dc: outer loop last; sweeps[0] varies fastest (SPICE order: first-named source is the inner loop)
+    // A sweep over a parameter or the temperature re-elaborates the deck per point (analysis/run_netlist).
     struct Sweep {
-        std::string source; // lower-case hierarchical V/I name
+        enum class Kind { Source, Param, Temp };
+        Kind kind = Kind::Source;
+        std::string source; // lower-case hierarchical V/I name; the .param name; "temp"
         double start = 0, stop = 0, step = 0;
     };
     std::vector<Sweep> sweeps;
@@ -87,6 +91,9 @@ struct FlatCircuit {
     std::vector<std::string> saves;          // .save items, lower-case ("v(out)", "i(v1)"); empty = all
     std::map<std::string, SourceLoc> saveLocs;// where each save/ic/nodeset item was written
     std::vector<PrintSpec> prints;           // .print cards
+    std::vector<MeasureSpec> measures;       // .meas cards, in deck order
+    std::vector<StepSpec> steps;             // .step cards; the first varies fastest
+    std::map<std::string, double> params;    // top-level .param values (after overrides)
 };
 
 } // namespace spinspice

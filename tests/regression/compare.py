@@ -114,6 +114,10 @@ CASES = {
                             "convergence, the values for the comparison"},
     "r_bsource_tran": {"why": "B sources with time, pow and a ternary branch in a transient: default "
                               "1 % p-p (the branch switch is at v(a,b) = 0, where both sides agree)"},
+    "s_sample_hold": {"tran": {"rel_pp": 1e-2, "ttol": 2e-6},
+                      "why": "switches: the held samples must agree (1 % p-p); the switching instants "
+                             "may differ by a step (spinspice locates them, ngspice lands within its "
+                             "step), so the comparison uses a 2 us (2 TMAX) window"},
     "m_diode_dc": {"why": "nonlinear DC sweep incl. breakdown at reltol 1e-7 (set in the netlist; "
                           "the converged points differ by < 1e-7 relative from a reltol 1e-12 "
                           "run): default 1e-6 relative"},
