@@ -131,14 +131,45 @@ void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const Ope
         }
     }
 
+    // 4. Pseudo-transient continuation: march x' = -f(x)/C with backward Euler (a fictitious 1 nF per
+    // node, as a capacitor to its previous value) while growing the pseudo step; once the step is huge
+    // the fictitious current vanishes and a final plain Newton confirms the operating point.
+    if (opt.pseudoTransient) {
+        x = start;
+        EvalContext p = ctx;
+        p.initJunctions = false; // the fictitious capacitances hold every node near its start value
+        constexpr double kPseudoCapacitance = 1e-9;
+        double h = 1e-9;
+        std::vector<double> previous = x;
+        Augmentation pa = aug;
+        pa.pseudoPrevious = &previous;
+        for (int step = 0; step < 2000 && h < 1e6; ++step) {
+            pa.pseudoConductance = kPseudoCapacitance / h;
+            Attempt a = newtonAt(newton, x, p, opt.itl1, pa);
+            if (a.ok) {
+                previous = x;
+                h *= 2.0;
+            } else {
+                worst = a.last;
+                x = previous;
+                h /= 8.0;
+                if (h < 1e-18) break;
+            }
+        }
+        if (h >= 1e6 && newtonAt(newton, x, p, opt.itl1, aug).ok) return;
+    }
+
     x = start;
+    std::string tried = "Newton";
+    if (opt.gminSteps > 0) tried += ", gmin stepping";
+    if (opt.srcSteps > 0) tried += ", source stepping";
+    if (opt.pseudoTransient) tried += ", pseudo-transient continuation";
     std::string where = worst.worstUnknown > 0 ? unknownLabel(newton, worst.worstUnknown) : "(none)";
     if (worst.singular)
-        throw SimulationError("operating point: the matrix is singular at " + where +
-                              " (Newton, gmin stepping and source stepping all failed); check that every node has a "
+        throw SimulationError("operating point: the matrix is singular at " + where + " (" + tried +
+                              " failed); check that every node has a "
                               "DC path to ground and no source drives an ideal short");
-    throw SimulationError("operating point did not converge (Newton, gmin stepping and source stepping all failed); "
-                          "the largest update was at " +
+    throw SimulationError("operating point did not converge (" + tried + " failed); the largest update was at " +
                           where + ". Try .nodeset near the expected solution, or .options itl1=500");
 }
 

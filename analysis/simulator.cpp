@@ -56,6 +56,7 @@ SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>&
         else if (key == "srcsteps") o.srcSteps = count(key, v, 0);
         else if (key == "pivtol") o.pivtol = positive(key, v);
         else if (key == "residualcheck") o.residualCheck = v != 0;
+        else if (key == "pseudotran") o.pseudoTransient = v != 0;
         else if (key == "itl2" || key == "itl3" || key == "itl5" || key == "klu" || key == "noinit" ||
                  key == "pivrel" || key == "acct" || key == "nopage")
             warnings.push_back(".options " + key + " has no effect in spinspice (accepted for ngspice compatibility)");

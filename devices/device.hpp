@@ -41,6 +41,7 @@ struct SimOptions {
     int gminSteps = 10;    // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
     int srcSteps = 10;     // source stepping: initial number of steps (0 disables)
     bool residualCheck = true; // require the KCL/branch residual to be small, not only the update
+    bool pseudoTransient = true; // last operating-point fall-back: pseudo-transient continuation
     double pivtol = 1e-13; // absolute pivot threshold below which the matrix is called singular
 };
 

@@ -78,7 +78,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
             }
             rhs_[static_cast<std::size_t>(i)] = r;
         }
-        const bool reuseLu = linear && luValid_ && luA0_ == a0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced;
+        const bool reuseLu = linear && luValid_ && luA0_ == a0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
+                             luPseudo_ == aug.pseudoConductance;
         if (!reuseLu) {
             if (a0 != 0.0)
                 for (int k = 0; k < nnz_; ++k) jac_[static_cast<std::size_t>(k)] = jf_[static_cast<std::size_t>(k)] + a0 * jq_[static_cast<std::size_t>(k)];
@@ -90,6 +91,13 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                 if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
                     if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.diagGmin;
                     rhs_[static_cast<std::size_t>(i)] += aug.diagGmin * x[static_cast<std::size_t>(i)];
+                }
+        if (aug.pseudoConductance > 0.0 && aug.pseudoPrevious)
+            for (int i = 1; i <= n_; ++i)
+                if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
+                    if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.pseudoConductance;
+                    rhs_[static_cast<std::size_t>(i)] +=
+                        aug.pseudoConductance * (x[static_cast<std::size_t>(i)] - (*aug.pseudoPrevious)[static_cast<std::size_t>(i)]);
                 }
         if (aug.forced)
             for (const auto& [u, value] : *aug.forced) {
@@ -122,6 +130,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
             luA0_ = a0;
             luGmin_ = aug.diagGmin;
             luForced_ = aug.forced;
+            luPseudo_ = aug.pseudoConductance;
         }
         for (int i = 1; i <= n_; ++i) rhs_[static_cast<std::size_t>(i)] = -rhs_[static_cast<std::size_t>(i)];
         const auto t1 = Clock::now();

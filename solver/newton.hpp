@@ -30,6 +30,10 @@ struct NewtonResult {
 struct Augmentation {
     double diagGmin = 0.0;                           // conductance from every node to ground
     const std::vector<std::pair<int, double>>* forced = nullptr; // (unknown, value) held by 1/kForceR
+    // Pseudo-transient continuation: conductance g from every node to its previous value (C/h of a
+    // backward-Euler step with a fictitious capacitance C per node).
+    double pseudoConductance = 0.0;
+    const std::vector<double>* pseudoPrevious = nullptr;
 };
 
 class NewtonSolver {
@@ -65,7 +69,7 @@ private:
     std::vector<double> xTol_, rTol_; // absolute tolerances per unknown / per residual row
     // Factorisation reuse for linear circuits: the coefficients the current LU was computed with.
     bool luValid_ = false;
-    double luA0_ = -1, luGmin_ = -1;
+    double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;
     const void* luForced_ = nullptr;
     int lastLimited_ = 0;
 };

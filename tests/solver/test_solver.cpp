@@ -74,3 +74,17 @@ TEST_CASE("Newton: diode chain converges with junction limiting; gmin stepping a
     // KCL through the chain: the current of v1 equals the load current.
     CHECK(-spinspice::test::signal(w, "i(v1)").at(0) == doctest::Approx(i).epsilon(1e-6));
 }
+
+TEST_CASE("operating point: pseudo-transient continuation converges where Newton alone cannot") {
+    // 10 A forced into a bare junction with only two Newton iterations allowed per solve: plain Newton
+    // from vcrit cannot get there; the pseudo-transient march (small steps, each easy) can.
+    const std::string deck = "hard\ni1 0 a 10\nd1 a 0 dm\nr1 a 0 1meg\n.model dm d(is=1e-14)\n";
+    const double reference = spinspice::test::signal(spinspice::test::run(deck + ".op\n.end\n").analyses.at(0), "v(a)").at(0);
+    const double vt = 1.38064852e-23 / 1.6021766208e-19 * 300.15;
+    CHECK(reference == doctest::Approx(vt * std::log(10.0 / 1e-14)).epsilon(1e-6)); // the junction law
+    const auto rescued = spinspice::test::run(deck + ".options itl1=2 gminsteps=0 srcsteps=0\n.op\n.end\n");
+    REQUIRE(rescued.analyses.at(0).error.empty());
+    CHECK(spinspice::test::signal(rescued.analyses.at(0), "v(a)").at(0) == doctest::Approx(reference).epsilon(1e-9));
+    const auto failed = spinspice::test::run(deck + ".options itl1=2 gminsteps=0 srcsteps=0 pseudotran=0\n.op\n.end\n");
+    CHECK(failed.analyses.at(0).error.find("did not converge (Newton failed)") != std::string::npos);
+}
