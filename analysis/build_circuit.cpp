@@ -5,8 +5,8 @@
 #include "devices/diode.hpp"
 #include "devices/elements.hpp"
 #include "devices/mosfet.hpp"
-#include "devices/switch.hpp"
 #include "devices/param_table.hpp"
+#include "devices/switch.hpp"
 
 #include <cmath>
 #include <sstream>
@@ -44,14 +44,17 @@ double instanceParam(const FlatElement& e, const char* name) {
     return paramValue(*spec, e.params);
 }
 
-bool given(const FlatElement& e, const char* name) { return e.params.count(name) > 0; }
+bool given(const FlatElement& e, const char* name) {
+    return e.params.count(name) > 0;
+}
 
 const ModelCard& findModel(const FlatElement& e, const FlatCircuit& flat) {
     auto it = flat.models.find(e.model);
     if (it == flat.models.end()) {
         std::vector<std::string> names;
         for (const auto& [n, m] : flat.models) names.push_back(n);
-        throw InputError(e.name + ": unknown model '" + e.model + "'", e.loc, e.lineText, suggestionHint(e.model, names));
+        throw InputError(e.name + ": unknown model '" + e.model + "'", e.loc, e.lineText,
+                         suggestionHint(e.model, names));
     }
     return it->second;
 }
@@ -77,8 +80,8 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
         return std::make_unique<Inductor>(e.name, e.loc, node(0), node(1), e.value, instanceParam(e, "m"),
                                           given(e, "ic"), instanceParam(e, "ic"));
     case 'k':
-        if (e.refs.size() != 2) throw InputError(e.name + ": needs two inductors", e.loc, e.lineText,
-                                                 "expected: Kname Lname1 Lname2 k");
+        if (e.refs.size() != 2)
+            throw InputError(e.name + ": needs two inductors", e.loc, e.lineText, "expected: Kname Lname1 Lname2 k");
         if (!(std::fabs(e.value) <= 1.0))
             throw InputError(e.name + ": coupling coefficient must be within [-1, 1]", e.loc, e.lineText);
         return std::make_unique<MutualInductance>(e.name, e.loc, e.refs[0], e.refs[1], e.value);
@@ -115,11 +118,13 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
     case 'w': {
         const ModelCard& card = findModel(e, flat);
         const bool current = e.letter == 'w';
-        checkRanges(findDeviceType(std::string(1, e.letter))->modelParams, card.params, card.loc, "model " + card.name, {});
+        checkRanges(findDeviceType(std::string(1, e.letter))->modelParams, card.params, card.loc, "model " + card.name,
+                    {});
         return std::make_unique<Switch>(e.name, e.loc, std::array<std::string, 2>{node(0), node(1)},
-                                        current ? std::array<std::string, 2>{} : std::array<std::string, 2>{node(2), node(3)},
-                                        current ? e.refs.at(0) : std::string(), SwitchModel::fromParams(current, card.params),
-                                        instanceParam(e, "on") != 0);
+                                        current ? std::array<std::string, 2>{}
+                                                : std::array<std::string, 2>{node(2), node(3)},
+                                        current ? e.refs.at(0) : std::string(),
+                                        SwitchModel::fromParams(current, card.params), instanceParam(e, "on") != 0);
     }
     case 'm': {
         const ModelCard& card = findModel(e, flat);

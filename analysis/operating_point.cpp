@@ -44,8 +44,10 @@ void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const Ope
         if (request.forced) held.insert(held.end(), request.forced->begin(), request.forced->end());
         Augmentation hold = aug;
         hold.forced = &held;
-        if (newtonAt(newton, x, ctx, opt.itl1, hold).ok) ctx.initJunctions = false;
-        else x = start;
+        if (newtonAt(newton, x, ctx, opt.itl1, hold).ok)
+            ctx.initJunctions = false;
+        else
+            x = start;
     }
 
     // 1. Plain Newton.

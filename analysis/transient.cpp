@@ -38,7 +38,8 @@ public:
 private:
     double nextBreakpoint(double t) const;
     void coefficients(int order, double h);
-    double truncationStep(int order, double h, const std::vector<double>& qNew, const std::vector<double>& qdotNew) const;
+    double truncationStep(int order, double h, const std::vector<double>& qNew,
+                          const std::vector<double>& qdotNew) const;
     [[noreturn]] void fail(double time, double step, const NewtonResult& last) const;
 
     NewtonSolver& newton_;
@@ -59,7 +60,7 @@ private:
     double a0_ = 0;
     std::vector<double> hist_;
     std::deque<StepRecord> records_;
-    mutable int lteRow_ = -1; // the unknown that limited the last truncation-error step
+    mutable int lteRow_ = -1;                                // the unknown that limited the last truncation-error step
     bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
 };
 
@@ -129,8 +130,8 @@ void TransientRun::fail(double time, double step, const NewtonResult& last) cons
     msg << "timestep too small at t = " << time << " s (step " << step << " s): ";
     if (last.converged)
         msg << "the truncation error stays above tolerance at " << unknownLabel(newton_, last.worstUnknown)
-            << " (the circuit changes faster than reltol/trtol allow with steps above the minimum "
-            << 1e-11 << " x tmax)";
+            << " (the circuit changes faster than reltol/trtol allow with steps above the minimum " << 1e-11
+            << " x tmax)";
     else if (last.singular)
         msg << "the matrix is singular at " << unknownLabel(newton_, last.worstUnknown);
     else
@@ -236,8 +237,8 @@ void TransientRun::run(TransientCounters& counters) {
                 h = hEff / 8.0;
                 order = 1;
                 landing = false;
-                records_.push_back({tNew, hEff, r.iterations, r.singular ? "singular matrix" : "no convergence",
-                                    r.worstUnknown});
+                records_.push_back(
+                    {tNew, hEff, r.iterations, r.singular ? "singular matrix" : "no convergence", r.worstUnknown});
             } else {
                 // Event location: a device that changes state inside the step (a switch) has the step
                 // redone to end just after the event.
@@ -303,8 +304,10 @@ void TransientRun::run(TransientCounters& counters) {
             if (records_.size() > 8) records_.pop_front();
             if (accepted) break;
             if (h <= delmin) {
-                if (olddelta > delmin) h = delmin;
-                else fail(tNew, hEff, r);
+                if (olddelta > delmin)
+                    h = delmin;
+                else
+                    fail(tNew, hEff, r);
             }
         }
         if (setup_.progress && ++sinceProgress >= 256) {

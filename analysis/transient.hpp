@@ -17,7 +17,7 @@ class NewtonSolver;
 struct TransientSetup {
     double tstep = 0, tstop = 0, tstart = 0, tmax = 0; // tmax 0: min(tstep, (tstop - tstart) / 50)
     bool uic = false;
-    const std::vector<std::pair<int, double>>* ic = nullptr;      // .ic node values
+    const std::vector<std::pair<int, double>>* ic = nullptr;       // .ic node values
     const std::vector<std::pair<int, double>>* nodesets = nullptr; // .nodeset
     // Called for t = 0 and every accepted time point with t >= tstart.
     std::function<void(double time, const std::vector<double>& x)> output;

@@ -30,10 +30,10 @@ double smoothStep(double x, double& slope) {
 
 const std::map<std::string, Op>& unaryFunctions() {
     static const std::map<std::string, Op> table = {
-        {"sqrt", Op::Sqrt}, {"exp", Op::Exp},     {"log", Op::Log},     {"ln", Op::Log},    {"log10", Op::Log10},
-        {"sin", Op::Sin},   {"cos", Op::Cos},     {"tan", Op::Tan},     {"asin", Op::Asin}, {"acos", Op::Acos},
-        {"atan", Op::Atan}, {"sinh", Op::Sinh},   {"cosh", Op::Cosh},   {"tanh", Op::Tanh}, {"abs", Op::Abs},
-        {"floor", Op::Floor}, {"ceil", Op::Ceil}, {"int", Op::Floor},   {"sgn", Op::Sgn},   {"u", Op::Step},
+        {"sqrt", Op::Sqrt},   {"exp", Op::Exp},   {"log", Op::Log},   {"ln", Op::Log},    {"log10", Op::Log10},
+        {"sin", Op::Sin},     {"cos", Op::Cos},   {"tan", Op::Tan},   {"asin", Op::Asin}, {"acos", Op::Acos},
+        {"atan", Op::Atan},   {"sinh", Op::Sinh}, {"cosh", Op::Cosh}, {"tanh", Op::Tanh}, {"abs", Op::Abs},
+        {"floor", Op::Floor}, {"ceil", Op::Ceil}, {"int", Op::Floor}, {"sgn", Op::Sgn},   {"u", Op::Step},
         {"uramp", Op::Ramp}};
     return table;
 }
@@ -153,20 +153,47 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
         auto zero = [&] { std::fill(gi, gi + k, 0.0); };
         double r = 0.0;
         switch (in.op) {
-        case Op::Const: r = in.constant; zero(); break;
-        case Op::Time: r = time; zero(); break;
-        case Op::Temper: r = temper; zero(); break;
+        case Op::Const:
+            r = in.constant;
+            zero();
+            break;
+        case Op::Time:
+            r = time;
+            zero();
+            break;
+        case Op::Temper:
+            r = temper;
+            zero();
+            break;
         case Op::Unknown:
             r = variables[in.a];
             zero();
             gi[in.a] = 1.0;
             break;
-        case Op::Neg: r = -a; chain(-1, 0); break;
-        case Op::Not: r = a == 0.0 ? 1.0 : 0.0; zero(); break;
-        case Op::Add: r = a + b; chain(1, 1); break;
-        case Op::Sub: r = a - b; chain(1, -1); break;
-        case Op::Mul: r = a * b; chain(b, a); break;
-        case Op::Div: r = a / b; chain(1 / b, -a / (b * b)); break;
+        case Op::Neg:
+            r = -a;
+            chain(-1, 0);
+            break;
+        case Op::Not:
+            r = a == 0.0 ? 1.0 : 0.0;
+            zero();
+            break;
+        case Op::Add:
+            r = a + b;
+            chain(1, 1);
+            break;
+        case Op::Sub:
+            r = a - b;
+            chain(1, -1);
+            break;
+        case Op::Mul:
+            r = a * b;
+            chain(b, a);
+            break;
+        case Op::Div:
+            r = a / b;
+            chain(1 / b, -a / (b * b));
+            break;
         case Op::Pow: {
             r = std::pow(a, b);
             // d(a^b) = b a^(b-1) da + ln(a) a^b db; the second term only where it exists (a > 0).
@@ -176,40 +203,109 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
             chain(fa, (bVaries && a > 0) ? std::log(a) * r : 0.0);
             break;
         }
-        case Op::Eq: r = a == b; zero(); break;
-        case Op::Ne: r = a != b; zero(); break;
-        case Op::Lt: r = a < b; zero(); break;
-        case Op::Le: r = a <= b; zero(); break;
-        case Op::Gt: r = a > b; zero(); break;
-        case Op::Ge: r = a >= b; zero(); break;
-        case Op::And: r = (a != 0.0 && b != 0.0); zero(); break;
-        case Op::Or: r = (a != 0.0 || b != 0.0); zero(); break;
+        case Op::Eq:
+            r = a == b;
+            zero();
+            break;
+        case Op::Ne:
+            r = a != b;
+            zero();
+            break;
+        case Op::Lt:
+            r = a < b;
+            zero();
+            break;
+        case Op::Le:
+            r = a <= b;
+            zero();
+            break;
+        case Op::Gt:
+            r = a > b;
+            zero();
+            break;
+        case Op::Ge:
+            r = a >= b;
+            zero();
+            break;
+        case Op::And:
+            r = (a != 0.0 && b != 0.0);
+            zero();
+            break;
+        case Op::Or:
+            r = (a != 0.0 || b != 0.0);
+            zero();
+            break;
         case Op::Select: {
             const int pick = a != 0.0 ? in.b : in.c;
             r = v[pick];
             std::copy(g + static_cast<std::size_t>(pick) * k, g + static_cast<std::size_t>(pick) * k + k, gi);
             break;
         }
-        case Op::Sqrt: r = std::sqrt(a); chain(r > 0 ? 0.5 / r : 0.0, 0); break;
-        case Op::Exp: r = std::exp(a); chain(r, 0); break;
-        case Op::Log: r = std::log(a); chain(1 / a, 0); break;
-        case Op::Log10: r = std::log10(a); chain(1 / (a * std::log(10.0)), 0); break;
-        case Op::Sin: r = std::sin(a); chain(std::cos(a), 0); break;
-        case Op::Cos: r = std::cos(a); chain(-std::sin(a), 0); break;
+        case Op::Sqrt:
+            r = std::sqrt(a);
+            chain(r > 0 ? 0.5 / r : 0.0, 0);
+            break;
+        case Op::Exp:
+            r = std::exp(a);
+            chain(r, 0);
+            break;
+        case Op::Log:
+            r = std::log(a);
+            chain(1 / a, 0);
+            break;
+        case Op::Log10:
+            r = std::log10(a);
+            chain(1 / (a * std::log(10.0)), 0);
+            break;
+        case Op::Sin:
+            r = std::sin(a);
+            chain(std::cos(a), 0);
+            break;
+        case Op::Cos:
+            r = std::cos(a);
+            chain(-std::sin(a), 0);
+            break;
         case Op::Tan: {
             r = std::tan(a);
             chain(1 + r * r, 0);
             break;
         }
-        case Op::Asin: r = std::asin(a); chain(1 / std::sqrt(1 - a * a), 0); break;
-        case Op::Acos: r = std::acos(a); chain(-1 / std::sqrt(1 - a * a), 0); break;
-        case Op::Atan: r = std::atan(a); chain(1 / (1 + a * a), 0); break;
-        case Op::Sinh: r = std::sinh(a); chain(std::cosh(a), 0); break;
-        case Op::Cosh: r = std::cosh(a); chain(std::sinh(a), 0); break;
-        case Op::Tanh: r = std::tanh(a); chain(1 - r * r, 0); break;
-        case Op::Abs: r = std::fabs(a); chain(a < 0 ? -1.0 : 1.0, 0); break;
-        case Op::Floor: r = in.constant != 0.0 ? std::trunc(a) : std::floor(a); zero(); break;
-        case Op::Ceil: r = std::ceil(a); zero(); break;
+        case Op::Asin:
+            r = std::asin(a);
+            chain(1 / std::sqrt(1 - a * a), 0);
+            break;
+        case Op::Acos:
+            r = std::acos(a);
+            chain(-1 / std::sqrt(1 - a * a), 0);
+            break;
+        case Op::Atan:
+            r = std::atan(a);
+            chain(1 / (1 + a * a), 0);
+            break;
+        case Op::Sinh:
+            r = std::sinh(a);
+            chain(std::cosh(a), 0);
+            break;
+        case Op::Cosh:
+            r = std::cosh(a);
+            chain(std::sinh(a), 0);
+            break;
+        case Op::Tanh:
+            r = std::tanh(a);
+            chain(1 - r * r, 0);
+            break;
+        case Op::Abs:
+            r = std::fabs(a);
+            chain(a < 0 ? -1.0 : 1.0, 0);
+            break;
+        case Op::Floor:
+            r = in.constant != 0.0 ? std::trunc(a) : std::floor(a);
+            zero();
+            break;
+        case Op::Ceil:
+            r = std::ceil(a);
+            zero();
+            break;
         case Op::Sgn: {
             double slope;
             r = 2.0 * smoothStep(a, slope) - 1.0;
@@ -222,9 +318,18 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
             chain(slope, 0);
             break;
         }
-        case Op::Ramp: r = a > 0 ? a : 0.0; chain(a > 0 ? 1.0 : 0.0, 0); break;
-        case Op::Min: r = a <= b ? a : b; chain(a <= b ? 1.0 : 0.0, a <= b ? 0.0 : 1.0); break;
-        case Op::Max: r = a >= b ? a : b; chain(a >= b ? 1.0 : 0.0, a >= b ? 0.0 : 1.0); break;
+        case Op::Ramp:
+            r = a > 0 ? a : 0.0;
+            chain(a > 0 ? 1.0 : 0.0, 0);
+            break;
+        case Op::Min:
+            r = a <= b ? a : b;
+            chain(a <= b ? 1.0 : 0.0, a <= b ? 0.0 : 1.0);
+            break;
+        case Op::Max:
+            r = a >= b ? a : b;
+            chain(a >= b ? 1.0 : 0.0, a >= b ? 0.0 : 1.0);
+            break;
         case Op::Atan2: {
             r = std::atan2(a, b);
             const double d = a * a + b * b;
@@ -280,7 +385,8 @@ void BehavioralSource::resolve(const DeviceLookup& lookup) {
             std::vector<std::string> candidates;
             for (const auto& n : lookup.names())
                 if (const Device* c = lookup.find(n); c && c->branchUnknown() >= 0) candidates.push_back(n);
-            throw InputError(name_ + ": i(" + variableNames_[k] + ") needs a voltage source, inductor or E/H/B-V source",
+            throw InputError(name_ + ": i(" + variableNames_[k] +
+                                 ") needs a voltage source, inductor or E/H/B-V source",
                              loc_, {}, suggestionHint(variableNames_[k], candidates));
         }
         variableUnknowns_[k] = d->branchUnknown();

@@ -18,9 +18,49 @@ namespace spinspice {
 class ExpressionTape {
 public:
     enum class Op : std::uint8_t {
-        Const, Unknown, Time, Temper, Neg, Not, Add, Sub, Mul, Div, Pow, Eq, Ne, Lt, Le, Gt, Ge, And, Or,
-        Select, Sqrt, Exp, Log, Log10, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Abs, Floor, Ceil,
-        Sgn, Step, Ramp, Min, Max, Atan2, Limit
+        Const,
+        Unknown,
+        Time,
+        Temper,
+        Neg,
+        Not,
+        Add,
+        Sub,
+        Mul,
+        Div,
+        Pow,
+        Eq,
+        Ne,
+        Lt,
+        Le,
+        Gt,
+        Ge,
+        And,
+        Or,
+        Select,
+        Sqrt,
+        Exp,
+        Log,
+        Log10,
+        Sin,
+        Cos,
+        Tan,
+        Asin,
+        Acos,
+        Atan,
+        Sinh,
+        Cosh,
+        Tanh,
+        Abs,
+        Floor,
+        Ceil,
+        Sgn,
+        Step,
+        Ramp,
+        Min,
+        Max,
+        Atan2,
+        Limit
     };
     struct Instruction {
         Op op;
@@ -69,8 +109,8 @@ private:
     std::vector<bool> variableIsCurrent_;
     std::vector<int> variableUnknowns_;
     int p_ = 0, n_ = 0, br_ = 0;
-    std::array<int, 4> branchOff_{};     // V: (p,br) (n,br) (br,p) (br,n)
-    std::vector<int> controlOff_;        // V: (br, var); I: (p, var), (n, var) interleaved
+    std::array<int, 4> branchOff_{}; // V: (p,br) (n,br) (br,p) (br,n)
+    std::vector<int> controlOff_;    // V: (br, var); I: (p, var), (n, var) interleaved
     std::vector<double> values_, gradient_;
 };
 

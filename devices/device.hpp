@@ -38,11 +38,11 @@ struct SimOptions {
     int itl4 = 10;         // transient Newton iteration limit per time point
     int maxord = 2;
     enum class Method { Trap, Gear } method = Method::Trap;
-    int gminSteps = 10;    // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
-    int srcSteps = 10;     // source stepping: initial number of steps (0 disables)
-    bool residualCheck = true; // require the KCL/branch residual to be small, not only the update
+    int gminSteps = 10;          // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
+    int srcSteps = 10;           // source stepping: initial number of steps (0 disables)
+    bool residualCheck = true;   // require the KCL/branch residual to be small, not only the update
     bool pseudoTransient = true; // last operating-point fall-back: pseudo-transient continuation
-    double pivtol = 1e-13; // absolute pivot threshold below which the matrix is called singular
+    double pivtol = 1e-13;       // absolute pivot threshold below which the matrix is called singular
 };
 
 // Everything a device may read during eval.
@@ -50,9 +50,9 @@ struct EvalContext {
     const double* x = nullptr; // the iterate; x[0] is ground (always 0)
     double time = 0.0;
     AnalysisMode mode = AnalysisMode::DcOp;
-    double sourceFactor = 1.0;          // source stepping scales independent sources
-    bool initJunctions = false;         // first OP iteration: junctions start at vcrit (0 if off)
-    bool useInitialConditions = false;  // .tran uic at t = 0: charges/fluxes from the ic= values
+    double sourceFactor = 1.0;         // source stepping scales independent sources
+    bool initJunctions = false;        // first OP iteration: junctions start at vcrit (0 if off)
+    bool useInitialConditions = false; // .tran uic at t = 0: charges/fluxes from the ic= values
     const SimOptions* options = nullptr;
 };
 
@@ -72,7 +72,9 @@ inline void addF(LoadBuffers& lb, int row, double value) {
     const double a = value < 0 ? -value : value;
     if (a > lb.fscale[row]) lb.fscale[row] = a;
 }
-inline void addQ(LoadBuffers& lb, int row, double value) { lb.q[row] += value; }
+inline void addQ(LoadBuffers& lb, int row, double value) {
+    lb.q[row] += value;
+}
 
 class PatternBuilder;
 class Device;
@@ -81,7 +83,7 @@ class Device;
 class SetupContext {
 public:
     virtual ~SetupContext() = default;
-    virtual int node(const std::string& name) = 0;                              // 0 for ground
+    virtual int node(const std::string& name) = 0;                                   // 0 for ground
     virtual int addUnknown(const std::string& name, Nature nature, bool output) = 0; // branch/internal
     virtual const SimOptions& options() const = 0;
 };
@@ -98,8 +100,8 @@ public:
 class TopologyBuilder {
 public:
     virtual ~TopologyBuilder() = default;
-    virtual void terminal(int node, const Device& d) = 0;        // d touches node
-    virtual void dcPath(int a, int b) = 0;                        // conducts at DC between a and b
+    virtual void terminal(int node, const Device& d) = 0; // d touches node
+    virtual void dcPath(int a, int b) = 0;                // conducts at DC between a and b
     // d fixes v(a) - v(b) (V, E, H; L only at DC: dcOnly). Loops of these make the matrix singular.
     virtual void voltageBranch(int a, int b, const Device& d, bool dcOnly = false) = 0;
 };

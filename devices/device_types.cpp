@@ -14,7 +14,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::vector<DeviceTypeInfo> makeBuiltinTypes() {
     std::vector<DeviceTypeInfo> t;
-    t.push_back({"r", "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]", {},
+    t.push_back({"r",
+                 "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]",
+                 {},
                  {{"r", 1e3, "ohm", "resistance (0 becomes 1 mohm as in ngspice; negative values are allowed)"},
                   {"tc1", 0, "1/K", "first-order temperature coefficient"},
                   {"tc2", 0, "1/K^2", "second-order temperature coefficient"},
@@ -22,33 +24,54 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
                   {"temp", 27, "degC", "instance temperature (default: circuit temperature)"},
                   {"tnom", 27, "degC", "temperature at which r is given"}},
                  {}});
-    t.push_back({"c", "Capacitor: Cname n+ n- value [ic=v0] [m=]", {},
+    t.push_back({"c",
+                 "Capacitor: Cname n+ n- value [ic=v0] [m=]",
+                 {},
                  {{"c", 0, "F", "capacitance", 0, kInf},
                   {"ic", 0, "V", "initial voltage (used with .tran ... uic)"},
                   {"m", 1, "", "parallel multiplier", 0, kInf, true}},
                  {}});
-    t.push_back({"l", "Inductor: Lname n+ n- value [ic=i0] [m=]", {},
+    t.push_back({"l",
+                 "Inductor: Lname n+ n- value [ic=i0] [m=]",
+                 {},
                  {{"l", 0, "H", "inductance", 0, kInf, true},
                   {"ic", 0, "A", "initial current (used with .tran ... uic)"},
                   {"m", 1, "", "parallel multiplier", 0, kInf, true}},
                  {}});
-    t.push_back({"k", "Mutual inductance: Kname Lname1 Lname2 k", {},
+    t.push_back({"k",
+                 "Mutual inductance: Kname Lname1 Lname2 k",
+                 {},
                  {{"k", 0, "", "coupling coefficient, M = k*sqrt(L1*L2)", -1, 1}},
                  {}});
-    t.push_back({"v", "Voltage source: Vname n+ n- [[DC] v] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]", {},
-                 {}, {}});
-    t.push_back({"i", "Current source (current flows from n+ through the source to n-): "
-                      "Iname n+ n- [[DC] i] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]",
-                 {}, {}, {}});
-    t.push_back({"e", "Voltage-controlled voltage source: Ename n+ n- nc+ nc- gain", {},
-                 {{"gain", 1, "V/V", "voltage gain"}}, {}});
-    t.push_back({"g", "Voltage-controlled current source: Gname n+ n- nc+ nc- gm", {},
-                 {{"gain", 1, "A/V", "transconductance"}, {"m", 1, "", "parallel multiplier"}}, {}});
-    t.push_back({"f", "Current-controlled current source: Fname n+ n- Vcontrol gain", {},
-                 {{"gain", 1, "A/A", "current gain"}, {"m", 1, "", "parallel multiplier"}}, {}});
-    t.push_back({"h", "Current-controlled voltage source: Hname n+ n- Vcontrol r", {},
-                 {{"gain", 1, "V/A", "transresistance"}}, {}});
-    t.push_back({"d", "Junction diode (SPICE level 1): Dname anode cathode model [area] [off] [ic=vd] [m=]",
+    t.push_back({"v", "Voltage source: Vname n+ n- [[DC] v] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]", {}, {}, {}});
+    t.push_back({"i",
+                 "Current source (current flows from n+ through the source to n-): "
+                 "Iname n+ n- [[DC] i] [AC mag [phase]] [PULSE|SIN|PWL|EXP(...)]",
+                 {},
+                 {},
+                 {}});
+    t.push_back({"e",
+                 "Voltage-controlled voltage source: Ename n+ n- nc+ nc- gain",
+                 {},
+                 {{"gain", 1, "V/V", "voltage gain"}},
+                 {}});
+    t.push_back({"g",
+                 "Voltage-controlled current source: Gname n+ n- nc+ nc- gm",
+                 {},
+                 {{"gain", 1, "A/V", "transconductance"}, {"m", 1, "", "parallel multiplier"}},
+                 {}});
+    t.push_back({"f",
+                 "Current-controlled current source: Fname n+ n- Vcontrol gain",
+                 {},
+                 {{"gain", 1, "A/A", "current gain"}, {"m", 1, "", "parallel multiplier"}},
+                 {}});
+    t.push_back({"h",
+                 "Current-controlled voltage source: Hname n+ n- Vcontrol r",
+                 {},
+                 {{"gain", 1, "V/A", "transresistance"}},
+                 {}});
+    t.push_back({"d",
+                 "Junction diode (SPICE level 1): Dname anode cathode model [area] [off] [ic=vd] [m=]",
                  {"d"},
                  {{"area", 1, "", "area factor (scales IS, CJO, IBV; divides RS)", 0, kInf, true},
                   {"m", 1, "", "parallel multiplier", 0, kInf, true},
@@ -70,8 +93,9 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
                   {"xti", 3, "", "saturation-current temperature exponent"},
                   {"tnom", 27, "degC", "temperature at which the parameters were measured"},
                   {"level", 1, "", "model level (only 1)", 1, 1}}});
-    t.push_back({"m", "MOSFET level 1 (Shichman-Hodges): Mname drain gate source bulk model [l=] [w=] [ad=] [as=] "
-                      "[pd=] [ps=] [nrd=] [nrs=] [m=] [off]",
+    t.push_back({"m",
+                 "MOSFET level 1 (Shichman-Hodges): Mname drain gate source bulk model [l=] [w=] [ad=] [as=] "
+                 "[pd=] [ps=] [nrd=] [nrs=] [m=] [off]",
                  {"nmos", "pmos"},
                  {{"l", 100e-6, "m", "channel length", 0, kInf, true},
                   {"w", 100e-6, "m", "channel width", 0, kInf, true},
@@ -110,16 +134,23 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
                   {"uo", 600, "cm^2/Vs", "surface mobility", 0, kInf, true},
                   {"fc", 0.5, "", "forward-bias depletion capacitance coefficient", 0, 0.95},
                   {"tnom", 27, "degC", "parameter measurement temperature"}}});
-    t.push_back({"b", "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), "
-                      "time, temper and parameters",
-                 {}, {}, {}});
-    t.push_back({"s", "Voltage-controlled switch: Sname n+ n- nc+ nc- model [on|off]", {"sw"},
+    t.push_back({"b",
+                 "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), "
+                 "time, temper and parameters",
+                 {},
+                 {},
+                 {}});
+    t.push_back({"s",
+                 "Voltage-controlled switch: Sname n+ n- nc+ nc- model [on|off]",
+                 {"sw"},
                  {{"on", 0, "", "initial state on (operating point)", 0, 1}},
                  {{"vt", 0, "V", "threshold voltage"},
                   {"vh", 0, "V", "hysteresis voltage (on above vt+vh, off below vt-vh)"},
                   {"ron", 1, "ohm", "on resistance", 0, kInf, true},
                   {"roff", 1e12, "ohm", "off resistance (default 1/gmin)", 0, kInf, true}}});
-    t.push_back({"w", "Current-controlled switch: Wname n+ n- Vcontrol model [on|off]", {"csw"},
+    t.push_back({"w",
+                 "Current-controlled switch: Wname n+ n- Vcontrol model [on|off]",
+                 {"csw"},
                  {{"on", 0, "", "initial state on (operating point)", 0, 1}},
                  {{"it", 0, "A", "threshold current"},
                   {"ih", 0, "A", "hysteresis current (on above it+ih, off below it-ih)"},
@@ -141,8 +172,12 @@ const ParamSpec* findIn(const std::vector<ParamSpec>& specs, std::string_view na
 }
 } // namespace
 
-const ParamSpec* DeviceTypeInfo::findInstanceParam(std::string_view n) const { return findIn(instanceParams, n); }
-const ParamSpec* DeviceTypeInfo::findModelParam(std::string_view n) const { return findIn(modelParams, n); }
+const ParamSpec* DeviceTypeInfo::findInstanceParam(std::string_view n) const {
+    return findIn(instanceParams, n);
+}
+const ParamSpec* DeviceTypeInfo::findModelParam(std::string_view n) const {
+    return findIn(modelParams, n);
+}
 
 const DeviceTypeInfo* findDeviceType(std::string_view name) {
     const std::string lname = toLower(name);

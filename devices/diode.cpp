@@ -137,8 +137,8 @@ void Diode::charge(double vd, double id, double gd, double& q, double& c) const 
             cDep = czero_ * sarg;
         } else { // linear extrapolation of C above FC*VJ
             const double czof2 = czero_ / f2_;
-            qDep = czero_ * f1_ +
-                   czof2 * (f3_ * (vd - depletionLimit_) + (m / (vj + vj)) * (vd * vd - depletionLimit_ * depletionLimit_));
+            qDep = czero_ * f1_ + czof2 * (f3_ * (vd - depletionLimit_) +
+                                           (m / (vj + vj)) * (vd * vd - depletionLimit_ * depletionLimit_));
             cDep = czof2 * (f3_ + m * vd / vj);
         }
     }

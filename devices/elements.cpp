@@ -50,8 +50,8 @@ void Resistor::topology(TopologyBuilder& t) const {
 // ---------------------------------------------------------------- C
 Capacitor::Capacitor(std::string name, SourceLoc loc, std::string p, std::string n, double capacitance, double m,
                      bool icGiven, double ic)
-    : TwoTerminal(std::move(name), std::move(loc), std::move(p), std::move(n)), c_(capacitance * m),
-      icGiven_(icGiven), ic_(ic) {}
+    : TwoTerminal(std::move(name), std::move(loc), std::move(p), std::move(n)), c_(capacitance * m), icGiven_(icGiven),
+      ic_(ic) {}
 
 void Capacitor::eval(const EvalContext& ctx, LoadBuffers& out) {
     const double v = (ctx.useInitialConditions && icGiven_) ? ic_ : ctx.x[p_] - ctx.x[n_];
@@ -69,8 +69,8 @@ void Capacitor::topology(TopologyBuilder& t) const {
 // ---------------------------------------------------------------- L
 Inductor::Inductor(std::string name, SourceLoc loc, std::string p, std::string n, double inductance, double m,
                    bool icGiven, double ic)
-    : TwoTerminal(std::move(name), std::move(loc), std::move(p), std::move(n)), l_(inductance / m),
-      icGiven_(icGiven), ic_(ic) {}
+    : TwoTerminal(std::move(name), std::move(loc), std::move(p), std::move(n)), l_(inductance / m), icGiven_(icGiven),
+      ic_(ic) {}
 
 void Inductor::setup(SetupContext& ctx) {
     TwoTerminal::setup(ctx);
@@ -118,8 +118,8 @@ void MutualInductance::resolve(const DeviceLookup& lookup) {
             std::vector<std::string> inductors;
             for (const auto& n : lookup.names())
                 if (dynamic_cast<const Inductor*>(lookup.find(n))) inductors.push_back(n);
-            throw InputError("mutual inductance " + name_ + " refers to '" + inductorNames_[static_cast<std::size_t>(i)] +
-                                 "', which is not an inductor",
+            throw InputError("mutual inductance " + name_ + " refers to '" +
+                                 inductorNames_[static_cast<std::size_t>(i)] + "', which is not an inductor",
                              loc_, {}, suggestionHint(inductorNames_[static_cast<std::size_t>(i)], inductors));
         }
     }
@@ -180,8 +180,8 @@ void SourceWaveform::prepare(double tstep, double tstop) {
     p_.fill(0.0);
     switch (kind_) {
     case Waveform::Kind::Pulse: // v1 v2 td tr tf pw per (ngspice defaults)
-        p_ = {arg(0, 0), arg(1, 0), arg(2, 0), arg(3, tstep, true), arg(4, tstep, true), arg(5, tstop),
-              arg(6, tstop, true)};
+        p_ = {arg(0, 0),           arg(1, 0),     arg(2, 0),          arg(3, tstep, true),
+              arg(4, tstep, true), arg(5, tstop), arg(6, tstop, true)};
         break;
     case Waveform::Kind::Sin: // vo va freq td theta phase
         p_ = {arg(0, 0), arg(1, 0), arg(2, 1.0 / tstop, true), arg(3, 0), arg(4, 0), arg(5, 0), 0};
@@ -266,8 +266,7 @@ double SourceWaveform::nextBreakpoint(double t) const {
 IndependentSource::IndependentSource(std::string name, SourceLoc loc, std::string p, std::string n,
                                      const SourceSpec& spec)
     : TwoTerminal(std::move(name), std::move(loc), std::move(p), std::move(n)), spec_(spec),
-      waveform_(spec, name_, loc_),
-      ac_(std::polar(spec.acMag, spec.acPhaseDeg * std::numbers::pi / 180.0)) {}
+      waveform_(spec, name_, loc_), ac_(std::polar(spec.acMag, spec.acPhaseDeg * std::numbers::pi / 180.0)) {}
 
 // ngspice's rule: .op/.dc use the DC value when one is written, otherwise the waveform at t = 0; the
 // operating point of a transient and the transient itself use the waveform.
@@ -276,9 +275,12 @@ double IndependentSource::valueAt(const EvalContext& ctx) const {
     switch (ctx.mode) {
     case AnalysisMode::DcSweep:
     case AnalysisMode::DcOp:
-        if (override_) v = overrideValue_;
-        else if (spec_.dcGiven || !waveform_.present()) v = spec_.dc;
-        else v = waveform_.value(0.0);
+        if (override_)
+            v = overrideValue_;
+        else if (spec_.dcGiven || !waveform_.present())
+            v = spec_.dc;
+        else
+            v = waveform_.value(0.0);
         break;
     case AnalysisMode::TranOp: v = waveform_.present() ? waveform_.value(0.0) : spec_.dc; break;
     case AnalysisMode::Tran:
@@ -363,12 +365,24 @@ void ControlledSource::resolve(const DeviceLookup& lookup) {
 void ControlledSource::declare(PatternBuilder& pb) {
     switch (kind_) {
     case Kind::Vcvs:
-        off_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_),
-                pb.entry(br_, cp_), pb.entry(br_, cn_), -1, -1};
+        off_ = {pb.entry(p_, br_),
+                pb.entry(n_, br_),
+                pb.entry(br_, p_),
+                pb.entry(br_, n_),
+                pb.entry(br_, cp_),
+                pb.entry(br_, cn_),
+                -1,
+                -1};
         break;
     case Kind::Ccvs:
-        off_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_),
-                pb.entry(br_, ctrl_), -1, -1, -1};
+        off_ = {pb.entry(p_, br_),
+                pb.entry(n_, br_),
+                pb.entry(br_, p_),
+                pb.entry(br_, n_),
+                pb.entry(br_, ctrl_),
+                -1,
+                -1,
+                -1};
         break;
     case Kind::Vccs:
         off_ = {pb.entry(p_, cp_), pb.entry(p_, cn_), pb.entry(n_, cp_), pb.entry(n_, cn_), -1, -1, -1, -1};

@@ -183,8 +183,8 @@ class ControlledSource : public Device {
 public:
     enum class Kind { Vcvs, Vccs, Cccs, Ccvs };
     // nodes: output (p, n) and, for voltage control, (cp, cn); control: the V source for F/H.
-    ControlledSource(std::string name, SourceLoc loc, Kind kind, std::vector<std::string> nodes,
-                     std::string control, double gain);
+    ControlledSource(std::string name, SourceLoc loc, Kind kind, std::vector<std::string> nodes, std::string control,
+                     double gain);
     void setup(SetupContext& ctx) override;
     void resolve(const DeviceLookup& lookup) override;
     void declare(PatternBuilder& pb) override;

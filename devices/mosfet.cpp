@@ -260,8 +260,8 @@ double Mosfet::junctionCharge(double v, double czero, double czeroSw, double& ca
     const double f2 = czero * (1.0 - fc * (1.0 + mj)) * sarg / arg + czeroSw * (1.0 - fc * (1.0 + mjsw)) * sargsw / arg;
     const double f3 = czero * mj * sarg / arg / pb + czeroSw * mjsw * sargsw / arg / pb;
     const double vfc = fc * pb;
-    const double f4 = czero * pb * (1.0 - arg * sarg) / (1.0 - mj) + czeroSw * pb * (1.0 - arg * sargsw) / (1.0 - mjsw) -
-                      f3 / 2.0 * vfc * vfc - vfc * f2;
+    const double f4 = czero * pb * (1.0 - arg * sarg) / (1.0 - mj) +
+                      czeroSw * pb * (1.0 - arg * sargsw) / (1.0 - mjsw) - f3 / 2.0 * vfc * vfc - vfc * f2;
     cap = f2 + f3 * v;
     return f4 + v * (f2 + v * f3 / 2.0);
 }
@@ -407,8 +407,10 @@ void Mosfet::accept(const EvalContext& ctx) {
     const bool forward = vds >= 0;
     const Channel ch = forward ? channel(vgs, vds, vbs) : channel(vgd, -vds, vbs - vds);
     std::array<double, 3> half{};
-    if (forward) meyer(vgs, vgd, ch.von, ch.vdsat, phi_, oxideCap_, half[0], half[1], half[2]);
-    else meyer(vgd, vgs, ch.von, ch.vdsat, phi_, oxideCap_, half[1], half[0], half[2]);
+    if (forward)
+        meyer(vgs, vgd, ch.von, ch.vdsat, phi_, oxideCap_, half[0], half[1], half[2]);
+    else
+        meyer(vgd, vgs, ch.von, ch.vdsat, phi_, oxideCap_, half[1], half[0], half[2]);
     const double overlap[3] = {model_.cgso * geo_.w * geo_.m, model_.cgdo * geo_.w * geo_.m,
                                model_.cgbo * (geo_.l - 2.0 * model_.ld) * geo_.m};
     const double v[3] = {vgs, vgd, vgs - vbs};

@@ -17,9 +17,9 @@ namespace spinspice {
 
 struct MosModel {
     int type = 1; // +1 NMOS, -1 PMOS
-    double vto = 0, kp = 2e-5, gamma = 0, phi = 0.6, lambda = 0, rd = 0, rs = 0, cbd = 0, cbs = 0, is = 1e-14,
-           pb = 0.8, cgso = 0, cgdo = 0, cgbo = 0, rsh = 0, cj = 0, mj = 0.5, cjsw = 0, mjsw = 0.5, js = 0,
-           tox = 0, ld = 0, uo = 600, fc = 0.5, tnom = 27;
+    double vto = 0, kp = 2e-5, gamma = 0, phi = 0.6, lambda = 0, rd = 0, rs = 0, cbd = 0, cbs = 0, is = 1e-14, pb = 0.8,
+           cgso = 0, cgdo = 0, cgbo = 0, rsh = 0, cj = 0, mj = 0.5, cjsw = 0, mjsw = 0.5, js = 0, tox = 0, ld = 0,
+           uo = 600, fc = 0.5, tnom = 27;
     bool kpGiven = false, cbdGiven = false, cbsGiven = false;
     static MosModel fromParams(const std::string& modelType, const std::map<std::string, double>& params);
 };

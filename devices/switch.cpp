@@ -53,13 +53,17 @@ void Switch::resolve(const DeviceLookup& lookup) {
     ctrl_ = d->branchUnknown();
 }
 
-void Switch::declare(PatternBuilder& pb) { off_ = {pb.entry(p_, p_), pb.entry(p_, n_), pb.entry(n_, p_), pb.entry(n_, n_)}; }
+void Switch::declare(PatternBuilder& pb) {
+    off_ = {pb.entry(p_, p_), pb.entry(p_, n_), pb.entry(n_, p_), pb.entry(n_, n_)};
+}
 
 void Switch::bind(const PatternBuilder& pb) {
     for (int& o : off_) o = pb.offset(o);
 }
 
-double Switch::control(const double* x) const { return currentControlled_ ? x[ctrl_] : x[cp_] - x[cn_]; }
+double Switch::control(const double* x) const {
+    return currentControlled_ ? x[ctrl_] : x[cp_] - x[cn_];
+}
 
 // On above threshold + hysteresis, off below threshold - hysteresis, else unchanged.
 bool Switch::stateFor(double c, bool previous) const {

@@ -90,7 +90,9 @@ struct DisjointSets {
     std::vector<int> parent;
     explicit DisjointSets(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
     int root(int a) {
-        while (parent[static_cast<std::size_t>(a)] != a) a = parent[static_cast<std::size_t>(a)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(a)])];
+        while (parent[static_cast<std::size_t>(a)] != a)
+            a = parent[static_cast<std::size_t>(a)] =
+                parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(a)])];
         return a;
     }
     bool join(int a, int b) {
@@ -106,7 +108,11 @@ struct TopologyCollector : TopologyBuilder {
     explicit TopologyCollector(std::size_t n) : dc(n), touching(n) {}
     DisjointSets dc;
     std::vector<std::vector<const Device*>> touching;
-    struct Branch { int a, b; const Device* device; bool dcOnly; };
+    struct Branch {
+        int a, b;
+        const Device* device;
+        bool dcOnly;
+    };
     std::vector<Branch> voltageBranches;
     void terminal(int node, const Device& d) override {
         auto& list = touching[static_cast<std::size_t>(node)];
@@ -183,10 +189,9 @@ void Circuit::checkTopology(bool dc) const {
     const Device* where = topo.touching[static_cast<std::size_t>(firstNode)].empty()
                               ? nullptr
                               : topo.touching[static_cast<std::size_t>(firstNode)].front();
-    throw InputError("node" + std::string(group.size() > 1 ? "s " : " ") + joinNames(group) +
-                         " ha" + (group.size() > 1 ? "ve" : "s") +
-                         " no DC path to ground (connected only through " + joinNames(elements) +
-                         "), so the operating-point matrix is singular",
+    throw InputError("node" + std::string(group.size() > 1 ? "s " : " ") + joinNames(group) + " ha" +
+                         (group.size() > 1 ? "ve" : "s") + " no DC path to ground (connected only through " +
+                         joinNames(elements) + "), so the operating-point matrix is singular",
                      where ? where->loc() : SourceLoc{}, {},
                      "add a resistor to ground (e.g. 1G), or use '.tran ... uic' to skip the operating point");
 }

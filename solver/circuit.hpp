@@ -39,7 +39,7 @@ public:
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
     bool linear() const { return linear_; }
 
-    int findNode(const std::string& name) const;   // -1 if absent; 0 for ground
+    int findNode(const std::string& name) const; // -1 if absent; 0 for ground
     Device* findDevice(const std::string& name) const;
     std::vector<std::string> nodeNames() const;
     std::vector<std::string> names() const override; // device names

@@ -87,7 +87,8 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
     stats.factorizations++;
     if (!num || common.status != KLU_OK) {
         if (num) klu_free_numeric(&num, &common);
-        singularColumn_ = common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
+        singularColumn_ =
+            common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
         return false;
     }
     numeric_ = num;
@@ -120,11 +121,13 @@ bool KluSolver::factorComplex(const double* a) {
         klu_z_free_numeric(&num, &common);
         numericComplex_ = nullptr;
     }
-    klu_numeric* num = klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, &common);
+    klu_numeric* num =
+        klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, &common);
     stats.factorizations++;
     if (!num || common.status != KLU_OK) {
         if (num) klu_z_free_numeric(&num, &common);
-        singularColumn_ = common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
+        singularColumn_ =
+            common.singular_col >= 0 && common.singular_col < n_ ? static_cast<int>(common.singular_col) + 1 : -1;
         return false;
     }
     numericComplex_ = num;
@@ -134,8 +137,8 @@ bool KluSolver::factorComplex(const double* a) {
 void KluSolver::solveComplex(std::complex<double>* b) {
     if (n_ == 0) return;
     stats.solves++;
-    klu_z_solve(impl_->symbolic, static_cast<klu_numeric*>(numericComplex_), n_, 1,
-                reinterpret_cast<double*>(b + 1), &impl_->common);
+    klu_z_solve(impl_->symbolic, static_cast<klu_numeric*>(numericComplex_), n_, 1, reinterpret_cast<double*>(b + 1),
+                &impl_->common);
 }
 
 } // namespace spinspice

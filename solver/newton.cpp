@@ -7,7 +7,9 @@
 namespace spinspice {
 namespace {
 using Clock = std::chrono::steady_clock;
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
 } // namespace
 
 NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
@@ -82,7 +84,9 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                              luPseudo_ == aug.pseudoConductance;
         if (!reuseLu) {
             if (a0 != 0.0)
-                for (int k = 0; k < nnz_; ++k) jac_[static_cast<std::size_t>(k)] = jf_[static_cast<std::size_t>(k)] + a0 * jq_[static_cast<std::size_t>(k)];
+                for (int k = 0; k < nnz_; ++k)
+                    jac_[static_cast<std::size_t>(k)] =
+                        jf_[static_cast<std::size_t>(k)] + a0 * jq_[static_cast<std::size_t>(k)];
             else
                 std::copy(jf_.begin(), jf_.begin() + nnz_, jac_.begin());
         }
@@ -97,7 +101,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                 if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
                     if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.pseudoConductance;
                     rhs_[static_cast<std::size_t>(i)] +=
-                        aug.pseudoConductance * (x[static_cast<std::size_t>(i)] - (*aug.pseudoPrevious)[static_cast<std::size_t>(i)]);
+                        aug.pseudoConductance *
+                        (x[static_cast<std::size_t>(i)] - (*aug.pseudoPrevious)[static_cast<std::size_t>(i)]);
                 }
         if (aug.forced)
             for (const auto& [u, value] : *aug.forced) {
@@ -109,7 +114,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         bool residualOk = true;
         if (opt.residualCheck && !linear)
             for (int i = 1; i <= n_; ++i) {
-                const double tol = opt.reltol * fscale_[static_cast<std::size_t>(i)] + rTol_[static_cast<std::size_t>(i)];
+                const double tol =
+                    opt.reltol * fscale_[static_cast<std::size_t>(i)] + rTol_[static_cast<std::size_t>(i)];
                 if (!(std::fabs(rhs_[static_cast<std::size_t>(i)]) <= tol)) {
                     residualOk = false;
                     break;

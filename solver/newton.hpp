@@ -20,7 +20,7 @@ struct SolverStats {
 
 struct NewtonResult {
     bool converged = false;
-    bool singular = false;   // the linear system could not be factored
+    bool singular = false; // the linear system could not be factored
     int iterations = 0;
     int worstUnknown = -1;   // unknown with the largest update/tolerance ratio in the last iteration
     double worstRatio = 0.0; // that ratio (> 1 means not converged)
@@ -28,7 +28,7 @@ struct NewtonResult {
 
 // Extra terms for homotopies and initial conditions (not device physics).
 struct Augmentation {
-    double diagGmin = 0.0;                           // conductance from every node to ground
+    double diagGmin = 0.0;                                       // conductance from every node to ground
     const std::vector<std::pair<int, double>>* forced = nullptr; // (unknown, value) held by 1/kForceR
     // Pseudo-transient continuation: conductance g from every node to its previous value (C/h of a
     // backward-Euler step with a fictitious capacitance C per node).

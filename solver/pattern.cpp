@@ -30,8 +30,7 @@ void PatternBuilder::build(int n) {
     for (int c = 0; c < n; ++c) colPtr_[static_cast<std::size_t>(c) + 1] += colPtr_[static_cast<std::size_t>(c)];
 
     handleOffset_.resize(requests_.size());
-    for (std::size_t h = 0; h < requests_.size(); ++h)
-        handleOffset_[h] = find(requests_[h].first, requests_[h].second);
+    for (std::size_t h = 0; h < requests_.size(); ++h) handleOffset_[h] = find(requests_[h].first, requests_[h].second);
     diag_.assign(static_cast<std::size_t>(n) + 1, nnz());
     for (int i = 1; i <= n; ++i) diag_[static_cast<std::size_t>(i)] = find(i, i);
     requests_.clear();
