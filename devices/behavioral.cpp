@@ -396,7 +396,7 @@ void BehavioralSource::resolve(const DeviceLookup& lookup) {
 void BehavioralSource::declare(PatternBuilder& pb) {
     controlOff_.clear();
     if (kind_ == 'v') {
-        branchOff_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_)};
+        branch_.declare(pb, p_, n_, br_);
         for (int u : variableUnknowns_) controlOff_.push_back(pb.entry(br_, u));
     } else {
         for (int u : variableUnknowns_) {
@@ -407,7 +407,7 @@ void BehavioralSource::declare(PatternBuilder& pb) {
 }
 
 void BehavioralSource::bind(const PatternBuilder& pb) {
-    for (int& o : branchOff_) o = pb.offset(o);
+    branch_.bind(pb);
     for (int& o : controlOff_) o = pb.offset(o);
 }
 
@@ -417,16 +417,8 @@ void BehavioralSource::eval(const EvalContext& ctx, LoadBuffers& out) {
     const double value = tape_.evaluate(values_.data(), time, temperature_, gradient_.data());
     const std::size_t k = variableUnknowns_.size();
     if (kind_ == 'v') { // branch: v(p) - v(n) - E(x) = 0
-        const double i = ctx.x[br_];
-        addF(out, p_, i);
-        addF(out, n_, -i);
-        addF(out, br_, ctx.x[p_]);
-        addF(out, br_, -ctx.x[n_]);
+        branch_.load(out, ctx.x, p_, n_, br_);
         addF(out, br_, -value);
-        out.jf[branchOff_[0]] += 1.0;
-        out.jf[branchOff_[1]] -= 1.0;
-        out.jf[branchOff_[2]] += 1.0;
-        out.jf[branchOff_[3]] -= 1.0;
         for (std::size_t j = 0; j < k; ++j) out.jf[controlOff_[j]] -= gradient_[j];
     } else { // current E(x) from p through the source to n
         addF(out, p_, value);

@@ -6,6 +6,7 @@
 
 #include "core/expr.hpp"
 #include "devices/device.hpp"
+#include "devices/stamps.hpp"
 
 #include <array>
 #include <string>
@@ -109,8 +110,8 @@ private:
     std::vector<bool> variableIsCurrent_;
     std::vector<int> variableUnknowns_;
     int p_ = 0, n_ = 0, br_ = 0;
-    std::array<int, 4> branchOff_{}; // V: (p,br) (n,br) (br,p) (br,n)
-    std::vector<int> controlOff_;    // V: (br, var); I: (p, var), (n, var) interleaved
+    BranchStamp branch_;          // V only
+    std::vector<int> controlOff_; // V: (br, var); I: (p, var), (n, var) interleaved
     std::vector<double> values_, gradient_;
 };
 

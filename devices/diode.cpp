@@ -98,13 +98,12 @@ void Diode::setup(SetupContext& ctx) {
 
 void Diode::declare(PatternBuilder& pb) {
     junctionOff_ = {pb.entry(ai_, ai_), pb.entry(ai_, k_), pb.entry(k_, ai_), pb.entry(k_, k_)};
-    if (gs_ > 0) seriesOff_ = {pb.entry(a_, a_), pb.entry(a_, ai_), pb.entry(ai_, a_), pb.entry(ai_, ai_)};
+    if (gs_ > 0) series_.declare(pb, a_, ai_);
 }
 
 void Diode::bind(const PatternBuilder& pb) {
     for (int& o : junctionOff_) o = pb.offset(o);
-    if (gs_ > 0)
-        for (int& o : seriesOff_) o = pb.offset(o);
+    if (gs_ > 0) series_.bind(pb);
 }
 
 // ngspice dioload.c: forward exponential; for vd < -3 vte the SPICE cubic reverse tail
@@ -191,16 +190,7 @@ void Diode::eval(const EvalContext& ctx, LoadBuffers& out) {
     out.jq[junctionOff_[1]] -= cm;
     out.jq[junctionOff_[2]] -= cm;
     out.jq[junctionOff_[3]] += cm;
-    if (gs_ > 0) {
-        const double gsm = mult_ * gs_;
-        const double is = gsm * (ctx.x[a_] - ctx.x[ai_]);
-        addF(out, a_, is);
-        addF(out, ai_, -is);
-        out.jf[seriesOff_[0]] += gsm;
-        out.jf[seriesOff_[1]] -= gsm;
-        out.jf[seriesOff_[2]] -= gsm;
-        out.jf[seriesOff_[3]] += gsm;
-    }
+    if (gs_ > 0) series_.load(out, ctx.x, a_, ai_, mult_ * gs_);
 }
 
 void Diode::topology(TopologyBuilder& t) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "devices/device.hpp"
+#include "devices/stamps.hpp"
 
 #include <array>
 #include <map>
@@ -47,7 +48,7 @@ private:
     double f1_ = 0, f2_ = 0, f3_ = 0, depletionLimit_ = 0;
     int a_ = 0, k_ = 0, ai_ = 0; // anode, cathode, internal anode (== a_ without RS)
     std::array<int, 4> junctionOff_{};
-    std::array<int, 4> seriesOff_{};
+    ConductanceStamp series_;
     double vdOld_ = 0.0; // last junction voltage used (for limiting)
 };
 

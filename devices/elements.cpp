@@ -17,13 +17,6 @@ void TwoTerminal::setup(SetupContext& ctx) {
     n_ = ctx.node(nodeNames_[1]);
 }
 
-void ConductanceStamp::declare(PatternBuilder& pb, int p, int n) {
-    off = {pb.entry(p, p), pb.entry(p, n), pb.entry(n, p), pb.entry(n, n)};
-}
-void ConductanceStamp::bind(const PatternBuilder& pb) {
-    for (int& o : off) o = pb.offset(o);
-}
-
 // ---------------------------------------------------------------- R
 Resistor::Resistor(std::string name, SourceLoc loc, std::string p, std::string n, double resistance, double tc1,
                    double tc2, double m, double temp, double tnom)
@@ -35,10 +28,7 @@ Resistor::Resistor(std::string name, SourceLoc loc, std::string p, std::string n
 }
 
 void Resistor::eval(const EvalContext& ctx, LoadBuffers& out) {
-    const double i = g_ * (ctx.x[p_] - ctx.x[n_]);
-    addF(out, p_, i);
-    addF(out, n_, -i);
-    stamp_.add(out.jf, g_);
+    stamp_.load(out, ctx.x, p_, n_, g_);
 }
 
 void Resistor::topology(TopologyBuilder& t) const {
@@ -78,25 +68,19 @@ void Inductor::setup(SetupContext& ctx) {
 }
 
 void Inductor::declare(PatternBuilder& pb) {
-    off_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_), pb.entry(br_, br_)};
+    branch_.declare(pb, p_, n_, br_);
+    fluxOff_ = pb.entry(br_, br_);
 }
 void Inductor::bind(const PatternBuilder& pb) {
-    for (int& o : off_) o = pb.offset(o);
+    branch_.bind(pb);
+    fluxOff_ = pb.offset(fluxOff_);
 }
 
 // Branch equation v(p) - v(n) - d(L i)/dt = 0: f = v(p) - v(n), q = -L i (flux).
 void Inductor::eval(const EvalContext& ctx, LoadBuffers& out) {
-    const double i = ctx.x[br_];
-    addF(out, p_, i);
-    addF(out, n_, -i);
-    addF(out, br_, ctx.x[p_]);
-    addF(out, br_, -ctx.x[n_]);
-    addQ(out, br_, -l_ * ((ctx.useInitialConditions && icGiven_) ? ic_ : i));
-    out.jf[off_[0]] += 1.0;
-    out.jf[off_[1]] -= 1.0;
-    out.jf[off_[2]] += 1.0;
-    out.jf[off_[3]] -= 1.0;
-    out.jq[off_[4]] -= l_;
+    branch_.load(out, ctx.x, p_, n_, br_);
+    addQ(out, br_, -l_ * ((ctx.useInitialConditions && icGiven_) ? ic_ : ctx.x[br_]));
+    out.jq[fluxOff_] -= l_;
 }
 
 void Inductor::topology(TopologyBuilder& t) const {
@@ -295,24 +279,16 @@ void VoltageSource::setup(SetupContext& ctx) {
 }
 
 void VoltageSource::declare(PatternBuilder& pb) {
-    off_ = {pb.entry(p_, br_), pb.entry(n_, br_), pb.entry(br_, p_), pb.entry(br_, n_)};
+    branch_.declare(pb, p_, n_, br_);
 }
 void VoltageSource::bind(const PatternBuilder& pb) {
-    for (int& o : off_) o = pb.offset(o);
+    branch_.bind(pb);
 }
 
 // KCL: the branch current leaves p and enters n; branch: v(p) - v(n) - V = 0.
 void VoltageSource::eval(const EvalContext& ctx, LoadBuffers& out) {
-    const double i = ctx.x[br_];
-    addF(out, p_, i);
-    addF(out, n_, -i);
-    addF(out, br_, ctx.x[p_]);
-    addF(out, br_, -ctx.x[n_]);
+    branch_.load(out, ctx.x, p_, n_, br_);
     addF(out, br_, -valueAt(ctx));
-    out.jf[off_[0]] += 1.0;
-    out.jf[off_[1]] -= 1.0;
-    out.jf[off_[2]] += 1.0;
-    out.jf[off_[3]] -= 1.0;
 }
 
 void VoltageSource::topology(TopologyBuilder& t) const {
@@ -365,32 +341,19 @@ void ControlledSource::resolve(const DeviceLookup& lookup) {
 void ControlledSource::declare(PatternBuilder& pb) {
     switch (kind_) {
     case Kind::Vcvs:
-        off_ = {pb.entry(p_, br_),
-                pb.entry(n_, br_),
-                pb.entry(br_, p_),
-                pb.entry(br_, n_),
-                pb.entry(br_, cp_),
-                pb.entry(br_, cn_),
-                -1,
-                -1};
+        branch_.declare(pb, p_, n_, br_);
+        off_ = {pb.entry(br_, cp_), pb.entry(br_, cn_), -1, -1};
         break;
     case Kind::Ccvs:
-        off_ = {pb.entry(p_, br_),
-                pb.entry(n_, br_),
-                pb.entry(br_, p_),
-                pb.entry(br_, n_),
-                pb.entry(br_, ctrl_),
-                -1,
-                -1,
-                -1};
+        branch_.declare(pb, p_, n_, br_);
+        off_ = {pb.entry(br_, ctrl_), -1, -1, -1};
         break;
-    case Kind::Vccs:
-        off_ = {pb.entry(p_, cp_), pb.entry(p_, cn_), pb.entry(n_, cp_), pb.entry(n_, cn_), -1, -1, -1, -1};
-        break;
-    case Kind::Cccs: off_ = {pb.entry(p_, ctrl_), pb.entry(n_, ctrl_), -1, -1, -1, -1, -1, -1}; break;
+    case Kind::Vccs: off_ = {pb.entry(p_, cp_), pb.entry(p_, cn_), pb.entry(n_, cp_), pb.entry(n_, cn_)}; break;
+    case Kind::Cccs: off_ = {pb.entry(p_, ctrl_), pb.entry(n_, ctrl_), -1, -1}; break;
     }
 }
 void ControlledSource::bind(const PatternBuilder& pb) {
+    branch_.bind(pb);
     for (int& o : off_) o = pb.offset(o);
 }
 
@@ -400,21 +363,14 @@ void ControlledSource::eval(const EvalContext& ctx, LoadBuffers& out) {
     switch (kind_) {
     case Kind::Vcvs: // v(p) - v(n) = gain (v(cp) - v(cn))
     case Kind::Ccvs: // v(p) - v(n) = gain i(control)
-        addF(out, p_, x[br_]);
-        addF(out, n_, -x[br_]);
-        addF(out, br_, x[p_]);
-        addF(out, br_, -x[n_]);
-        j[off_[0]] += 1.0;
-        j[off_[1]] -= 1.0;
-        j[off_[2]] += 1.0;
-        j[off_[3]] -= 1.0;
+        branch_.load(out, x, p_, n_, br_);
         if (kind_ == Kind::Vcvs) {
             addF(out, br_, -gain_ * (x[cp_] - x[cn_]));
-            j[off_[4]] -= gain_;
-            j[off_[5]] += gain_;
+            j[off_[0]] -= gain_;
+            j[off_[1]] += gain_;
         } else {
             addF(out, br_, -gain_ * x[ctrl_]);
-            j[off_[4]] -= gain_;
+            j[off_[0]] -= gain_;
         }
         break;
     case Kind::Vccs: { // current gain (v(cp) - v(cn)) from p through the source to n

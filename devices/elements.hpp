@@ -5,6 +5,7 @@
 
 #include "core/source_spec.hpp"
 #include "devices/device.hpp"
+#include "devices/stamps.hpp"
 
 #include <array>
 #include <string>
@@ -25,19 +26,6 @@ public:
 protected:
     std::array<std::string, 2> nodeNames_;
     int p_ = 0, n_ = 0;
-};
-
-// Conductance stamp (4 entries) helpers.
-struct ConductanceStamp {
-    std::array<int, 4> off{}; // pp, pn, np, nn
-    void declare(PatternBuilder& pb, int p, int n);
-    void bind(const PatternBuilder& pb);
-    void add(double* values, double g) const {
-        values[off[0]] += g;
-        values[off[1]] -= g;
-        values[off[2]] -= g;
-        values[off[3]] += g;
-    }
 };
 
 class Resistor : public TwoTerminal {
@@ -89,7 +77,8 @@ private:
     bool icGiven_;
     double ic_;
     int br_ = 0;
-    std::array<int, 5> off_{}; // (p,br) (n,br) (br,p) (br,n) (br,br)
+    BranchStamp branch_;
+    int fluxOff_ = 0; // (br,br)
 };
 
 // K: flux coupling M = k sqrt(L1 L2) between two inductors' branch equations.
@@ -162,7 +151,7 @@ public:
 
 private:
     int br_ = 0;
-    std::array<int, 4> off_{}; // (p,br) (n,br) (br,p) (br,n)
+    BranchStamp branch_;
 };
 
 class CurrentSource : public IndependentSource {
@@ -199,7 +188,8 @@ private:
     std::string controlName_;
     double gain_;
     int p_ = 0, n_ = 0, cp_ = 0, cn_ = 0, br_ = 0, ctrl_ = 0;
-    std::array<int, 8> off_{};
+    BranchStamp branch_;       // E, H
+    std::array<int, 4> off_{}; // control entries
 };
 
 } // namespace spinspice

@@ -204,13 +204,14 @@ void Mosfet::declare(PatternBuilder& pb) {
     const int n[4] = {di_, g_, si_, b_};
     for (int r = 0; r < 4; ++r)
         for (int c = 0; c < 4; ++c) block_[static_cast<std::size_t>(4 * r + c)] = pb.entry(n[r], n[c]);
-    series_ = {pb.entry(d_, d_), pb.entry(d_, di_), pb.entry(di_, d_), pb.entry(di_, di_),
-               pb.entry(s_, s_), pb.entry(s_, si_), pb.entry(si_, s_), pb.entry(si_, si_)};
+    drainSeries_.declare(pb, d_, di_);
+    sourceSeries_.declare(pb, s_, si_);
 }
 
 void Mosfet::bind(const PatternBuilder& pb) {
     for (int& o : block_) o = pb.offset(o);
-    for (int& o : series_) o = pb.offset(o);
+    drainSeries_.bind(pb);
+    sourceSeries_.bind(pb);
 }
 
 // Shichman-Hodges drain current for normalised vgs, vds >= 0, vbs (mos1load.c).
@@ -377,24 +378,8 @@ void Mosfet::eval(const EvalContext& ctx, LoadBuffers& out) {
     for (int r = 0; r < 4; ++r) addQ(out, nodes[r], t * charge[r]);
     stamp(out.jq, qs);
 
-    if (gdrain_ > 0) {
-        const double i = gdrain_ * (x[d_] - x[di_]);
-        addF(out, d_, i);
-        addF(out, di_, -i);
-        out.jf[series_[0]] += gdrain_;
-        out.jf[series_[1]] -= gdrain_;
-        out.jf[series_[2]] -= gdrain_;
-        out.jf[series_[3]] += gdrain_;
-    }
-    if (gsource_ > 0) {
-        const double i = gsource_ * (x[s_] - x[si_]);
-        addF(out, s_, i);
-        addF(out, si_, -i);
-        out.jf[series_[4]] += gsource_;
-        out.jf[series_[5]] -= gsource_;
-        out.jf[series_[6]] -= gsource_;
-        out.jf[series_[7]] += gsource_;
-    }
+    if (gdrain_ > 0) drainSeries_.load(out, x, d_, di_, gdrain_);
+    if (gsource_ > 0) sourceSeries_.load(out, x, s_, si_, gsource_);
 }
 
 // The accepted point becomes the Meyer reference: its half capacitances, voltages and charges.

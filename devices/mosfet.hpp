@@ -8,6 +8,7 @@
 #pragma once
 
 #include "devices/device.hpp"
+#include "devices/stamps.hpp"
 
 #include <array>
 #include <map>
@@ -58,7 +59,7 @@ private:
     double czbd_ = 0, czbs_ = 0, czbdsw_ = 0, czbssw_ = 0;
     // Jacobian offsets: the 4x4 block over (di, g, si, b) for f and q, plus the series resistors.
     std::array<int, 16> block_{};
-    std::array<int, 8> series_{};
+    ConductanceStamp drainSeries_, sourceSeries_;
     // Newton memory (normalised, limited values of the last iteration).
     double vgsOld_ = 0, vdsOld_ = 0, vbsOld_ = 0, vonOld_ = 0;
     bool haveOld_ = false;

@@ -54,11 +54,11 @@ void Switch::resolve(const DeviceLookup& lookup) {
 }
 
 void Switch::declare(PatternBuilder& pb) {
-    off_ = {pb.entry(p_, p_), pb.entry(p_, n_), pb.entry(n_, p_), pb.entry(n_, n_)};
+    stamp_.declare(pb, p_, n_);
 }
 
 void Switch::bind(const PatternBuilder& pb) {
-    for (int& o : off_) o = pb.offset(o);
+    stamp_.bind(pb);
 }
 
 double Switch::control(const double* x) const {
@@ -77,14 +77,7 @@ void Switch::eval(const EvalContext& ctx, LoadBuffers& out) {
     const bool state = stateFor(control(ctx.x), acceptedState_);
     if (state != iterationState_) out.limited++; // a state change needs one more Newton iteration
     iterationState_ = state;
-    const double g = state ? 1.0 / model_.ron : 1.0 / model_.roff;
-    const double i = g * (ctx.x[p_] - ctx.x[n_]);
-    addF(out, p_, i);
-    addF(out, n_, -i);
-    out.jf[off_[0]] += g;
-    out.jf[off_[1]] -= g;
-    out.jf[off_[2]] -= g;
-    out.jf[off_[3]] += g;
+    stamp_.load(out, ctx.x, p_, n_, state ? 1.0 / model_.ron : 1.0 / model_.roff);
 }
 
 void Switch::accept(const EvalContext& ctx) {

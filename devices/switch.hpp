@@ -5,6 +5,7 @@
 #pragma once
 
 #include "devices/device.hpp"
+#include "devices/stamps.hpp"
 
 #include <array>
 #include <map>
@@ -44,7 +45,7 @@ private:
     SwitchModel model_;
     double gmin_;
     int p_ = 0, n_ = 0, cp_ = 0, cn_ = 0, ctrl_ = 0;
-    std::array<int, 4> off_{};
+    ConductanceStamp stamp_;
     bool acceptedState_;  // state at the last accepted point
     bool iterationState_; // state used in the last evaluation
     double acceptedControl_ = 0, acceptedTime_ = 0;

@@ -1,0 +1,58 @@
+// Stamps shared by many elements: a conductance between two nodes, and the branch of a
+// voltage-defined element (V, L, E, H, B with V=). Offsets come from PatternBuilder handles.
+#pragma once
+
+#include "devices/device.hpp"
+#include "solver/pattern.hpp"
+
+#include <array>
+
+namespace spinspice {
+
+// Conductance g between p and n: current g (v(p) - v(n)) leaves p, enters n.
+struct ConductanceStamp {
+    std::array<int, 4> off{}; // pp, pn, np, nn
+    void declare(PatternBuilder& pb, int p, int n) {
+        off = {pb.entry(p, p), pb.entry(p, n), pb.entry(n, p), pb.entry(n, n)};
+    }
+    void bind(const PatternBuilder& pb) {
+        for (int& o : off) o = pb.offset(o);
+    }
+    void add(double* values, double g) const {
+        values[off[0]] += g;
+        values[off[1]] -= g;
+        values[off[2]] -= g;
+        values[off[3]] += g;
+    }
+    // Residual and Jacobian of the conductance.
+    void load(LoadBuffers& out, const double* x, int p, int n, double g) const {
+        const double i = g * (x[p] - x[n]);
+        addF(out, p, i);
+        addF(out, n, -i);
+        add(out.jf, g);
+    }
+};
+
+// Branch current unknown br flowing from p through the element to n: KCL rows p (+i) and n (-i), and
+// the branch row's v(p) - v(n) (the element adds the rest of its branch equation).
+struct BranchStamp {
+    std::array<int, 4> off{}; // (p,br) (n,br) (br,p) (br,n)
+    void declare(PatternBuilder& pb, int p, int n, int br) {
+        off = {pb.entry(p, br), pb.entry(n, br), pb.entry(br, p), pb.entry(br, n)};
+    }
+    void bind(const PatternBuilder& pb) {
+        for (int& o : off) o = pb.offset(o);
+    }
+    void load(LoadBuffers& out, const double* x, int p, int n, int br) const {
+        addF(out, p, x[br]);
+        addF(out, n, -x[br]);
+        addF(out, br, x[p]);
+        addF(out, br, -x[n]);
+        out.jf[off[0]] += 1.0;
+        out.jf[off[1]] -= 1.0;
+        out.jf[off[2]] += 1.0;
+        out.jf[off[3]] -= 1.0;
+    }
+};
+
+} // namespace spinspice
