@@ -1,15 +1,184 @@
 #include "analysis/run_netlist.hpp"
 
-#include "netlist/netlist.hpp"
+#include "analysis/measure.hpp"
+#include "netlist/elaborate.hpp"
+#include "netlist/parser.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
 
 namespace spinspice {
+namespace {
+
+// Parameter (or "temp") values of one run: one .step combination, plus the point of a .dc param sweep.
+using Assignment = std::vector<std::pair<std::string, double>>;
+
+std::string format(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+std::string describe(const Assignment& assignment) {
+    std::string text;
+    for (const auto& [name, value] : assignment) text += (text.empty() ? "" : ", ") + name + " = " + format(value);
+    return text;
+}
+
+// Every combination of the .step values; the first .step card varies fastest.
+std::vector<Assignment> stepCombinations(const std::vector<StepSpec>& steps) {
+    std::vector<Assignment> combinations(1);
+    for (const auto& step : steps) {
+        std::vector<Assignment> next;
+        for (double value : step.values)
+            for (Assignment a : combinations) {
+                a.emplace_back(step.param, value);
+                next.push_back(std::move(a));
+            }
+        combinations = std::move(next);
+    }
+    return combinations;
+}
+
+// The deck elaborated with top-level parameters overridden and the temperature ("temp") set.
+FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment) {
+    std::map<std::string, double> overrides;
+    std::optional<double> temp;
+    for (const auto& [name, value] : assignment) {
+        if (name == "temp")
+            temp = value;
+        else
+            overrides[name] = value;
+    }
+    try {
+        FlatCircuit flat = netlist::elaborate(deck, overrides);
+        if (temp) flat.temp = *temp;
+        return flat;
+    } catch (const InputError& e) {
+        std::string hint = e.hint().empty() ? "" : e.hint() + "; ";
+        throw InputError(e.message(), e.loc(), e.lineText(), hint + "with " + describe(assignment));
+    }
+}
+
+void addWarnings(std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const auto& w : from)
+        if (std::find(to.begin(), to.end(), w) == to.end()) to.push_back(w);
+}
+
+bool sweepsByElaboration(const AnalysisSpec& spec) {
+    return spec.kind == AnalysisSpec::Kind::Dc &&
+           std::any_of(spec.sweeps.begin(), spec.sweeps.end(),
+                       [](const AnalysisSpec::Sweep& s) { return s.kind != AnalysisSpec::Sweep::Kind::Source; });
+}
+
+std::vector<double> sweepValues(const AnalysisSpec::Sweep& sw) {
+    // the same point count as Simulator::runDc
+    const long count = static_cast<long>(std::floor((sw.stop - sw.start) / sw.step * (1.0 + 1e-12) + 1e-9)) + 1;
+    std::vector<double> values;
+    for (long k = 0; k < count; ++k) values.push_back(sw.start + static_cast<double>(k) * sw.step);
+    return values;
+}
+
+// A .dc whose sweeps include a parameter or the temperature: every point is an operating point of the
+// re-elaborated deck (source sweeps among them become one-point source sweeps), so each point starts
+// from scratch rather than from the previous solution.
+Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, const AnalysisSpec& spec,
+                          const ProgressCallback& progress, std::vector<std::string>& warnings) {
+    Waveforms w;
+    w.name = spec.name;
+    w.type = "dc";
+    w.sweep = spec.sweeps.front().source;
+    std::vector<std::vector<double>> values;
+    for (const auto& sw : spec.sweeps) values.push_back(sweepValues(sw));
+    const std::size_t inner = values[0].size(), outer = values.size() > 1 ? values[1].size() : 1;
+    for (std::size_t o = 0; o < outer; ++o) {
+        for (std::size_t i = 0; i < inner; ++i) {
+            Assignment assignment = step;
+            AnalysisSpec point;
+            point.name = spec.name;
+            point.loc = spec.loc;
+            point.kind = AnalysisSpec::Kind::Op;
+            for (std::size_t s = 0; s < spec.sweeps.size(); ++s) {
+                const AnalysisSpec::Sweep& sw = spec.sweeps[s];
+                const double value = values[s][s == 0 ? i : o];
+                if (sw.kind == AnalysisSpec::Sweep::Kind::Source) {
+                    point.kind = AnalysisSpec::Kind::Dc;
+                    point.sweeps.push_back({AnalysisSpec::Sweep::Kind::Source, sw.source, value, value, 1.0});
+                } else {
+                    assignment.emplace_back(sw.kind == AnalysisSpec::Sweep::Kind::Temp ? "temp" : sw.source, value);
+                }
+            }
+            FlatCircuit flat = elaborateWith(deck, assignment);
+            flat.analyses = {point};
+            Simulator simulator(std::move(flat));
+            addWarnings(warnings, simulator.warnings());
+            const Waveforms p = simulator.run(point);
+            const std::size_t skip = p.sweep.empty() ? 0 : 1; // a one-point source sweep has its own sweep vector
+            if (w.names.empty()) {
+                w.names.push_back(w.sweep);
+                w.names.insert(w.names.end(), p.names.begin() + static_cast<long>(skip), p.names.end());
+                w.re.resize(w.names.size());
+            }
+            w.stats.iterations += p.stats.iterations;
+            w.stats.factorizations += p.stats.factorizations;
+            w.stats.refactorizations += p.stats.refactorizations;
+            w.stats.solves += p.stats.solves;
+            w.stats.timeTotal += p.stats.timeTotal;
+            if (!p.error.empty()) {
+                w.error = "at " + describe(assignment) + ": " + p.error;
+                return w;
+            }
+            w.re[0].push_back(values[0][i]);
+            for (std::size_t k = skip; k < p.names.size(); ++k) w.re[k - skip + 1].push_back(p.re[k].front());
+            w.stats.accepted++;
+            if (progress) progress(spec.name, static_cast<double>(o * inner + i + 1) / static_cast<double>(outer * inner));
+        }
+    }
+    return w;
+}
+
+NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progress) {
+    NetlistRun run;
+    run.netlist = netlist::elaborate(deck);
+    run.result.title = run.netlist.title;
+    const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+        const FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s]);
+        Simulator simulator(flat);
+        addWarnings(run.result.warnings, simulator.warnings());
+        ProgressCallback stepProgress = progress;
+        if (progress && steps.size() > 1)
+            stepProgress = [&](const std::string& name, double fraction) {
+                progress(name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")", fraction);
+            };
+        for (const auto& spec : flat.analyses) {
+            Waveforms w = sweepsByElaboration(spec) ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings)
+                                                    : simulator.run(spec, stepProgress);
+            w.step = steps[s];
+            w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
+            run.result.analyses.push_back(std::move(w));
+        }
+    }
+    for (const auto& m : run.netlist.measures) {
+        const bool present = std::any_of(run.result.analyses.begin(), run.result.analyses.end(),
+                                         [&](const Waveforms& w) { return w.type == m.analysis; });
+        if (!present)
+            addWarnings(run.result.warnings, {m.loc.str() + ": .meas " + m.analysis + " " + m.name +
+                                              ": the netlist has no ." + m.analysis + " analysis"});
+    }
+    return run;
+}
+
+} // namespace
 
 NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress) {
-    NetlistRun run;
-    run.netlist = loadNetlistFile(path);
-    Simulator simulator(run.netlist);
-    run.result = simulator.runAll(progress);
-    return run;
+    return simulateDeck(netlist::parseDeckFile(path), progress);
+}
+
+NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName,
+                                 const ProgressCallback& progress) {
+    return simulateDeck(netlist::parseDeckString(text, fileName), progress);
 }
 
 } // namespace spinspice

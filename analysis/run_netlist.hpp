@@ -1,5 +1,8 @@
 // The whole job for one netlist file, as the CLI runs it: elaborate, simulate every analysis (for each
 // `.step` value, when the deck has .step), evaluate `.meas` cards on the results.
+//
+// `.step` and `.dc param|temp` re-elaborate the parsed deck with the parameter overridden (or set the
+// temperature) and build a new circuit for every value; `.dc` over sources stays with the Simulator.
 #pragma once
 
 #include "analysis/results.hpp"
@@ -16,6 +19,12 @@ struct NetlistRun {
 };
 
 // Throws InputError for bad input; simulation failures are recorded in the result's analyses.
+// Under `.step` the analyses of the first step come first (in deck order), each Waveforms carrying its
+// step values in `step`; the first .step card varies fastest.
 NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress = {});
+
+// The same for netlist text (its first line is the title); `fileName` is used in error locations.
+NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
+                                 const ProgressCallback& progress = {});
 
 } // namespace spinspice

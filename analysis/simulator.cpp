@@ -1,6 +1,7 @@
 #include "analysis/simulator.hpp"
 
 #include "analysis/build_circuit.hpp"
+#include "analysis/measure.hpp"
 #include "analysis/operating_point.hpp"
 #include "analysis/transient.hpp"
 #include "solver/newton.hpp"
@@ -163,7 +164,11 @@ SimulationResult Simulator::runAll(const ProgressCallback& progress) {
     SimulationResult result;
     result.title = flat_.title;
     result.warnings = warnings_;
-    for (const auto& spec : flat_.analyses) result.analyses.push_back(run(spec, progress));
+    for (const auto& spec : flat_.analyses) {
+        result.analyses.push_back(run(spec, progress));
+        result.analyses.back().measurements =
+            measure::evaluateMeasurements(flat_.measures, result.analyses.back(), flat_.params);
+    }
     return result;
 }
 
@@ -241,6 +246,10 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
     std::vector<Device*> sources;
     std::vector<std::vector<double>> values;
     for (const auto& sw : spec.sweeps) {
+        if (sw.kind != AnalysisSpec::Sweep::Kind::Source) // needs the deck: analysis/run_netlist.hpp
+            throw InputError(".dc over the parameter or temperature '" + sw.source +
+                                 "' re-elaborates the netlist; run it with simulateNetlistFile()",
+                             spec.loc);
         Device* d = circuit_->findDevice(sw.source);
         if (!d || !d->setDcOverride(0.0)) {
             std::vector<std::string> candidates;

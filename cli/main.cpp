@@ -1,6 +1,9 @@
 // spinspice command line: a thin layer over the library (netlist -> Simulator -> writers).
 // Exit status: 0 success, 1 simulation failure (partial waveforms still written), 2 bad input.
+#include "analysis/csv_writer.hpp"
 #include "analysis/json_writer.hpp"
+#include "analysis/print_tables.hpp"
+#include "analysis/raw_writer.hpp"
 #include "analysis/run_netlist.hpp"
 #include "devices/param_table.hpp"
 
@@ -23,12 +26,18 @@ void printUsage(std::ostream& out) {
            "\n"
            "options:\n"
            "  -o FILE.json       write all waveforms as JSON (schema: README.md)\n"
+           "  -r FILE.raw        write all waveforms as a SPICE raw file, binary, as ngspice's `write` (one plot\n"
+           "                     per analysis; ngspice `load`, PySpice, spicelib read it)\n"
+           "  --ascii-raw        write the -r file in ascii instead of binary\n"
+           "  --csv FILE.csv     write the waveforms as CSV (several analyses: FILE.tran1.csv, FILE.ac1.csv, ...)\n"
            "  --stats            print timepoints, Newton iterations, factorisations and timings to stderr\n"
            "  --describe TYPE    print the parameter table of a device type (r c l k v i e f g h d, or all)\n"
            "  -q, --quiet        do not print warnings\n"
            "  --no-progress      no progress indicator on a terminal\n"
            "  -h, --help         this help\n"
            "  --version          print the version\n"
+           "\n"
+           "`.print` tables and `.meas` results are printed to stdout after the run.\n"
            "\n"
            "exit status: 0 success, 1 simulation failure (partial results are still written), 2 bad input\n";
 }
@@ -52,7 +61,8 @@ void printOperatingPoint(const spinspice::Waveforms& w) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    std::string netlistPath, jsonPath;
+    std::string netlistPath, jsonPath, rawPath, csvPath;
+    bool asciiRaw = false;
     bool stats = false, quiet = false, progressAllowed = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -71,6 +81,12 @@ int main(int argc, char** argv) {
             return kExitOk;
         } else if (a == "-o" || a == "--output") {
             jsonPath = value("a file name");
+        } else if (a == "-r" || a == "--raw") {
+            rawPath = value("a file name");
+        } else if (a == "--ascii-raw") {
+            asciiRaw = true;
+        } else if (a == "--csv") {
+            csvPath = value("a file name");
         } else if (a == "--stats") {
             stats = true;
         } else if (a == "-q" || a == "--quiet") {
@@ -108,8 +124,13 @@ int main(int argc, char** argv) {
         printUsage(std::cerr);
         return kExitInput;
     }
+    if (asciiRaw && rawPath.empty()) {
+        std::cerr << "spinspice: --ascii-raw needs -r FILE.raw\n";
+        return kExitInput;
+    }
 
     spinspice::SimulationResult result;
+    std::vector<spinspice::PrintSpec> prints;
     try {
         // Progress on a terminal, for runs longer than a second.
         const bool tty = progressAllowed && isatty(STDERR_FILENO);
@@ -126,6 +147,7 @@ int main(int argc, char** argv) {
         spinspice::NetlistRun run = spinspice::simulateNetlistFile(netlistPath, progress);
         if (printed) std::fprintf(stderr, "\r%*s\r", 40, "");
         result = std::move(run.result);
+        prints = std::move(run.netlist.prints);
         if (!quiet) {
             for (const auto& w : result.warnings) std::cerr << "warning: " << w << "\n";
             if (run.netlist.analyses.empty()) std::cerr << "warning: the netlist has no analysis (.op .dc .ac .tran)\n";
@@ -146,13 +168,23 @@ int main(int argc, char** argv) {
         if (stats) printStats(w);
         if (!w.error.empty()) std::cerr << "error: " << w.name << ": " << w.error << "\n";
     }
-    if (!jsonPath.empty()) {
+    spinspice::printTables(result, prints, std::cout, std::cerr);
+    spinspice::printMeasurements(result, std::cout);
+
+    // Every requested file is written, also after a failed analysis (its points so far).
+    bool writeFailed = false;
+    auto writeOutput = [&](const std::string& path, const auto& write) {
+        if (path.empty()) return;
         try {
-            spinspice::writeJsonFile(result, jsonPath);
+            write();
         } catch (const std::exception& e) {
             std::cerr << "spinspice: " << e.what() << "\n";
-            return kExitInput;
+            writeFailed = true;
         }
-    }
+    };
+    writeOutput(jsonPath, [&] { spinspice::writeJsonFile(result, jsonPath); });
+    writeOutput(rawPath, [&] { spinspice::writeRawFile(result, rawPath, !asciiRaw); });
+    writeOutput(csvPath, [&] { spinspice::writeCsvFile(result, csvPath); });
+    if (writeFailed) return kExitInput;
     return result.failed() ? kExitSimulation : kExitOk;
 }

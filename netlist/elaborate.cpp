@@ -24,7 +24,8 @@ const std::vector<std::string>& knownDotCards() {
     static const std::vector<std::string> cards = {
         ".ac",  ".control", ".dc",    ".end",  ".endc",   ".endl",    ".ends",  ".func",    ".global",
         ".ic",  ".include", ".inc",   ".lib",  ".model",  ".nodeset", ".op",    ".options", ".option",
-        ".opt", ".param",   ".probe", ".save", ".subckt", ".temp",    ".title", ".tran"};
+        ".opt", ".param",   ".probe", ".save", ".subckt", ".temp",    ".title", ".tran",    ".meas",
+        ".measure", ".print", ".plot", ".step"};
     return cards;
 }
 
@@ -33,7 +34,8 @@ CardRole roleOf(const std::string& keyword) {
     if (keyword == ".global") return CardRole::Global;
     static const std::vector<std::string> commands = {".op",     ".dc",    ".ac",   ".tran",    ".options",
                                                       ".option", ".opt",   ".ic",   ".nodeset", ".temp",
-                                                      ".save",   ".probe", ".title"};
+                                                      ".save",   ".probe", ".title", ".meas",
+                                                      ".measure", ".print", ".plot", ".step"};
     if (std::find(commands.begin(), commands.end(), keyword) != commands.end()) return CardRole::Command;
     return CardRole::Unknown;
 }
@@ -58,7 +60,6 @@ std::string formatNumber(double v) {
 void unknownDotCard(const Card& card) {
     const Token& t = card.tokens.front();
     std::string hint = suggestionHint(t.lower(), knownDotCards());
-    if (t.lower() == ".print" || t.lower() == ".plot") hint = "use .save to choose the outputs";
     if (hint.empty()) {
         hint = "known cards are:";
         for (const auto& c : knownDotCards()) hint += " " + c;
@@ -104,10 +105,19 @@ FlatCircuit Elaborator::run() {
     ElabScope top(nullptr);
     elaborateBlock(deck_.statements, top);
     checkReferences();
+    for (const auto& [name, value] : top.params.localValues()) out_.params[name] = value;
+    for (const auto& [name, value] : overrides_) {
+        if (out_.params.count(name)) continue;
+        std::vector<std::string> names;
+        for (const auto& [known, v] : out_.params) names.push_back(known);
+        throw InputError("parameter override '" + name + "': the netlist has no top-level .param " + name, {}, {},
+                         names.empty() ? "the netlist defines no top-level parameters" : suggestionHint(name, names));
+    }
     for (const auto& statement : deck_.statements)
         if (const Card* card = statement.card(); card && roleOf(card->keyword()) == CardRole::Command)
             runCommand(*card, top);
     if (saveAll_) out_.saves.clear();
+    saveOutputsOfMeasures();
     return std::move(out_);
 }
 
@@ -222,7 +232,11 @@ void Elaborator::defineParams(const Card& card, ElabScope& scope) {
         if (valueBegin >= n) failAtEnd(card, "missing value for parameter '" + key.lower() + "'", syntax);
         std::size_t valueEnd = valueBegin + 1;
         while (valueEnd < n && !isAssignmentAt(card, valueEnd)) ++valueEnd;
-        scope.params.set(key.lower(), evalTokens(card, valueBegin, valueEnd, scope));
+        auto overridden = overrides_.find(key.lower());
+        if (scope.isTopLevel() && overridden != overrides_.end())
+            scope.params.set(key.lower(), overridden->second); // .step / .dc param value
+        else
+            scope.params.set(key.lower(), evalTokens(card, valueBegin, valueEnd, scope));
         i = valueEnd;
     }
 }
@@ -481,6 +495,8 @@ void Elaborator::checkRange(const Card& card, const Token& token, const ParamSpe
 
 } // namespace detail
 
-FlatCircuit elaborate(const Deck& deck) { return detail::Elaborator(deck).run(); }
+FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides) {
+    return detail::Elaborator(deck, overrides).run();
+}
 
 } // namespace spinspice::netlist

@@ -6,9 +6,13 @@
 #include "netlist/ast.hpp"
 #include "netlist/flat_circuit.hpp"
 
+#include <map>
+#include <string>
+
 namespace spinspice::netlist {
 
-// Throws InputError (located at the offending token) for any inconsistency.
-FlatCircuit elaborate(const Deck& deck);
+// Throws InputError (located at the offending token) for any inconsistency. `overrides` replace the
+// values of top-level .param definitions (an override naming no top-level parameter is an InputError).
+FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides = {});
 
 } // namespace spinspice::netlist

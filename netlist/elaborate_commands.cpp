@@ -1,4 +1,5 @@
-// Top-level control cards: .op .dc .ac .tran .options .ic .nodeset .temp .save/.probe .title.
+// Top-level control cards: .op .dc .ac .tran .options .ic .nodeset .temp .save/.probe .title (and the
+// dispatch of .print .plot .meas .step, see elaborate_measure.cpp).
 #include "netlist/elaborator.hpp"
 
 #include <cmath>
@@ -6,7 +7,8 @@
 namespace spinspice::netlist::detail {
 namespace {
 
-const char* const kDcSyntax = "expected: .dc src start stop step [src2 start2 stop2 step2]";
+const char* const kDcSyntax =
+    "expected: .dc src|param name|temp start stop step [src2|param name2|temp start2 stop2 step2]";
 const char* const kAcSyntax = "expected: .ac dec|oct|lin points fstart fstop";
 const char* const kTranSyntax = "expected: .tran tstep tstop [tstart [tmax]] [uic]";
 const char* const kSaveSyntax = "expected: .save v(node) v(n1,n2) i(vsource) node ... | all";
@@ -57,47 +59,73 @@ void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
         commandSave(card, scope);
     } else if (keyword == ".title") {
         out_.title = trimmed(card.text.substr(card.tokens[0].end));
-    }
+    } else if (keyword == ".print") {
+        commandPrint(card, scope);
+    } else if (keyword == ".meas" || keyword == ".measure") {
+        commandMeasure(card, scope);
+    } else if (keyword == ".step") {
+        commandStep(card, scope);
+    } // .plot: accepted and ignored (as ngspice in batch mode)
 }
 
+// .dc src|param name|temp start stop step [second sweep]: sources are swept by the simulator,
+// parameters and the temperature by re-elaborating the deck per point (analysis/run_netlist.cpp).
 void Elaborator::commandDc(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
-    const std::size_t args = t.size() - 1;
-    if (args != 4 && args != 8) {
-        if (args > 8) fail(card, t[9], "too many arguments for .dc", kDcSyntax);
-        if (args > 4 && args < 8) failAtEnd(card, "incomplete second sweep in .dc", kDcSyntax);
-        failAtEnd(card, ".dc needs a source name, start, stop and step", kDcSyntax);
-    }
-    AnalysisSpec spec;
-    for (std::size_t first = 1; first < t.size(); first += 4) {
-        const Token& source = t[first];
-        if (!source.isWord()) fail(card, source, "expected a source name", kDcSyntax);
+    std::vector<AnalysisSpec::Sweep> sweeps;
+    for (std::size_t i = 1; i < t.size();) {
+        if (sweeps.size() == 2) fail(card, t[i], "too many arguments for .dc", kDcSyntax);
         AnalysisSpec::Sweep sweep;
-        sweep.source = source.lower();
-        auto it = elementIndex_.find(sweep.source);
-        if (it == elementIndex_.end() ||
-            (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
-            std::vector<std::string> sources;
-            for (const auto& e : out_.elements)
-                if (e.letter == 'v' || e.letter == 'i') sources.push_back(e.name);
-            std::string hint = suggestionHint(sweep.source, sources);
-            if (sources.empty()) hint = "the circuit has no independent sources";
-            fail(card, source,
-                 it == elementIndex_.end() ? "unknown source '" + sweep.source + "' in .dc"
-                                           : "'" + sweep.source + "' is not a voltage or current source",
-                 hint);
+        if (t[i].isWord("temp")) {
+            sweep.kind = AnalysisSpec::Sweep::Kind::Temp;
+        } else if (t[i].isWord("param")) {
+            sweep.kind = AnalysisSpec::Sweep::Kind::Param;
+            ++i;
         }
-        sweep.start = evalValue(card, t[first + 1], scope);
-        sweep.stop = evalValue(card, t[first + 2], scope);
-        sweep.step = evalValue(card, t[first + 3], scope);
-        if (sweep.step == 0.0) fail(card, t[first + 3], ".dc step must not be zero", kDcSyntax);
+        if (i + 3 >= t.size()) {
+            if (sweeps.empty()) failAtEnd(card, ".dc needs a source name, start, stop and step", kDcSyntax);
+            failAtEnd(card, "incomplete second sweep in .dc", kDcSyntax);
+        }
+        const Token& name = t[i];
+        if (!name.isWord()) fail(card, name, "expected a source name", kDcSyntax);
+        sweep.source = name.lower();
+        if (sweep.kind == AnalysisSpec::Sweep::Kind::Param) {
+            if (!scope.params.hasLocal(sweep.source)) {
+                std::vector<std::string> names;
+                for (const auto& [param, value] : scope.params.localValues()) names.push_back(param);
+                fail(card, name, "unknown parameter '" + sweep.source + "' in .dc",
+                     names.empty() ? "define it with a top-level .param" : suggestionHint(sweep.source, names));
+            }
+        } else if (sweep.kind == AnalysisSpec::Sweep::Kind::Source) {
+            auto it = elementIndex_.find(sweep.source);
+            if (it == elementIndex_.end() ||
+                (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
+                std::vector<std::string> sources;
+                for (const auto& e : out_.elements)
+                    if (e.letter == 'v' || e.letter == 'i') sources.push_back(e.name);
+                std::string hint = suggestionHint(sweep.source, sources);
+                if (sources.empty()) hint = "the circuit has no independent sources";
+                if (scope.params.hasLocal(sweep.source))
+                    hint = "to sweep the parameter, write .dc param " + sweep.source + " start stop step";
+                fail(card, name,
+                     it == elementIndex_.end() ? "unknown source '" + sweep.source + "' in .dc"
+                                               : "'" + sweep.source + "' is not a voltage or current source",
+                     hint);
+            }
+        }
+        sweep.start = evalValue(card, t[i + 1], scope);
+        sweep.stop = evalValue(card, t[i + 2], scope);
+        sweep.step = evalValue(card, t[i + 3], scope);
+        if (sweep.step == 0.0) fail(card, t[i + 3], ".dc step must not be zero", kDcSyntax);
         if ((sweep.stop - sweep.start) / sweep.step < 0.0)
-            fail(card, t[first + 3], ".dc step has the wrong sign to go from start to stop",
+            fail(card, t[i + 3], ".dc step has the wrong sign to go from start to stop",
                  "use a negative step to sweep downwards");
-        spec.sweeps.push_back(sweep);
+        sweeps.push_back(sweep);
+        i += 4;
     }
+    if (sweeps.empty()) failAtEnd(card, ".dc needs a source name, start, stop and step", kDcSyntax);
     AnalysisSpec& analysis = newAnalysis(card, AnalysisSpec::Kind::Dc, "dc");
-    analysis.sweeps = std::move(spec.sweeps);
+    analysis.sweeps = std::move(sweeps);
 }
 
 void Elaborator::commandAc(const Card& card, const ElabScope& scope) {

@@ -7,6 +7,7 @@
 #include "netlist/flat_circuit.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -54,9 +55,26 @@ struct CardArgs {
     std::vector<Assignment> assignments;
 };
 
+// An output reference on a .print/.meas card: v(n1[,n2]), i(source) or an ac part (vdb(node), ...).
+struct OutputRef {
+    std::string function;           // "v", "i", "vdb", ...
+    std::vector<std::string> names; // flat node names (v(a,0) keeps one) or the element name
+    std::string text;               // canonical "vdb(x1.out)", "v(a,b)"
+    const Token* token = nullptr;
+};
+
+// A `key=value` option of a .meas card.
+struct MeasureOption {
+    std::string key; // lower-case
+    const Token* keyToken;
+    const Token* value;
+};
+
 class Elaborator {
 public:
-    explicit Elaborator(const Deck& deck) : deck_(deck) {}
+    // overrides: top-level .param values replacing those written in the deck (.step, .dc param).
+    Elaborator(const Deck& deck, const std::map<std::string, double>& overrides)
+        : deck_(deck), overrides_(overrides) {}
     FlatCircuit run();
 
 private:
@@ -104,6 +122,27 @@ private:
     void commandSave(const Card& card, const ElabScope& scope);
     AnalysisSpec& newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName);
 
+    // ---- output cards .print .meas .step (elaborate_measure.cpp) ----
+    void commandPrint(const Card& card, const ElabScope& scope);
+    void commandMeasure(const Card& card, const ElabScope& scope);
+    void commandStep(const Card& card, const ElabScope& scope);
+    std::vector<std::string> flatNodeNames() const; // sorted, without ground
+    OutputRef outputRef(const Card& card, std::size_t& i, const ElabScope& scope, bool complexParts,
+                        const std::string& syntax) const;
+    MeasureSignal measureSignal(const Card& card, std::size_t& i, const ElabScope& scope, const std::string& analysis);
+    std::vector<MeasureOption> measureOptions(const Card& card, std::size_t& i, const std::vector<std::string>& allowed,
+                                              const std::string& stop, const std::string& syntax) const;
+    void applyConditionOptions(const Card& card, const std::vector<MeasureOption>& options, MeasureCondition& c,
+                               const ElabScope& scope) const;
+    MeasureCondition trigTargClause(const Card& card, std::size_t& i, const ElabScope& scope,
+                                    const std::string& analysis, const Token& keyword, const std::string& stop);
+    MeasureCondition whenClause(const Card& card, std::size_t& i, const ElabScope& scope, const std::string& analysis);
+    void checkWindow(const Card& card, const std::string& analysis, double td, std::optional<double> from,
+                     std::optional<double> to) const;
+    void checkMeasureExpression(const Card& card, const Token& token, const ElabScope& scope,
+                                const MeasureSpec& m) const;
+    void saveOutputsOfMeasures();
+
     // A reference from an F/H (controlling V source) or K (inductor) to another element.
     struct PendingReference {
         const Card* card;
@@ -122,6 +161,8 @@ private:
     std::vector<PendingReference> references_;
     std::map<std::string, int> analysisCounts_;
     bool saveAll_ = false;
+    const std::map<std::string, double>& overrides_;
+    std::vector<OutputRef> outputsToSave_; // read by .meas/.print: saved even with an explicit .save
 };
 
 // Errors located at a token, or just after the last token of a card (for missing arguments).

@@ -13,7 +13,7 @@ namespace spinspice {
 // A quantity a measurement reads: v(node), v(n1,n2) or i(source); in `.meas ac` also one part of the
 // complex value (vm vp vdb vr vi, im ip idb ir ii).
 struct MeasureSignal {
-    enum class Part { Real, Imag, Magnitude, Phase, Decibel }; // Phase in radians (as ngspice 39)
+    enum class Part { Real, Imag, Magnitude, Phase, Decibel }; // Phase in degrees (as .print)
     std::string vector;    // saved vector name: "v(out)", "i(v1)" (flat, lower-case)
     std::string reference; // v(n1,n2): "v(n2)", subtracted before taking the part; else empty
     Part part = Part::Real;

@@ -5,12 +5,12 @@
 
 namespace spinspice {
 
-FlatCircuit loadNetlistFile(const std::string& path) {
-    return netlist::elaborate(netlist::parseDeckFile(path));
+FlatCircuit loadNetlistFile(const std::string& path, const ParamOverrides& overrides) {
+    return netlist::elaborate(netlist::parseDeckFile(path), overrides);
 }
 
-FlatCircuit loadNetlistString(const std::string& text, const std::string& fileName) {
-    return netlist::elaborate(netlist::parseDeckString(text, fileName));
+FlatCircuit loadNetlistString(const std::string& text, const std::string& fileName, const ParamOverrides& overrides) {
+    return netlist::elaborate(netlist::parseDeckString(text, fileName), overrides);
 }
 
 } // namespace spinspice

@@ -316,9 +316,9 @@ TEST_CASE("control card errors") {
     CHECK(e.message() == "unknown control card '.tarn'");
     CHECK(contains(e.hint(), ".tran"));
 
-    e = errorOf(base + ".print tran v(a)\n");
-    CHECK(e.message() == "unknown control card '.print'");
-    CHECK(e.hint() == "use .save to choose the outputs");
+    e = errorOf(base + ".print tran v(aa)\n");
+    CHECK(e.message() == "unknown node 'aa'");
+    CHECK(e.loc().str() == "bad.cir:4:15");
 
     e = errorOf(base + ".options reltol=\n");
     CHECK(e.message() == "missing value for option 'reltol'");

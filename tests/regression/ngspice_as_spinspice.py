@@ -7,7 +7,8 @@ Usage: ngspice_as_spinspice.py [--stats] [-o FILE.json] NETLIST
 
 Runs every analysis card of NETLIST (.op .dc .ac .tran) with ngspice in batch mode and writes
 spinspice's JSON format: {"title", "analyses": [{"name", "type", "sweep", "signals", "stats"}]}
-(AC signals as {"re": [...], "im": [...]}, nested .dc sweep named after the first source).
+(AC signals as {"re": [...], "im": [...]}, nested .dc sweep named after the first source), with the
+netlist's .meas results as "measurements" ({"error": ...} for a failed one) when it has .meas cards.
 The numerics can be perturbed through the environment, to play "another simulator":
   NGFAKE_RELTOL=1e-5      .options reltol (default: the netlist's own)
   NGFAKE_TMAX_DIV=4       divide the .tran TMAX (default 1: unchanged)
@@ -80,6 +81,19 @@ def parse_raw(path):
     return plotname, names, data
 
 
+def measurement_results(lines, log):
+    """{analysis type: {name: value or {"error": ...}}} for the .meas cards, from ngspice's log."""
+    out = {}
+    for line in lines:
+        tok = line.split()
+        if len(tok) < 3 or tok[0].lower() not in (".meas", ".measure"):
+            continue
+        kind, name = tok[1].lower(), tok[2].lower()
+        m = re.search(r"^" + re.escape(name) + r"\s+=\s+(\S+)", log, re.M | re.I)
+        out.setdefault(kind, {})[name] = float(m.group(1)) if m else {"error": "failed in ngspice"}
+    return out
+
+
 def main(argv):
     out_json, netlist = None, None
     i = 0
@@ -137,7 +151,7 @@ def main(argv):
             continue
         deck.append(line)
 
-    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", NGSPICE_MEAS_PRECISION="12")
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ngfake_") as tmp:
         local = os.path.join(tmp, "deck.cir")
@@ -159,6 +173,7 @@ def main(argv):
                            capture_output=True, text=True, env=env)
         log = r.stdout + r.stderr
         result = {"title": title, "analyses": []}
+        measurements = measurement_results(lines, log)
         counts = {}
         for k, (kind, toks) in enumerate(analyses):
             raw = os.path.join(tmp, f"a{k}.raw")
@@ -193,6 +208,8 @@ def main(argv):
                           "factorizations": 0, "refactorizations": 0, "solves": 0, "time_eval": 0.0,
                           "time_factor": 0.0, "time_solve": 0.0,
                           "time_total": time.perf_counter() - t0}})
+            if kind in measurements:
+                result["analyses"][-1]["measurements"] = measurements[kind]
     if out_json:
         with open(out_json, "w") as f:
             json.dump(result, f)

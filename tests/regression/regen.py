@@ -26,6 +26,11 @@ value; for .op the first vector of the plot, which compare.py ignores) and one c
 probe, two (re, im) for a complex AC vector. Every accepted internal time step is written,
 no interpolation.
 
+A netlist with .meas cards also gets ref/NAME.meas: one "name value" line per card, in deck order,
+from the results ngspice prints after the analysis (NGSPICE_MEAS_PRECISION=12; ngspice 39 honours
+it for some functions only, the others print 7 significant digits), "name failed" when ngspice
+could not take the measurement.
+
 The references in ref/ were made with Debian's ngspice 39; another version warns (its time
 steps, and so the row count, may differ slightly) but still writes the files.
 Needs only the Python standard library. Exits 1 with a message when ngspice is missing.
@@ -72,6 +77,32 @@ def rusage_value(log, key):
     return m.group(1) if m else "?"
 
 
+def measure_names(netlist):
+    """Names of the .meas/.measure cards of a netlist, in deck order ('+' continuations joined)."""
+    cards = []
+    for raw in open(netlist).read().splitlines():
+        if raw.startswith("+") and cards:
+            cards[-1] += " " + raw[1:]
+        else:
+            cards.append(raw)
+    return [c.split()[2].lower() for c in cards
+            if len(c.split()) > 2 and c.split()[0].lower() in (".meas", ".measure")]
+
+
+def measure_results(names, log):
+    """{name: "value" or "failed"} from ngspice's batch output, or None if one is missing."""
+    out = {}
+    for n in names:
+        m = re.search(r"^" + re.escape(n) + r"\s+=\s+(\S+)", log, re.M | re.I)
+        if m:
+            out[n] = m.group(1)
+        elif re.search(r"^\s*\.meas\w*\s+\w+\s+" + re.escape(n) + r"\s.*failed!", log, re.M | re.I):
+            out[n] = "failed"
+        else:
+            return None
+    return out
+
+
 def regen_one(ngspice, name):
     netlist = os.path.join(HERE, name + ".cir")
     probes_file = os.path.join(HERE, name + ".probes")
@@ -79,7 +110,7 @@ def regen_one(ngspice, name):
         print(f"{name}: missing {name}.cir or {name}.probes", file=sys.stderr)
         return False
     probes = open(probes_file).read().split()
-    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env = dict(os.environ, OMP_NUM_THREADS="1", NGSPICE_MEAS_PRECISION="12")
     with tempfile.TemporaryDirectory(prefix="spinspice_regen_") as tmp:
         # ngspice's command parser splits on blanks: copy the netlist to a blank-free path
         local = os.path.join(tmp, name + ".cir")
@@ -100,6 +131,15 @@ def regen_one(ngspice, name):
             header = f.readline().split()
             rows = sum(1 for line in f if line.strip())
         shutil.move(out, os.path.join(REF, name + ".txt"))
+    meas_names = measure_names(netlist)
+    if meas_names:
+        results = measure_results(meas_names, log)
+        if results is None:
+            print(f"{name}: ngspice printed no result for some .meas card", file=sys.stderr)
+            return False
+        with open(os.path.join(REF, name + ".meas"), "w") as f:
+            f.write(f"# ngspice .meas results of {name}.cir (regen.py)\n")
+            f.writelines(f"{n} {v}\n" for n, v in results.items())
     ncols = len(header) - 1
     if ncols not in (len(probes), 2 * len(probes)):
         print(f"{name}: {ncols} data columns for {len(probes)} probes", file=sys.stderr)
