@@ -6,6 +6,7 @@
 #include "devices/elements.hpp"
 #include "devices/mosfet.hpp"
 #include "devices/param_table.hpp"
+#include "devices/registry.hpp"
 #include "devices/switch.hpp"
 
 #include <cmath>
@@ -109,6 +110,23 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
         return std::make_unique<Diode>(e.name, e.loc, node(0), node(1), DiodeModel::fromParams(card.params),
                                        instanceParam(e, "area"), instanceParam(e, "m"), instanceParam(e, "off") != 0,
                                        given(e, "ic"), instanceParam(e, "ic"), temp);
+    }
+    case 'n': { // compact models (built in or from plugins)
+        const ModelCard& card = findModel(e, flat);
+        const CompactModelType* type = findCompactModel(card.type);
+        if (!type) throw InputError(e.name + ": model type '" + card.type + "' is not an N-element type", e.loc, e.lineText);
+        checkRanges(type->info.modelParams, card.params, card.loc, "model " + card.name, {});
+        InstanceSpec spec;
+        spec.name = e.name;
+        spec.loc = e.loc;
+        spec.nodes = e.nodes;
+        spec.modelName = card.name;
+        spec.modelType = card.type;
+        spec.instanceParams = &e.params;
+        spec.modelParams = &card.params;
+        spec.info = &type->info;
+        spec.temperature = temp;
+        return type->factory(spec);
     }
     case 'b':
         if (!e.behavior) throw InputError(e.name + ": missing expression", e.loc, e.lineText);

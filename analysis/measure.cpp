@@ -213,7 +213,9 @@ Window windowOf(const std::string& analysis, double td, std::optional<double> fr
 
 std::string describe(const MeasureCondition& c) {
     std::string text = c.signal.text + "=" + (c.against ? c.against->text : format(c.value));
-    const char* edge = c.edge == MeasureCondition::Edge::Rise ? "rise" : c.edge == MeasureCondition::Edge::Fall ? "fall" : "cross";
+    const char* edge = c.edge == MeasureCondition::Edge::Rise   ? "rise"
+                       : c.edge == MeasureCondition::Edge::Fall ? "fall"
+                                                                : "cross";
     return text + " " + edge + "=" + (c.last ? "last" : std::to_string(c.occurrence));
 }
 

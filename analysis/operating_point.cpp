@@ -9,8 +9,7 @@ namespace spinspice {
 std::string unknownLabel(const NewtonSolver& newton, int unknown) {
     auto& circuit = const_cast<NewtonSolver&>(newton).circuit();
     if (unknown <= 0 || unknown > circuit.size()) return "(unknown)";
-    const auto& u = circuit.unknowns()[static_cast<std::size_t>(unknown)];
-    return (u.isNode ? "v(" : "i(") + u.name + ")";
+    return circuit.unknowns()[static_cast<std::size_t>(unknown)].label();
 }
 
 namespace {

@@ -132,7 +132,8 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
             w.re[0].push_back(values[0][i]);
             for (std::size_t k = skip; k < p.names.size(); ++k) w.re[k - skip + 1].push_back(p.re[k].front());
             w.stats.accepted++;
-            if (progress) progress(spec.name, static_cast<double>(o * inner + i + 1) / static_cast<double>(outer * inner));
+            if (progress)
+                progress(spec.name, static_cast<double>(o * inner + i + 1) / static_cast<double>(outer * inner));
         }
     }
     return w;
@@ -153,8 +154,9 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progr
                 progress(name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")", fraction);
             };
         for (const auto& spec : flat.analyses) {
-            Waveforms w = sweepsByElaboration(spec) ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings)
-                                                    : simulator.run(spec, stepProgress);
+            Waveforms w = sweepsByElaboration(spec)
+                              ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings)
+                              : simulator.run(spec, stepProgress);
             w.step = steps[s];
             w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
             run.result.analyses.push_back(std::move(w));

@@ -14,8 +14,8 @@
 namespace spinspice {
 
 struct NetlistRun {
-    FlatCircuit netlist;      // the (first) elaboration: title, .print cards, options
-    SimulationResult result;  // all analyses (of all steps, in step order)
+    FlatCircuit netlist;     // the (first) elaboration: title, .print cards, options
+    SimulationResult result; // all analyses (of all steps, in step order)
 };
 
 // Throws InputError for bad input; simulation failures are recorded in the result's analyses.

@@ -122,7 +122,7 @@ Simulator::Selection Simulator::selection() const {
     if (flat_.saves.empty()) {
         for (std::size_t i = 1; i < unknowns.size(); ++i)
             if (unknowns[i].output) {
-                s.names.push_back((unknowns[i].isNode ? "v(" : "i(") + unknowns[i].name + ")");
+                s.names.push_back(unknowns[i].label());
                 s.unknowns.push_back(static_cast<int>(i));
             }
         return s;
@@ -130,6 +130,13 @@ Simulator::Selection Simulator::selection() const {
     for (const auto& item : flat_.saves) {
         auto locIt = flat_.saveLocs.find(item);
         const SourceLoc loc = locIt != flat_.saveLocs.end() ? locIt->second : SourceLoc{};
+        // Device-internal states by name: ".save n1.mx" (written bare, or as v(n1.mx) by the parser).
+        const std::string bare = item.rfind("v(", 0) == 0 && item.back() == ')' ? item.substr(2, item.size() - 3) : item;
+        if (const int state = circuit_->findState(bare); state >= 0) {
+            s.names.push_back(bare);
+            s.unknowns.push_back(state);
+            continue;
+        }
         const bool voltage = item.rfind("v(", 0) == 0, current = item.rfind("i(", 0) == 0;
         if ((!voltage && !current) || item.back() != ')')
             throw InputError(".save item '" + item + "' is not understood", loc, {}, "expected v(node) or i(vsource)");
@@ -141,8 +148,11 @@ Simulator::Selection Simulator::selection() const {
                                  "save both nodes and subtract");
             u = circuit_->findNode(name);
             if (u < 0)
-                throw InputError(".save names unknown node '" + name + "'", loc, {},
-                                 suggestionHint(name, circuit_->nodeNames()));
+            {
+                std::vector<std::string> candidates = circuit_->nodeNames(), states = circuit_->stateNames();
+                candidates.insert(candidates.end(), states.begin(), states.end());
+                throw InputError(".save names unknown node '" + name + "'", loc, {}, suggestionHint(name, candidates));
+            }
         } else {
             const Device* d = circuit_->findDevice(name);
             u = d ? d->branchUnknown() : -1;

@@ -30,6 +30,13 @@ public:
         : newton_(newton), circuit_(newton.circuit()), opt_(circuit_.options()), setup_(setup) {
         n1_ = static_cast<std::size_t>(circuit_.size()) + 1;
         gear_ = opt_.method == SimOptions::Method::Gear;
+        rateFloor_.assign(n1_, opt_.abstol);
+        chargeFloor_.assign(n1_, opt_.chgtol);
+        for (std::size_t i = 1; i < n1_; ++i)
+            if (const auto& u = circuit_.unknowns()[i]; u.nature == Nature::State) {
+                rateFloor_[i] = 0.0;
+                chargeFloor_[i] = u.abstol;
+            }
         maxOrder_ = std::clamp(opt_.maxord, 1, 2);
     }
 
@@ -60,6 +67,7 @@ private:
     double a0_ = 0;
     std::vector<double> hist_;
     std::deque<StepRecord> records_;
+    std::vector<double> rateFloor_, chargeFloor_; // per-row absolute floors of the truncation test
     mutable int lteRow_ = -1;                                // the unknown that limited the last truncation-error step
     bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
 };
@@ -105,9 +113,10 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
         bool any = false;
         for (int k = 0; k <= order + 1; ++k) any = any || diff[k] != 0.0;
         if (!any) continue;
-        const double currentTol = opt_.abstol + opt_.reltol * std::max(std::fabs(qdotNew[i]), std::fabs(qdot_[i]));
+        // Charges and fluxes use SPICE's abstol/chgtol; device states their own absolute tolerance.
+        const double currentTol = rateFloor_[i] + opt_.reltol * std::max(std::fabs(qdotNew[i]), std::fabs(qdot_[i]));
         const double chargeTol =
-            opt_.reltol * std::max(std::max(std::fabs(diff[0]), std::fabs(diff[1])), opt_.chgtol) / h;
+            opt_.reltol * std::max(std::max(std::fabs(diff[0]), std::fabs(diff[1])), chargeFloor_[i]) / h;
         const double tol = std::max(currentTol, chargeTol);
         double span[3] = {dt[0], dt[1], dt[2]};
         for (int j = order;;) {
@@ -115,7 +124,7 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
             if (--j < 0) break;
             for (int k = 0; k <= j; ++k) span[k] = span[k + 1] + dt[k];
         }
-        double del = opt_.trtol * tol / std::max(opt_.abstol, factor * std::fabs(diff[0]));
+        double del = opt_.trtol * tol / std::max(rateFloor_[i] > 0 ? rateFloor_[i] : 1e-300, factor * std::fabs(diff[0]));
         if (order == 2) del = std::sqrt(del);
         if (del < best) {
             best = del;
@@ -169,8 +178,11 @@ void TransientRun::run(TransientCounters& counters) {
         req.forced = setup_.ic;
         req.nodesets = setup_.nodesets;
         solveOperatingPoint(newton_, x, req);
-    } else if (setup_.ic) {
-        for (const auto& [u, v] : *setup_.ic) x[static_cast<std::size_t>(u)] = v;
+    } else {
+        for (std::size_t i = 1; i < n1_; ++i)
+            if (circuit_.unknowns()[i].nature == Nature::State) x[i] = circuit_.unknowns()[i].initial;
+        if (setup_.ic)
+            for (const auto& [u, v] : *setup_.ic) x[static_cast<std::size_t>(u)] = v;
     }
     EvalContext ctx;
     ctx.options = &opt_;

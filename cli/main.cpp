@@ -6,6 +6,7 @@
 #include "analysis/raw_writer.hpp"
 #include "analysis/run_netlist.hpp"
 #include "devices/param_table.hpp"
+#include "devices/registry.hpp"
 
 #include <unistd.h>
 
@@ -31,7 +32,9 @@ void printUsage(std::ostream& out) {
            "  --ascii-raw        write the -r file in ascii instead of binary\n"
            "  --csv FILE.csv     write the waveforms as CSV (several analyses: FILE.tran1.csv, FILE.ac1.csv, ...)\n"
            "  --stats            print timepoints, Newton iterations, factorisations and timings to stderr\n"
-           "  --describe TYPE    print the parameter table of a device type (r c l k v i e f g h d, or all)\n"
+           "  --describe TYPE    print the parameter table of a device type (an element letter, a compact-model\n"
+           "                     type such as mtj, or all)\n"
+           "  --plugin LIB.so    load a device plugin (as the .plugin card; give it before --describe)\n"
            "  -q, --quiet        do not print warnings\n"
            "  --no-progress      no progress indicator on a terminal\n"
            "  -h, --help         this help\n"
@@ -87,6 +90,14 @@ int main(int argc, char** argv) {
             asciiRaw = true;
         } else if (a == "--csv") {
             csvPath = value("a file name");
+        } else if (a == "--plugin") { // loaded now, so a later --describe sees its types
+            const std::string path = value("a shared-library path");
+            try {
+                spinspice::loadPlugin(path);
+            } catch (const spinspice::InputError& e) {
+                std::cerr << e.report();
+                return kExitInput;
+            }
         } else if (a == "--stats") {
             stats = true;
         } else if (a == "-q" || a == "--quiet") {

@@ -16,7 +16,12 @@
 namespace spinspice {
 
 // What an unknown measures; each nature has its own absolute tolerances.
-enum class Nature : std::uint8_t { Voltage, Current };
+enum class Nature : std::uint8_t {
+    Voltage, // node voltages (KCL rows), abstol vntol
+    Current, // branch currents (branch-equation rows), abstol abstol
+    State,   // device-internal states (magnetisation component, wall position, ...): their own abstol,
+             // named "<instance>.<state>" in the output
+};
 
 enum class AnalysisMode : std::uint8_t {
     DcOp,    // .op and the operating point of .ac
@@ -84,7 +89,12 @@ class SetupContext {
 public:
     virtual ~SetupContext() = default;
     virtual int node(const std::string& name) = 0;                                   // 0 for ground
-    virtual int addUnknown(const std::string& name, Nature nature, bool output) = 0; // branch/internal
+    // A branch current, internal node or internal state. For Nature::State, `abstol` is the state's
+    // absolute tolerance (update test and truncation error) and `initial` its initial value; name it
+    // "<instance>.<state>". DC analyses (.op, .dc, the operating point of .tran and .ac) hold every
+    // state at its initial value; transients start from it and integrate its f/q equation.
+    virtual int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
+                           double initial = 0.0) = 0;
     virtual const SimOptions& options() const = 0;
 };
 

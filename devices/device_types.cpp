@@ -5,6 +5,7 @@
 #include "core/diagnostics.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <cmath>
 #include <sstream>
 
@@ -12,8 +13,8 @@ namespace spinspice {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::vector<DeviceTypeInfo> makeBuiltinTypes() {
-    std::vector<DeviceTypeInfo> t;
+std::deque<DeviceTypeInfo> makeBuiltinTypes() {
+    std::deque<DeviceTypeInfo> t;
     t.push_back({"r",
                  "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]",
                  {},
@@ -159,8 +160,9 @@ std::vector<DeviceTypeInfo> makeBuiltinTypes() {
     return t;
 }
 
-std::vector<DeviceTypeInfo>& registry() {
-    static std::vector<DeviceTypeInfo> types = makeBuiltinTypes();
+// A deque: registering a type never moves the others (callers keep DeviceTypeInfo pointers).
+std::deque<DeviceTypeInfo>& registry() {
+    static std::deque<DeviceTypeInfo> types = makeBuiltinTypes();
     return types;
 }
 
@@ -177,6 +179,11 @@ const ParamSpec* DeviceTypeInfo::findInstanceParam(std::string_view n) const {
 }
 const ParamSpec* DeviceTypeInfo::findModelParam(std::string_view n) const {
     return findIn(modelParams, n);
+}
+
+const DeviceTypeInfo* registerDeviceTypeInfo(DeviceTypeInfo info) {
+    registry().push_back(std::move(info));
+    return &registry().back();
 }
 
 const DeviceTypeInfo* findDeviceType(std::string_view name) {

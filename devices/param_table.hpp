@@ -39,6 +39,8 @@ const DeviceTypeInfo* findDeviceType(std::string_view name);              // by 
 const DeviceTypeInfo* findDeviceTypeForModel(std::string_view modelType); // by `.model` type ("d")
 std::vector<std::string> knownModelTypes();
 std::vector<std::string> knownDeviceTypes();
+// Add a type to the tables (used by registerCompactModel); the pointer stays valid.
+const DeviceTypeInfo* registerDeviceTypeInfo(DeviceTypeInfo info);
 
 // Resolve a parameter: instance value if given, else model value if given, else the table default.
 double paramValue(const ParamSpec& spec, const std::map<std::string, double>& instance,

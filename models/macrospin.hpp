@@ -5,8 +5,8 @@
 // of the LLGS equation (eq. 1.4):
 //
 //   dm/dt = g(m) = -gamma' [ m x H_prec + m x (m x H_damp) ],      gamma' = gamma mu0 / (1 + alpha^2)
-//   H_prec = H_eff + H_extra + sum_k (b_k - alpha a_k) p_k,   H_damp = alpha (H_eff + H_extra) + sum_k (a_k + alpha
-//   b_k) p_k
+//   H_prec = H_eff + H_extra + sum_k (b_k - alpha a_k) p_k
+//   H_damp = alpha (H_eff + H_extra) + sum_k (a_k + alpha b_k) p_k
 //
 // where each spin torque k has a damping-like amplitude a_k and a field-like amplitude b_k (both A/m) and a
 // polarisation p_k (unit). Two torques are supported at once: STT from the current I through the stack,
@@ -19,6 +19,8 @@
 //
 // g and its Jacobians are allocation-free (Eigen fixed-size 3-vectors and 3x3 matrices).
 #pragma once
+
+#include "models/constants.hpp"
 
 #include <Eigen/Core>
 #include <Eigen/Geometry> // cross products
@@ -35,9 +37,9 @@ using Mat3 = Eigen::Matrix3d;
 // Angular dependence of the STT efficiency eta(theta), theta = angle(m, p), cos theta = m.p (m as given:
 // the law is evaluated with c = m.p without normalising m, so the Jacobians are exact for any m).
 enum class SttEfficiencyLaw {
-    Constant,       // eta = MacrospinParams::eta
-    SlonczewskiMtj, // eta = P / (1 + P^2 cos theta), P = MacrospinParams::spinPolarization (Slonczewski, PRB 71, 024411
-                    // (2005))
+    Constant, // eta = MacrospinParams::eta
+    // eta = P / (1 + P^2 cos theta), P = MacrospinParams::spinPolarization (Slonczewski, PRB 71, 024411 (2005)).
+    SlonczewskiMtj,
 };
 
 struct MacrospinParams {
@@ -128,7 +130,8 @@ public:
 
     // Thermal stability Delta = mu0 Ms Hk,eff V / (2 kB T) at H = 0 (section 2.3).
     double thermalStability(double temperature) const;
-    // PMA threshold (eq. 2.6) at H = Hext.u, for leaving m = -p toward p (I > 0), eta(theta = pi).
+    // PMA threshold (eq. 2.6) for leaving m = -p toward p (I > 0): eta(theta = pi), Hk,eff and the field
+    // component along the destabilised state, -Hext.p.
     double criticalCurrent() const;
     // Thermal field standard deviation per component for a step dt (eq. 1.5).
     double thermalFieldSigma(double temperature, double dt) const;
@@ -160,7 +163,7 @@ double thermalFieldSigma(double alpha, double Ms, double volume, double temperat
 // gamma' = gamma mu0/(1+alpha^2). Closed form by partial fractions in c = cos theta. Returns +inf when
 // the rate vanishes somewhere on [theta0, thetaEnd] (below threshold).
 double collinearSwitchingTime(double alpha, double HkEff, double aJ, double theta0,
-                              double thetaEnd = 1.5707963267948966);
+                              double thetaEnd = constants::pi / 2);
 // Sun's mean precessional switching time averaged over the Boltzmann initial angle (eq. 2.4):
 // <tau> = (tau_r/2) (C_E + ln(pi^2 Delta/4)), 1/tau_r = alpha gamma mu0 HkEff (I/Ic0 - 1)/(1+alpha^2).
 double sunMeanSwitchingTime(double alpha, double HkEff, double Delta, double currentOverIc0);

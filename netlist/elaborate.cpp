@@ -25,13 +25,13 @@ const std::vector<std::string>& knownDotCards() {
         ".ac",  ".control", ".dc",    ".end",  ".endc",   ".endl",    ".ends",  ".func",    ".global",
         ".ic",  ".include", ".inc",   ".lib",  ".model",  ".nodeset", ".op",    ".options", ".option",
         ".opt", ".param",   ".probe", ".save", ".subckt", ".temp",    ".title", ".tran",    ".meas",
-        ".measure", ".print", ".plot", ".step"};
+        ".measure", ".print", ".plot", ".step", ".plugin"};
     return cards;
 }
 
 CardRole roleOf(const std::string& keyword) {
     if (keyword == ".param" || keyword == ".func" || keyword == ".model") return CardRole::Definition;
-    if (keyword == ".global") return CardRole::Global;
+    if (keyword == ".global" || keyword == ".plugin") return CardRole::Global; // handled in pre-passes
     static const std::vector<std::string> commands = {".op",     ".dc",    ".ac",   ".tran",    ".options",
                                                       ".option", ".opt",   ".ic",   ".nodeset", ".temp",
                                                       ".save",   ".probe", ".title", ".meas",
@@ -101,6 +101,7 @@ std::string elementSyntax(char letter) {
 // ---- driver ---------------------------------------------------------------------------------------
 FlatCircuit Elaborator::run() {
     out_.title = deck_.title;
+    loadPlugins(deck_.statements); // before any .model card: plugins add model types
     collectGlobals(deck_.statements);
     ElabScope top(nullptr);
     elaborateBlock(deck_.statements, top);

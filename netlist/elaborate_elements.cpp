@@ -6,7 +6,7 @@
 namespace spinspice::netlist::detail {
 namespace {
 
-const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H B S W D M X";
+const char* const kSupportedLetters = "supported element letters: R C L K V I E F G H B S W D M N X";
 
 std::string describeLetter(char letter) {
     switch (letter) {
@@ -98,6 +98,7 @@ void Elaborator::addElement(const Card& card, ElabScope& scope) {
     case 'b': addBehavioral(card, scope, e); break;
     case 's':
     case 'w': addSwitch(card, scope, e); break;
+    case 'n': addCompactDevice(card, scope, e); break;
     default:
         fail(card, nameToken,
              "unknown element type '" + std::string(1, nameToken.text[0]) + "' in '" + nameToken.text + "'",

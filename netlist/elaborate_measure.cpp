@@ -19,10 +19,10 @@ const char* const kStepSyntax = "expected: .step [param] name list v1 v2 ... | .
 constexpr std::size_t kMaxSteps = 100000;
 
 const std::vector<std::string> kRealOutputs = {"v", "i"};
-const std::vector<std::string> kComplexOutputs = {"v", "i", "vm", "vp", "vdb", "vr", "vi",
-                                                  "im", "ip", "idb", "ir", "ii"};
+const std::vector<std::string> kComplexOutputs = {"v",  "i",  "vm", "vp",  "vdb", "vr",
+                                                  "vi", "im", "ip", "idb", "ir",  "ii"};
 const std::vector<std::string> kMeasFunctions = {"trig", "delay", "when", "find", "deriv", "derivative", "avg",
-                                                 "rms", "min", "max", "pp", "integ", "integral", "param"};
+                                                 "rms",  "min",   "max",  "pp",   "integ", "integral",   "param"};
 
 bool isWordIn(const Token& t, const std::vector<std::string>& words) {
     return t.isWord() && std::find(words.begin(), words.end(), t.lower()) != words.end();
@@ -89,12 +89,14 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
     std::size_t k = i + 2;
     std::vector<const Token*> names;
     for (; k < t.size() && t[k].kind != TokenKind::RParen; ++k) {
-        if (!t[k].isWord()) fail(card, t[k], "expected a " + std::string(voltage ? "node" : "source") + " name", syntax);
+        if (!t[k].isWord())
+            fail(card, t[k], "expected a " + std::string(voltage ? "node" : "source") + " name", syntax);
         names.push_back(&t[k]);
     }
     if (k >= t.size()) failAtEnd(card, "missing ')'", syntax);
     if (names.empty() || names.size() > (voltage ? 2u : 1u))
-        fail(card, f, voltage ? ref.function + "() takes one or two node names" : ref.function + "() takes one source name",
+        fail(card, f,
+             voltage ? ref.function + "() takes one or two node names" : ref.function + "() takes one source name",
              syntax);
     if (voltage) {
         const std::vector<std::string> nodes = flatNodeNames();
@@ -111,7 +113,8 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
         const std::string element = names[0]->lower();
         auto it = elementIndex_.find(element);
         auto hasCurrent = [](const FlatElement& e) {
-            return std::string("vleh").find(e.letter) != std::string::npos || (e.letter == 'b' && e.behaviorKind == 'v');
+            return std::string("vleh").find(e.letter) != std::string::npos ||
+                   (e.letter == 'b' && e.behaviorKind == 'v');
         };
         if (it == elementIndex_.end() || !hasCurrent(out_.elements[it->second])) {
             std::vector<std::string> candidates;
@@ -164,8 +167,8 @@ MeasureSignal Elaborator::measureSignal(const Card& card, std::size_t& i, const 
 
 // key=value options from t[i] until `stop` (a keyword such as TARG) or the end of the card.
 std::vector<MeasureOption> Elaborator::measureOptions(const Card& card, std::size_t& i,
-                                                      const std::vector<std::string>& allowed,
-                                                      const std::string& stop, const std::string& syntax) const {
+                                                      const std::vector<std::string>& allowed, const std::string& stop,
+                                                      const std::string& syntax) const {
     const auto& t = card.tokens;
     std::vector<MeasureOption> options;
     for (; i < t.size() && !(t[i].isWord() && t[i].lower() == stop);) {
@@ -182,16 +185,18 @@ std::vector<MeasureOption> Elaborator::measureOptions(const Card& card, std::siz
     return options;
 }
 
-void Elaborator::applyConditionOptions(const Card& card, const std::vector<MeasureOption>& options,
-                                       MeasureCondition& c, const ElabScope& scope) const {
+void Elaborator::applyConditionOptions(const Card& card, const std::vector<MeasureOption>& options, MeasureCondition& c,
+                                       const ElabScope& scope) const {
     const MeasureOption* edge = nullptr;
     for (const auto& o : options) {
         if (o.key == "rise" || o.key == "fall" || o.key == "cross") {
-            if (edge) fail(card, *o.keyToken, "only one of RISE, FALL and CROSS may be given",
-                           "'" + edge->key + "' was given before");
+            if (edge)
+                fail(card, *o.keyToken, "only one of RISE, FALL and CROSS may be given",
+                     "'" + edge->key + "' was given before");
             edge = &o;
-            c.edge = o.key == "rise" ? MeasureCondition::Edge::Rise
-                     : o.key == "fall" ? MeasureCondition::Edge::Fall : MeasureCondition::Edge::Cross;
+            c.edge = o.key == "rise"   ? MeasureCondition::Edge::Rise
+                     : o.key == "fall" ? MeasureCondition::Edge::Fall
+                                       : MeasureCondition::Edge::Cross;
             if (o.value->isWord("last")) {
                 c.last = true;
                 continue;
@@ -203,11 +208,16 @@ void Elaborator::applyConditionOptions(const Card& card, const std::vector<Measu
             continue;
         }
         const double v = evalValue(card, *o.value, scope);
-        if (o.key == "val") c.value = v;
-        else if (o.key == "td") c.td = v;
-        else if (o.key == "from") c.from = v;
-        else if (o.key == "to") c.to = v;
-        else if (o.key == "at") c.at = v;
+        if (o.key == "val")
+            c.value = v;
+        else if (o.key == "td")
+            c.td = v;
+        else if (o.key == "from")
+            c.from = v;
+        else if (o.key == "to")
+            c.to = v;
+        else if (o.key == "at")
+            c.at = v;
     }
 }
 
@@ -307,8 +317,12 @@ void Elaborator::commandMeasure(const Card& card, const ElabScope& scope) {
         }
     } else if (isWordIn(function, {"avg", "rms", "min", "max", "pp", "integ", "integral"})) {
         using K = MeasureSpec::Kind;
-        m.kind = fn == "avg" ? K::Avg : fn == "rms" ? K::Rms : fn == "min" ? K::Min : fn == "max" ? K::Max
-               : fn == "pp" ? K::Pp : K::Integ;
+        m.kind = fn == "avg"   ? K::Avg
+                 : fn == "rms" ? K::Rms
+                 : fn == "min" ? K::Min
+                 : fn == "max" ? K::Max
+                 : fn == "pp"  ? K::Pp
+                               : K::Integ;
         m.signal = measureSignal(card, i, scope, m.analysis);
         MeasureCondition window;
         applyConditionOptions(card, measureOptions(card, i, {"from", "to", "td"}, "", kMeasSyntax), window, scope);
@@ -327,7 +341,8 @@ void Elaborator::commandMeasure(const Card& card, const ElabScope& scope) {
         m.expression = t[i++].text;
     } else {
         std::string hint = suggestionHint(fn, kMeasFunctions);
-        if (hint.empty()) hint = "known functions: TRIG ... TARG, WHEN, FIND, DERIV, AVG, RMS, MIN, MAX, PP, INTEG, PARAM";
+        if (hint.empty())
+            hint = "known functions: TRIG ... TARG, WHEN, FIND, DERIV, AVG, RMS, MIN, MAX, PP, INTEG, PARAM";
         fail(card, function, "unknown measurement function '" + function.text + "'", hint);
     }
     noMoreTokens();
@@ -365,8 +380,9 @@ void Elaborator::checkMeasureExpression(const Card& card, const Token& token, co
                 using N = std::decay_t<decltype(n)>;
                 if constexpr (std::is_same_v<N, expr::Identifier>) {
                     if (!expr::builtinConstant(n.name) && std::find(names.begin(), names.end(), n.name) == names.end())
-                        throw e.errorAt(node.offset, "'" + n.name + "' is not an earlier ." + m.analysis +
-                                                         " measurement or a top-level parameter",
+                        throw e.errorAt(node.offset,
+                                        "'" + n.name + "' is not an earlier ." + m.analysis +
+                                            " measurement or a top-level parameter",
                                         suggestionHint(n.name, names));
                 } else if constexpr (std::is_same_v<N, expr::Unary>) {
                     visit(*n.operand);
@@ -430,7 +446,11 @@ void Elaborator::commandStep(const Card& card, const ElabScope& scope) {
             countFirst = 1;
         }
         if (scale.empty()) scale = "lin";
-        if (i + 3 > t.size()) failAtEnd(card, ".step needs start, stop and " + std::string(scale == "lin" && !countFirst ? "increment" : "points"), kStepSyntax);
+        if (i + 3 > t.size())
+            failAtEnd(card,
+                      ".step needs start, stop and " +
+                          std::string(scale == "lin" && !countFirst ? "increment" : "points"),
+                      kStepSyntax);
         if (i + 3 < t.size()) fail(card, t[i + 3], "too many arguments for .step", kStepSyntax);
         double v[3];
         for (int k = 0; k < 3; ++k) v[k] = evalValue(card, t[i + static_cast<std::size_t>(k)], scope);

@@ -73,13 +73,13 @@ struct MeasureOption {
 class Elaborator {
 public:
     // overrides: top-level .param values replacing those written in the deck (.step, .dc param).
-    Elaborator(const Deck& deck, const std::map<std::string, double>& overrides)
-        : deck_(deck), overrides_(overrides) {}
+    Elaborator(const Deck& deck, const std::map<std::string, double>& overrides) : deck_(deck), overrides_(overrides) {}
     FlatCircuit run();
 
 private:
     // ---- structure, scopes, values (elaborate.cpp) ----
     void collectGlobals(const std::vector<Statement>& block);
+    void loadPlugins(const std::vector<Statement>& block); // elaborate_compact.cpp
     void elaborateBlock(const std::vector<Statement>& block, ElabScope& scope);
     void defineSubckt(const SubcktDef& def, ElabScope& scope);
     void defineParams(const Card& card, ElabScope& scope);
@@ -105,6 +105,7 @@ private:
     void addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount);
     void addBehavioral(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_behavioral.cpp
     void addSwitch(const Card& card, const ElabScope& scope, FlatElement& e);     // elaborate_behavioral.cpp
+    void addCompactDevice(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_compact.cpp
     std::string flatNodeName(const std::string& name, const ElabScope& scope) const;
     void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
                              bool& valueGiven) const;

@@ -34,9 +34,11 @@ int Circuit::node(const std::string& name) {
     return index;
 }
 
-int Circuit::addUnknown(const std::string& name, Nature nature, bool output) {
+int Circuit::addUnknown(const std::string& name, Nature nature, bool output, double abstol, double initial) {
     const int index = static_cast<int>(unknowns_.size());
-    unknowns_.push_back({name, nature, output, nature == Nature::Voltage});
+    if (nature == Nature::State && !(abstol > 0))
+        throw std::logic_error("state unknown '" + name + "' needs a positive absolute tolerance");
+    unknowns_.push_back({name, nature, output, nature == Nature::Voltage, abstol, initial});
     if (nature == Nature::Voltage) nodeIndex_.emplace(name, index);
     return index;
 }
@@ -55,6 +57,19 @@ void Circuit::finalize() {
 int Circuit::findNode(const std::string& name) const {
     auto it = nodeIndex_.find(name == "gnd" ? "0" : name);
     return it == nodeIndex_.end() ? -1 : it->second;
+}
+
+int Circuit::findState(const std::string& name) const {
+    for (std::size_t i = 1; i < unknowns_.size(); ++i)
+        if (unknowns_[i].nature == Nature::State && unknowns_[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+std::vector<std::string> Circuit::stateNames() const {
+    std::vector<std::string> out;
+    for (const auto& u : unknowns_)
+        if (u.nature == Nature::State) out.push_back(u.name);
+    return out;
 }
 
 Device* Circuit::findDevice(const std::string& name) const {

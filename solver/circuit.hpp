@@ -17,6 +17,14 @@ struct UnknownInfo {
     Nature nature = Nature::Voltage;
     bool output = true; // written to the waveforms by default (internal nodes are not)
     bool isNode = true; // a circuit node (shown as v(name)) rather than a branch current (i(name))
+    double abstol = 0;  // Nature::State only: its absolute tolerance
+    double initial = 0; // Nature::State only: its value in DC analyses and at the start of a transient
+
+    // The output name: v(node), i(branch) or the state's own name.
+    std::string label() const {
+        if (nature == Nature::State) return name;
+        return (isNode ? "v(" : "i(") + name + ")";
+    }
 };
 
 class Circuit : private SetupContext, private DeviceLookup {
@@ -40,6 +48,8 @@ public:
     bool linear() const { return linear_; }
 
     int findNode(const std::string& name) const; // -1 if absent; 0 for ground
+    int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
+    std::vector<std::string> stateNames() const;
     Device* findDevice(const std::string& name) const;
     std::vector<std::string> nodeNames() const;
     std::vector<std::string> names() const override; // device names
@@ -56,7 +66,8 @@ public:
 
 private:
     int node(const std::string& name) override;
-    int addUnknown(const std::string& name, Nature nature, bool output) override;
+    int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
+                   double initial = 0.0) override;
     Device* find(const std::string& name) const override { return findDevice(name); }
 
     SimOptions options_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 namespace spinspice {
 namespace {
@@ -31,11 +32,33 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
     xTol_.assign(n1, 0.0);
     rTol_.assign(n1, 0.0);
     for (std::size_t i = 1; i < n1; ++i) {
-        const bool voltage = circuit.unknowns()[i].nature == Nature::Voltage;
-        xTol_[i] = voltage ? opt.vntol : opt.abstol;
-        // A voltage unknown's row is a KCL sum of currents; a current unknown's row a branch voltage law.
-        rTol_[i] = voltage ? opt.abstol : opt.vntol;
+        const UnknownInfo& u = circuit.unknowns()[i];
+        switch (u.nature) {
+        case Nature::Voltage: // its row is a KCL sum of currents
+            xTol_[i] = opt.vntol;
+            rTol_[i] = opt.abstol;
+            break;
+        case Nature::Current: // its row is a branch voltage law
+            xTol_[i] = opt.abstol;
+            rTol_[i] = opt.vntol;
+            break;
+        case Nature::State: // a rate equation: the update test decides
+            xTol_[i] = u.abstol;
+            rTol_[i] = std::numeric_limits<double>::infinity();
+            heldRows_.push_back(static_cast<int>(i));
+            break;
+        }
     }
+    collectHeldOffsets();
+}
+
+// (constructor continued below: the CSC entries of the held rows)
+void NewtonSolver::collectHeldOffsets() {
+    const auto& pattern = circuit_.pattern();
+    std::vector<char> held(static_cast<std::size_t>(n_) + 1, 0);
+    for (int r : heldRows_) held[static_cast<std::size_t>(r)] = 1;
+    for (int k = 0; k < nnz_; ++k)
+        if (held[static_cast<std::size_t>(pattern.rowIdx()[static_cast<std::size_t>(k)]) + 1]) heldOffsets_.push_back(k);
 }
 
 void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context) {
@@ -109,6 +132,16 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                 if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(u))] += kForceConductance;
                 rhs_[static_cast<std::size_t>(u)] += kForceConductance * (x[static_cast<std::size_t>(u)] - value);
             }
+
+        // DC: device states are held at their initial values (row: x - x0 = 0).
+        if (a0 == 0.0 && !heldRows_.empty()) {
+            for (int k : heldOffsets_) jac_[static_cast<std::size_t>(k)] = 0.0;
+            for (int i : heldRows_) {
+                jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] = 1.0;
+                rhs_[static_cast<std::size_t>(i)] =
+                    x[static_cast<std::size_t>(i)] - circuit_.unknowns()[static_cast<std::size_t>(i)].initial;
+            }
+        }
 
         // Residual test at x (before the update).
         bool residualOk = true;

@@ -62,11 +62,18 @@ public:
     void evaluate(const std::vector<double>& x, const EvalContext& context);
 
 private:
+    void collectHeldOffsets();
+
+public:
+
+private:
     Circuit& circuit_;
     KluSolver klu_;
     int n_ = 0, nnz_ = 0;
     std::vector<double> f_, q_, fscale_, jf_, jq_, jac_, rhs_, qFinal_;
     std::vector<double> xTol_, rTol_; // absolute tolerances per unknown / per residual row
+    // Device states held at their initial values in DC: their rows and the CSC entries in those rows.
+    std::vector<int> heldRows_, heldOffsets_;
     // Factorisation reuse for linear circuits: the coefficients the current LU was computed with.
     bool luValid_ = false;
     double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;

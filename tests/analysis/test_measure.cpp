@@ -37,7 +37,8 @@ double crossingAt(const std::vector<double>& x, const std::vector<double>& y, do
 }
 
 // A transient Waveforms with the given signals (time first).
-Waveforms tranWaveforms(const std::vector<double>& t, const std::vector<std::pair<std::string, std::vector<double>>>& signals) {
+Waveforms tranWaveforms(const std::vector<double>& t,
+                        const std::vector<std::pair<std::string, std::vector<double>>>& signals) {
     Waveforms w;
     w.name = "tran1";
     w.type = "tran";
@@ -84,7 +85,7 @@ TEST_CASE("INTEG and AVG of a ramp with FROM/TO cut at interpolated points (trap
     CHECK(*average(x, y, {0.5, 2.5}) == doctest::Approx(3.0).epsilon(1e-14));
     CHECK(*minimum(x, y, {0.5, 2.5}) == doctest::Approx(1.0).epsilon(1e-14));
     CHECK(*maximum(x, y, {0.5, 2.5}) == doctest::Approx(5.0).epsilon(1e-14));
-    CHECK_FALSE(integral(x, y, {4, 5}).has_value()); // outside the sweep
+    CHECK_FALSE(integral(x, y, {4, 5}).has_value());    // outside the sweep
     CHECK_FALSE(average(x, y, {1.0, 1.0}).has_value()); // zero-width window
     // a downward dc sweep integrates over its window like an upward one
     const std::vector<double> down = {3.0, 2.2, 1.0, 0.7, 0};
@@ -103,10 +104,10 @@ TEST_CASE("TRIG/TARG delay of an RC step response is tau ln 2") {
     CHECK(targ - 1e-6 == doctest::Approx(tau * std::log(2.0)).epsilon(1e-6));
 
     const auto w = tranWaveforms(t, {{"v(a)", in}, {"v(b)", out}});
-    const auto results = evaluateMeasurements(
-        measuresOf(".meas tran delay TRIG v(a) VAL=0.5 RISE=1 TARG v(b) VAL=0.5 RISE=1\n"
-                   ".meas tran fromstart TRIG AT=1u TARG v(b) VAL='1-exp(-1)' RISE=1\n"),
-        w, {});
+    const auto results =
+        evaluateMeasurements(measuresOf(".meas tran delay TRIG v(a) VAL=0.5 RISE=1 TARG v(b) VAL=0.5 RISE=1\n"
+                                        ".meas tran fromstart TRIG AT=1u TARG v(b) VAL='1-exp(-1)' RISE=1\n"),
+                             w, {});
     CHECK(result(results, "delay").value == doctest::Approx(targ - trig).epsilon(1e-12));
     CHECK(result(results, "fromstart").value == doctest::Approx(tau).epsilon(1e-6));
 }
@@ -175,8 +176,8 @@ TEST_CASE("DERIV is exact for a quadratic, at and between samples, and follows W
     for (double at : {0.1, 0.4, 0.45, 1.3, 1.7})
         CHECK(derivative(x, y, *locate(x, at)) == doctest::Approx(2 * at).epsilon(1e-12));
     const auto w = tranWaveforms(x, {{"v(a)", y}});
-    const auto results =
-        evaluateMeasurements(measuresOf(".meas tran d1 DERIV v(a) AT=1.3\n.meas tran d2 DERIV v(a) WHEN v(a)=0.81\n"), w, {});
+    const auto results = evaluateMeasurements(
+        measuresOf(".meas tran d1 DERIV v(a) AT=1.3\n.meas tran d2 DERIV v(a) WHEN v(a)=0.81\n"), w, {});
     CHECK(result(results, "d1").value == doctest::Approx(2.6));
     // the crossing of the linearly interpolated v(a) with 0.81, then the derivative there
     const double at = 0.5 + 0.5 * (0.81 - 0.25) / 0.75;
@@ -194,13 +195,11 @@ TEST_CASE("a nested dc sweep does not cross or integrate across the jump back to
 
 TEST_CASE("AC parts: magnitude, dB, phase in degrees, real and imaginary") {
     // first-order low pass H = 1 / (1 + j f/fc), fc = 1 kHz
-    Waveforms w;
+    Waveforms w = tranWaveforms({}, {{"v(b)", {}}});
     w.name = "ac1";
     w.type = "ac";
-    w.sweep = "frequency";
+    w.sweep = w.names[0] = "frequency";
     w.complex = true;
-    w.names = {"frequency", "v(b)"};
-    w.re.resize(2);
     w.im.resize(2);
     for (double f = 10; f <= 1e5 * 1.0001; f *= 1.01) {
         const std::complex<double> h = 1.0 / std::complex<double>(1.0, f / 1e3);

@@ -135,3 +135,11 @@ TEST_CASE("the library Simulator refuses a .dc over a parameter (it needs the de
     Simulator simulator(loadNetlistString("p\n.param rval=1k\nV1 in 0 1\nR1 in 0 {rval}\n.dc param rval 1 2 1\n"));
     CHECK_THROWS_AS(simulator.runAll(), InputError);
 }
+
+TEST_CASE("the library Simulator evaluates .meas cards too") {
+    Simulator simulator(loadNetlistString("m\nV1 in 0 PULSE(0 1 0 1n 1n 1 2)\nR1 in out 1k\nC1 out 0 1n\n"
+                                          ".tran 10n 3u 0 10n\n.meas tran t50 WHEN v(out)=0.5\n"));
+    const SimulationResult r = simulator.runAll();
+    REQUIRE(r.analyses.size() == 1);
+    CHECK(measurement(r.analyses[0], "t50") == doctest::Approx(1e-6 * std::log(2.0)).epsilon(3e-3));
+}

@@ -28,7 +28,7 @@ TEST_CASE("element card errors") {
     auto e = errorOf("t\nQ1 c b e qmod\n");
     CHECK(e.message() == "unknown element type 'Q' in 'Q1'");
     CHECK(e.loc().str() == "bad.cir:2:1");
-    CHECK(e.hint() == "supported element letters: R C L K V I E F G H B S W D M X");
+    CHECK(e.hint() == "supported element letters: R C L K V I E F G H B S W D M N X");
 
     e = errorOf("t\nR1 a b 1\nC1 a b 1p\nr1 c d 2\n");
     CHECK(e.message() == "duplicate element name 'r1'");

@@ -86,7 +86,8 @@ TEST_CASE(".meas cards: kinds, conditions, windows") {
 
 TEST_CASE("with an explicit .save, the vectors .meas and .print read are saved too") {
     const FlatCircuit c = loadNetlistString(
-        kBase + ".save v(in)\n.meas tran m MAX v(out)\n.print tran i(v1)\n.meas tran d FIND v(in,out) AT=1n\n", "s.cir");
+        kBase + ".save v(in)\n.meas tran m MAX v(out)\n.print tran i(v1)\n.meas tran d FIND v(in,out) AT=1n\n",
+        "s.cir");
     CHECK(c.saves == std::vector<std::string>{"v(in)", "v(out)", "i(v1)"});
     CHECK(loadNetlistString(kBase + ".meas tran m MAX v(out)\n", "s.cir").saves.empty()); // all saved anyway
 }
@@ -208,8 +209,7 @@ TEST_CASE(".step errors") {
 }
 
 TEST_CASE(".dc over a parameter or the temperature") {
-    const FlatCircuit c =
-        loadNetlistString(kBase + ".dc param rval 1k 2k 500\n.dc temp -40 85 25 v1 0 1 1\n", "d.cir");
+    const FlatCircuit c = loadNetlistString(kBase + ".dc param rval 1k 2k 500\n.dc temp -40 85 25 v1 0 1 1\n", "d.cir");
     REQUIRE(c.analyses.size() == 2);
     CHECK(c.analyses[0].sweeps[0].kind == AnalysisSpec::Sweep::Kind::Param);
     CHECK(c.analyses[0].sweeps[0].source == "rval");
@@ -239,5 +239,36 @@ TEST_CASE("parameter overrides replace top-level .param values; unknown names ar
     } catch (const InputError& e) {
         CHECK(e.message() == "parameter override 'rvall': the netlist has no top-level .param rvall");
         CHECK(e.hint() == "did you mean: rval?");
+    }
+}
+
+TEST_CASE("fuzz: truncated and garbled output cards never crash") {
+    const std::string deck = kBase +
+                             ".meas tran d TRIG v(in) VAL=0.5 RISE=1 TARG v(out) VAL='rval/2k' FALL=LAST\n"
+                             ".meas tran f FIND v(in,out) WHEN v(out)=v(in) CROSS=2 TD=1n\n"
+                             ".meas ac g FIND vdb(out) AT=1k\n.meas tran p PARAM='d*2'\n"
+                             ".meas dc a AVG i(v1) FROM=1 TO=0\n.print ac vp(out) v(in,out)\n"
+                             ".step dec param rval 1 10 2\n.step temp list 0 27\n.dc param rval 1 2 1 temp 0 1 1\n";
+    auto load = [](const std::string& text) {
+        try {
+            loadNetlistString(text, "fuzz.cir");
+        } catch (const InputError&) {
+        }
+    };
+    for (std::size_t n = 0; n <= deck.size(); ++n) load(deck.substr(0, n));
+    unsigned state = 12345;
+    auto next = [&state] { return state = state * 1103515245u + 12345u; };
+    const std::string alphabet = "()=,'{} \nvViI0123456789.eE-+*/LASTlast";
+    for (int round = 0; round < 2000; ++round) {
+        std::string garbled = deck;
+        for (int k = 0; k < 3; ++k) {
+            const std::size_t pos = next() % garbled.size();
+            if (next() % 2)
+                garbled[pos] = alphabet[next() % alphabet.size()];
+            else
+                garbled.erase(pos, 1 + next() % 4);
+            if (garbled.empty()) garbled = "x";
+        }
+        load(garbled);
     }
 }

@@ -39,6 +39,7 @@ takes a few seconds of Python.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -54,6 +55,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TRAN_TOL = {"rel_pp": 1e-2, "abs_v": 1e-6, "abs_i": 1e-9, "ttol": 0.0}
 DC_TOL = {"rel": 1e-6, "abs_v": 1e-9, "abs_i": 1e-12}
 AC_TOL = {"mag_rel": 1e-6, "mag_floor": 1e-9, "phase": 1e-4}
+# .meas results (ref/NAME.meas, written by regen.py from ngspice's printed results):
+# |spinspice - scale * ngspice| <= rel * |scale * ngspice| + abs. Per case under "meas", per
+# measurement under "meas_each" (scale converts units: ngspice 39 measures vp in radians).
+MEAS_TOL = {"rel": 1e-4, "abs": 0.0, "scale": 1.0}
 
 # Per-case tolerance settings and why. Keys under "tran"/"dc"/"ac" override the defaults above for
 # every probe of the case; "signals" overrides them for single probes.
@@ -118,6 +123,29 @@ CASES = {
                       "why": "switches: the held samples must agree (1 % p-p); the switching instants "
                              "may differ by a step (spinspice locates them, ngspice lands within its "
                              "step), so the comparison uses a 2 us (2 TMAX) window"},
+    "meas_rc_tran": {"meas": {"rel": 1e-3}, "meas_each": {"minout": {"abs": 1e-5}},
+                     "why": ".meas tran on the RC of a_rc_pulse (delays, AVG/RMS/PP/INTEG windows, "
+                            "FIND/WHEN, LAST, TD, PARAM, a failing WHEN): 1e-3 relative, minout (6.8 mV) 1e-5 V "
+                            "absolute; independent ngspice runs (Gear, TMAX x2 and /2, reltol 1e-5 with "
+                            "TMAX/4): <= 2.1e-4 relative, minout 1.4e-6 V"},
+    "meas_rlc_tran": {"meas": {"rel": 2e-3}, "meas_each": {"avgb": {"abs": 3e-3}},
+                      "why": ".meas tran on the RLC of b_rlc_sin over whole periods: 2e-3 relative "
+                             "(independent ngspice runs: <= 5.6e-4, the zero-crossing lag with Gear); "
+                             "avgb (~0 V) 3e-3 V absolute (independent runs: 1.1e-3 V; ngspice's AVG "
+                             "does not interpolate FROM/TO, its window is [2.000045 ms, 3 ms])"},
+    "meas_diode_dc": {"meas": {"rel": 1e-5}, "meas_each": {"integd": {"rel": 5e-5}},
+                      "why": ".meas dc on a diode I-V sweep at reltol 1e-7: 1e-5 relative (independent "
+                             "runs: <= 4.3e-7, at reltol 1e-5); integd 5e-5: ngspice integrates with "
+                             "Simpson's rule, "
+                             "spinspice with the trapezoid rule, 9e-6 apart on 0.05 V steps"},
+    "step_rc_tran": {"meas": {"rel": 1e-3},
+                     "why": ".step param cval list 0.5n 1n 2n; every run against its own ngspice run with "
+                            "the value substituted (ngspice 39 has no .step): waveforms 1 % p-p, .meas 1e-3 "
+                            "relative, as a_rc_pulse and meas_rc_tran"},
+    "meas_ac": {"meas": {"rel": 1e-5}, "meas_each": {"ph1k": {"scale": 57.29577951308232}},
+                "why": ".meas ac on an RC-RC low-pass (WHEN vdb, FIND vdb/vp/vm/vr/vi AT, MAX vm): 1e-5 "
+                       "relative (a linear solve at the same frequencies); vp: ngspice 39 measures "
+                       "radians, spinspice degrees (as .print), hence the scale"},
     "m_diode_dc": {"why": "nonlinear DC sweep incl. breakdown at reltol 1e-7 (set in the netlist; "
                           "the converged points differ by < 1e-7 relative from a reltol 1e-12 "
                           "run): default 1e-6 relative"},
@@ -169,11 +197,16 @@ def spin_signal(an, name):
     return np.asarray(v, float)
 
 
-def pick_analysis(doc, kind):
-    for an in doc.get("analyses", []):
-        if an.get("type") == kind:
-            return an
-    return None
+def pick_analysis(doc, kind, index=0):
+    """The index-th analysis of that type (the index-th .step run)."""
+    found = [an for an in doc.get("analyses", []) if an.get("type") == kind]
+    return found[index] if index < len(found) else None
+
+
+def step_list(netlist):
+    """[(param, value)] of a `.step param NAME list v1 v2 ...` card (plain numbers), or None."""
+    m = re.search(r"^\.step\s+(?:param\s+)?(\w+)\s+list\s+(.+)$", open(netlist).read(), re.I | re.M)
+    return [(m.group(1).lower(), float(v)) for v in m.group(2).split()] if m else None
 
 
 # ------------------------------------------------------------------------------ comparisons
@@ -236,18 +269,31 @@ class Row:
             case, signal, dev, tol, ok, pts, note
 
 
-def compare_case(name, json_path, kind, probes, spec):
-    """Returns a list of Rows for one case (spinspice already run)."""
+def compare_step(name, json_path, kind, probes, spec, k, param, value):
+    """Rows for the k-th .step run against ref/NAME.step<k+1>.* (ngspice run with the value)."""
+    rows = compare_case(name, json_path, kind, probes, spec, step=(k, param, value))
+    for r in rows:
+        r.case = f"{name}.step{k + 1}"
+    return rows
+
+
+def compare_case(name, json_path, kind, probes, spec, step=None):
+    """Returns a list of Rows for one case (spinspice already run); `step` = (k, param, value)."""
     rows = []
-    scale_ref, ref = load_ref(os.path.join(HERE, "ref", name + ".txt"), probes, kind)
+    ref_name = name if step is None else f"{name}.step{step[0] + 1}"
+    scale_ref, ref = load_ref(os.path.join(HERE, "ref", ref_name + ".txt"), probes, kind)
     try:
         with open(json_path) as f:
             doc = json.load(f)
     except (OSError, ValueError) as e:
         return [Row(name, "-", None, None, False, "", f"cannot read {json_path}: {e}")]
-    an = pick_analysis(doc, kind)
+    an = pick_analysis(doc, kind, 0 if step is None else step[0])
     if an is None:
         return [Row(name, "-", None, None, False, "", f"no '{kind}' analysis in the JSON")]
+    if step is not None and \
+            abs(an.get("step", {}).get(step[1], float("nan")) - step[2]) > 1e-12 * abs(step[2]):
+        return [Row(name, "step", None, None, False, "",
+                    f"step values {an.get('step')} != {step[1]}={step[2]:g}")]
     n_ref = len(scale_ref)
 
     if kind == "tran":
@@ -324,6 +370,55 @@ def compare_case(name, json_path, kind, probes, spec):
                         f"{at}rel {d[k] / abs(yr[k]):.2e}" if abs(yr[k]) > 1e-30 else f"{at}ref 0"))
     if kind == "tran" and "frequency" in spec:
         rows.append(frequency_row(name, spec["frequency"], scale_ref, ref, t_sp, an, pts))
+    return rows + compare_measurements(ref_name, an, spec)
+
+
+def load_ref_meas(name):
+    """ref/NAME.meas -> {name: float or None (ngspice failed)}, or None without .meas cards."""
+    path = os.path.join(HERE, "ref", name + ".meas")
+    if not os.path.isfile(path):
+        return None
+    out = {}
+    for line in open(path):
+        tok = line.split()
+        if tok and not tok[0].startswith("#"):
+            out[tok[0].lower()] = None if tok[1] == "failed" else float(tok[1])
+    return out
+
+
+def meas_tol(spec, meas_name):
+    tol = dict(MEAS_TOL)
+    tol.update(spec.get("meas", {}))
+    tol.update(spec.get("meas_each", {}).get(meas_name, {}))
+    return tol
+
+
+def compare_measurements(name, an, spec):
+    """One Row per .meas result of ref/NAME.meas against the analysis' "measurements"."""
+    ref = load_ref_meas(name)
+    if ref is None:
+        return []
+    rows = []
+    got = an.get("measurements", {})
+    for m, ng in ref.items():
+        label = f"meas {m}"
+        sp = got.get(m)
+        if sp is None:
+            rows.append(Row(name, label, None, None, False, "", "missing in spinspice output"))
+            continue
+        if ng is None or isinstance(sp, dict):
+            ok = ng is None and isinstance(sp, dict)
+            note = ("failed in both" if ok else
+                    f"ngspice failed, spinspice {sp}" if ng is None else f"spinspice: {sp.get('error')}")
+            rows.append(Row(name, label, None, None, ok, "", note))
+            continue
+        tol = meas_tol(spec, m)
+        expected = tol["scale"] * ng
+        dev = abs(sp - expected)
+        limit = tol["rel"] * abs(expected) + tol["abs"]
+        rows.append(Row(name, label, dev, limit, dev <= limit, "",
+                        f"spinspice {sp:.7g}, ngspice {expected:.7g}" +
+                        (f" (x{tol['scale']:.6g})" if tol["scale"] != 1.0 else "")))
     return rows
 
 
@@ -372,6 +467,18 @@ def run_spinspice(exe, netlist, json_path, timeout):
     return None
 
 
+def describe_meas_tol(name, spec):
+    """"; .meas 1e-3 rel (x: ...)" for a case with .meas references, else ""."""
+    refs = [f for f in os.listdir(os.path.join(HERE, "ref"))
+            if f.startswith(name + ".") and f.endswith(".meas")]
+    if not refs:
+        return ""
+    tol = meas_tol(spec, "")
+    each = ", ".join(f"{m}: " + " ".join(f"{k} {v:g}" for k, v in over.items())
+                     for m, over in spec.get("meas_each", {}).items())
+    return f"; .meas {tol['rel']:g} rel" + (f" ({each})" if each else "")
+
+
 def describe_tol(kind, spec):
     def one(t):
         if kind == "tran":
@@ -407,7 +514,8 @@ def main():
         for n in names:
             kind = analysis_type(os.path.join(HERE, n + ".cir"))
             spec = CASES.get(n, {})
-            print(f"{n:18s} {kind:4s} {describe_tol(kind, spec)}\n{'':23s}{spec.get('why', '')}")
+            print(f"{n:18s} {kind:4s} {describe_tol(kind, spec)}{describe_meas_tol(n, spec)}\n"
+                  f"{'':23s}{spec.get('why', '')}")
         return 0
     if not args.workdir or (not args.spinspice and not args.no_run):
         ap.error("--spinspice and --workdir are required")
@@ -433,7 +541,13 @@ def main():
             rows = [Row(n, "-", None, None, False, "", "spinspice " + failure)]
         else:
             try:
-                rows = compare_case(n, json_path, kind, probes, CASES.get(n, {}))
+                steps = step_list(netlist)
+                if steps is None:
+                    rows = compare_case(n, json_path, kind, probes, CASES.get(n, {}))
+                else:
+                    spec = CASES.get(n, {})
+                    rows = [r for k, (param, value) in enumerate(steps)
+                            for r in compare_step(n, json_path, kind, probes, spec, k, param, value)]
             except (ValueError, KeyError, TypeError) as e:
                 rows = [Row(n, "-", None, None, False, "", f"comparison error: {e}")]
         for r in rows:
@@ -442,7 +556,8 @@ def main():
             print(f"{r.case:18s} {r.signal:14s} {dev:>10s} {tol:>10s} {'PASS' if r.ok else 'FAIL':6s} "
                   f"{r.pts or '':>13s}  {r.note}")
         ok = all(r.ok for r in rows)
-        print(f"{'':18s} => {n}: {'PASS' if ok else 'FAIL'} ({kind}; {describe_tol(kind, CASES.get(n, {}))})")
+        print(f"{'':18s} => {n}: {'PASS' if ok else 'FAIL'} ({kind}; {describe_tol(kind, CASES.get(n, {}))}"
+              f"{describe_meas_tol(n, CASES.get(n, {}))})")
         passed += ok
         failed += not ok
     print(f"{passed} passed, {failed} failed")

@@ -90,7 +90,9 @@ def measurement_results(lines, log):
             continue
         kind, name = tok[1].lower(), tok[2].lower()
         m = re.search(r"^" + re.escape(name) + r"\s+=\s+(\S+)", log, re.M | re.I)
-        out.setdefault(kind, {})[name] = float(m.group(1)) if m else {"error": "failed in ngspice"}
+        # spinspice measures vp in degrees, ngspice 39 in radians
+        scale = 180 / 3.141592653589793 if "vp(" in line.lower() else 1.0
+        out.setdefault(kind, {})[name] = scale * float(m.group(1)) if m else {"error": "failed in ngspice"}
     return out
 
 

@@ -31,6 +31,11 @@ from the results ngspice prints after the analysis (NGSPICE_MEAS_PRECISION=12; n
 it for some functions only, the others print 7 significant digits), "name failed" when ngspice
 could not take the measurement.
 
+ngspice 39 has no .step: a netlist with `.step param NAME list v1 v2 ...` (the only form handled
+here; values as plain numbers) is run once per value, with the .step card removed and the value
+written into its `.param NAME=...` definition, giving ref/NAME.step1.txt, ref/NAME.step2.txt, ...
+(and .meas files likewise); compare.py compares spinspice's k-th run with the k-th of them.
+
 The references in ref/ were made with Debian's ngspice 39; another version warns (its time
 steps, and so the row count, may differ slightly) but still writes the files.
 Needs only the Python standard library. Exits 1 with a message when ngspice is missing.
@@ -77,10 +82,10 @@ def rusage_value(log, key):
     return m.group(1) if m else "?"
 
 
-def measure_names(netlist):
-    """Names of the .meas/.measure cards of a netlist, in deck order ('+' continuations joined)."""
+def measure_names(text):
+    """Names of the .meas/.measure cards of netlist text, in deck order ('+' continuations joined)."""
     cards = []
-    for raw in open(netlist).read().splitlines():
+    for raw in text.splitlines():
         if raw.startswith("+") and cards:
             cards[-1] += " " + raw[1:]
         else:
@@ -103,18 +108,42 @@ def measure_results(names, log):
     return out
 
 
+STEP_CARD = re.compile(r"^\.step\s+(?:param\s+)?(\w+)\s+list\s+(.+)$", re.I | re.M)
+
+
+def variants(name, text):
+    """[(reference base name, netlist text)]: the netlist itself, or one per value of its .step card."""
+    m = STEP_CARD.search(text)
+    if not m:
+        return [(name, text)]
+    param, values = m.group(1), m.group(2).split()
+    unstepped = text[:m.start()] + "* (.step removed by regen.py)" + text[m.end():]
+    definition = re.compile(r"^(\.param\b.*?\b" + re.escape(param) + r"\s*=\s*)(\S+)", re.I | re.M)
+    if not definition.search(unstepped):
+        raise ValueError(f"{name}: .step parameter '{param}' has no .param {param}=value line")
+    return [(f"{name}.step{k + 1}", definition.sub(lambda d: d.group(1) + v, unstepped, count=1))
+            for k, v in enumerate(values)]
+
+
 def regen_one(ngspice, name):
     netlist = os.path.join(HERE, name + ".cir")
     probes_file = os.path.join(HERE, name + ".probes")
     if not os.path.isfile(netlist) or not os.path.isfile(probes_file):
         print(f"{name}: missing {name}.cir or {name}.probes", file=sys.stderr)
         return False
+    return all(regen_variant(ngspice, base, text, probes_file)
+               for base, text in variants(name, open(netlist).read()))
+
+
+def regen_variant(ngspice, name, text, probes_file):
+    """Runs ngspice on one netlist text; writes ref/NAME.txt (and ref/NAME.meas)."""
     probes = open(probes_file).read().split()
     env = dict(os.environ, OMP_NUM_THREADS="1", NGSPICE_MEAS_PRECISION="12")
     with tempfile.TemporaryDirectory(prefix="spinspice_regen_") as tmp:
         # ngspice's command parser splits on blanks: copy the netlist to a blank-free path
         local = os.path.join(tmp, name + ".cir")
-        shutil.copy(netlist, local)
+        with open(local, "w") as f:
+            f.write(text)
         out = os.path.join(tmp, name + ".txt")
         wrapper = os.path.join(tmp, "wrapper.cir")
         with open(wrapper, "w") as f:
@@ -122,7 +151,9 @@ def regen_one(ngspice, name):
         r = subprocess.run([ngspice, "-b", wrapper], cwd=tmp, capture_output=True, text=True,
                            env=env, timeout=600)
         log = r.stdout + r.stderr
-        errors = [l for l in log.splitlines() if re.search(r"\berror\b", l, re.I)]
+        # a .meas that cannot be taken prints "Error: measure ..." (it is recorded as failed, below)
+        errors = [l for l in log.splitlines()
+                  if re.search(r"\berror\b", l, re.I) and not re.match(r"\s*Error: measure", l)]
         if r.returncode != 0 or errors or not os.path.isfile(out):
             print(f"{name}: ngspice failed (exit {r.returncode})", file=sys.stderr)
             print("\n".join(errors or log.splitlines()[-20:]), file=sys.stderr)
@@ -131,7 +162,7 @@ def regen_one(ngspice, name):
             header = f.readline().split()
             rows = sum(1 for line in f if line.strip())
         shutil.move(out, os.path.join(REF, name + ".txt"))
-    meas_names = measure_names(netlist)
+    meas_names = measure_names(text)
     if meas_names:
         results = measure_results(meas_names, log)
         if results is None:
