@@ -2,57 +2,152 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <stdexcept>
 
 namespace spinspice {
+namespace {
+
+// Streams the document: waveforms can hold millions of numbers and hundreds of thousands of
+// signals, so nothing is built in memory (an ordered JSON object also looks keys up linearly).
+class JsonStream {
+public:
+    explicit JsonStream(std::ostream& out) : out_(out) {}
+
+    void string(const std::string& s) { out_ << nlohmann::json(s).dump(); }
+    // Shortest text that reads back as the same double; NaN and infinities become null.
+    void number(double v) {
+        if (!std::isfinite(v)) {
+            out_ << "null";
+            return;
+        }
+        char buf[32];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        out_.write(buf, r.ptr - buf);
+    }
+    void number(long v) { out_ << v; }
+    void array(const std::vector<double>& values) {
+        out_ << '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) out_ << ',';
+            number(values[i]);
+        }
+        out_ << ']';
+    }
+    // "key": (with a comma before all but the first member of the current object)
+    void key(const std::string& k, bool& first) {
+        if (!first) out_ << ',';
+        first = false;
+        string(k);
+        out_ << ':';
+    }
+    std::ostream& raw() { return out_; }
+
+private:
+    std::ostream& out_;
+};
+
+void writeAnalysis(JsonStream& j, const Waveforms& w) {
+    bool first = true;
+    j.raw() << '{';
+    j.key("name", first);
+    j.string(w.name);
+    j.key("type", first);
+    j.string(w.type);
+    if (!w.sweep.empty()) {
+        j.key("sweep", first);
+        j.string(w.sweep);
+    }
+    if (!w.step.empty()) {
+        j.key("step", first);
+        bool firstParam = true;
+        j.raw() << '{';
+        for (const auto& [param, value] : w.step) {
+            j.key(param, firstParam);
+            j.number(value);
+        }
+        j.raw() << '}';
+    }
+    j.key("signals", first);
+    bool firstSignal = true;
+    j.raw() << '{';
+    for (std::size_t k = 0; k < w.names.size(); ++k) {
+        j.key(w.names[k], firstSignal);
+        const bool isSweep = !w.sweep.empty() && k == 0;
+        if (w.complex && !isSweep) {
+            j.raw() << "{\"re\":";
+            j.array(w.re[k]);
+            j.raw() << ",\"im\":";
+            j.array(w.im[k]);
+            j.raw() << '}';
+        } else {
+            j.array(w.re[k]);
+        }
+    }
+    j.raw() << '}';
+    const auto& s = w.stats;
+    j.key("stats", first);
+    j.raw() << "{\"accepted\":" << s.accepted << ",\"rejected\":" << s.rejected << ",\"iterations\":" << s.iterations
+            << ",\"factorizations\":" << s.factorizations << ",\"refactorizations\":" << s.refactorizations
+            << ",\"solves\":" << s.solves << ",\"time_eval\":";
+    j.number(s.timeEval);
+    j.raw() << ",\"time_factor\":";
+    j.number(s.timeFactor);
+    j.raw() << ",\"time_solve\":";
+    j.number(s.timeSolve);
+    j.raw() << ",\"time_total\":";
+    j.number(s.timeTotal);
+    j.raw() << '}';
+    if (!w.measurements.empty()) {
+        j.key("measurements", first);
+        bool firstMeas = true;
+        j.raw() << '{';
+        for (const auto& m : w.measurements) {
+            j.key(m.name, firstMeas);
+            if (m.error.empty()) {
+                j.number(m.value);
+            } else {
+                j.raw() << "{\"error\":";
+                j.string(m.error);
+                j.raw() << '}';
+            }
+        }
+        j.raw() << '}';
+    }
+    if (!w.error.empty()) {
+        j.key("error", first);
+        j.string(w.error);
+    }
+    j.raw() << '}';
+}
+
+} // namespace
 
 void writeJson(const SimulationResult& result, std::ostream& out) {
-    nlohmann::ordered_json root;
-    root["title"] = result.title;
-    root["analyses"] = nlohmann::ordered_json::array();
-    for (const auto& w : result.analyses) {
-        nlohmann::ordered_json a;
-        a["name"] = w.name;
-        a["type"] = w.type;
-        if (!w.sweep.empty()) a["sweep"] = w.sweep;
-        if (!w.step.empty()) {
-            nlohmann::ordered_json step = nlohmann::ordered_json::object();
-            for (const auto& [param, value] : w.step) step[param] = value;
-            a["step"] = std::move(step);
-        }
-        nlohmann::ordered_json signals = nlohmann::ordered_json::object();
-        for (std::size_t k = 0; k < w.names.size(); ++k) {
-            const bool isSweep = !w.sweep.empty() && k == 0;
-            if (w.complex && !isSweep)
-                signals[w.names[k]] = {{"re", w.re[k]}, {"im", w.im[k]}};
-            else
-                signals[w.names[k]] = w.re[k];
-        }
-        a["signals"] = std::move(signals);
-        const auto& s = w.stats;
-        a["stats"] = {{"accepted", s.accepted},
-                      {"rejected", s.rejected},
-                      {"iterations", s.iterations},
-                      {"factorizations", s.factorizations},
-                      {"refactorizations", s.refactorizations},
-                      {"solves", s.solves},
-                      {"time_eval", s.timeEval},
-                      {"time_factor", s.timeFactor},
-                      {"time_solve", s.timeSolve},
-                      {"time_total", s.timeTotal}};
-        if (!w.measurements.empty()) {
-            nlohmann::ordered_json m = nlohmann::ordered_json::object();
-            for (const auto& meas : w.measurements)
-                m[meas.name] = meas.error.empty() ? nlohmann::ordered_json(meas.value)
-                                                  : nlohmann::ordered_json({{"error", meas.error}});
-            a["measurements"] = std::move(m);
-        }
-        if (!w.error.empty()) a["error"] = w.error;
-        root["analyses"].push_back(std::move(a));
+    JsonStream j(out);
+    bool first = true;
+    out << '{';
+    j.key("title", first);
+    j.string(result.title);
+    j.key("analyses", first);
+    out << '[';
+    for (std::size_t a = 0; a < result.analyses.size(); ++a) {
+        if (a) out << ',';
+        writeAnalysis(j, result.analyses[a]);
     }
-    if (!result.warnings.empty()) root["warnings"] = result.warnings;
-    out << root.dump() << "\n";
+    out << ']';
+    if (!result.warnings.empty()) {
+        j.key("warnings", first);
+        out << '[';
+        for (std::size_t i = 0; i < result.warnings.size(); ++i) {
+            if (i) out << ',';
+            j.string(result.warnings[i]);
+        }
+        out << ']';
+    }
+    out << "}\n";
 }
 
 void writeJsonFile(const SimulationResult& result, const std::string& path) {
