@@ -255,7 +255,11 @@ void TransientRun::run(TransientCounters& counters) {
                 // Event location: a device that changes state inside the step (a switch) has the step
                 // redone to end just after the event.
                 double tEvent = std::numeric_limits<double>::infinity();
-                for (const Device* d : eventDevices_) tEvent = std::min(tEvent, d->eventTime(ctx, time));
+                if (!eventDevices_.empty()) {
+                    EvalContext converged = ctx;
+                    converged.x = xTrial.data(); // this step's solution (ctx.x is still the accepted one)
+                    for (const Device* d : eventDevices_) tEvent = std::min(tEvent, d->eventTime(converged, time));
+                }
                 const double tolerance = eventTolerance > 0 ? eventTolerance : std::max(10.0 * delmin, 1e-3 * hEff);
                 const bool redo = tEvent < tNew - tolerance && tEvent > time;
                 const auto& qNew = newton_.charges();
