@@ -58,6 +58,7 @@ private:
     int maxOrder_ = 2;
     std::vector<const Device*> breakpointDevices_;
     std::vector<const Device*> eventDevices_;
+    std::vector<const Device*> projectingDevices_;
     double tstop_ = 0;
     // History: q at the last four accepted points (qHist_[0] newest), dq/dt at the newest, the
     // accepted step sizes (deltaOld_[0] newest).
@@ -167,6 +168,7 @@ void TransientRun::run(TransientCounters& counters) {
         maxStep = std::min(maxStep, d->maxStep());
         if (std::isfinite(d->nextBreakpoint(-1.0))) breakpointDevices_.push_back(d.get());
         if (d->hasEvents()) eventDevices_.push_back(d.get());
+        if (d->projectsState()) projectingDevices_.push_back(d.get());
     }
     const double delmin = 1e-11 * maxStep;
 
@@ -293,6 +295,15 @@ void TransientRun::run(TransientCounters& counters) {
                 if (accepted) {
                     std::rotate(qHist_.rbegin(), qHist_.rbegin() + 1, qHist_.rend());
                     qHist_[0] = qNew;
+                    // States with a constraint (|m| = 1) are projected on accepted steps; the charges
+                    // (q = m) of the new point are then re-evaluated there.
+                    bool projected = false;
+                    for (const Device* d : projectingDevices_) projected = d->projectState(xTrial.data()) || projected;
+                    if (projected) {
+                        EvalContext at = ctx;
+                        newton_.evaluate(xTrial, at);
+                        qHist_[0] = newton_.loadedCharges();
+                    }
                     qdot_.swap(qdotNew);
                     std::rotate(deltaOld_.rbegin(), deltaOld_.rbegin() + 1, deltaOld_.rend());
                     deltaOld_[0] = hEff;

@@ -154,6 +154,10 @@ public:
         return std::numeric_limits<double>::infinity();
     }
     virtual bool hasEvents() const { return false; }
+    // Projection of internal states onto their manifold after an accepted transient step (e.g. |m| = 1
+    // for a macrospin integrated by the trapezoidal rule). Returns true if it changed x.
+    virtual bool projectsState() const { return false; }
+    virtual bool projectState(double* /*x*/) const { return false; }
     // Small-signal excitation (J x = rhs convention).
     virtual void loadAc(std::complex<double>* /*rhs*/) const {}
     // .dc sweeps: independent sources accept a DC override; others return false.

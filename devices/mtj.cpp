@@ -1,0 +1,218 @@
+// `mtj`: two-terminal magnetic tunnel junction with a macrospin free layer (models/macrospin).
+//
+//   Nname free ref model [theta0=] [phi0=]        .model model mtj (ms= tf= d= alpha= hk= ... rp= tmr= vh=)
+//
+// Unknowns: the node voltages and the free-layer magnetisation m = (mx, my, mz) as three device states
+// (signals "<name>.mx" ...). Electrical: I = G(m, V) V with G linear in cos(m, p) and TMR(V) =
+// TMR0 / (1 + V^2/Vh^2) (device-physics eqs. 2.1-2.3). Magnetic: dm/dt = g(m, I), the LL form of the
+// LLGS (eq. 1.4), in the f/q form q = m, f = -g; the Jacobian couples dI/dm and dg/dI exactly.
+// Current sign: I flows from the free-layer terminal to the reference terminal; I > 0 pushes m toward
+// the reference direction p (favours the parallel state). m is renormalised on every accepted step
+// (the trapezoidal rule does not keep |m| = 1 exactly); DC analyses hold m at its initial direction.
+#include "devices/registry.hpp"
+#include "devices/stamps.hpp"
+#include "models/constants.hpp"
+#include "models/macrospin.hpp"
+
+#include <cmath>
+
+namespace spinspice {
+namespace {
+using macrospin::Mat3;
+using macrospin::Vec3;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
+
+Vec3 unit(double x, double y, double z, const InstanceSpec& spec, const char* what) {
+    const Vec3 v(x, y, z);
+    if (!(v.norm() > 0)) throw InputError(spec.name + ": " + what + " must be a non-zero vector", spec.loc);
+    return v.normalized();
+}
+
+class Mtj : public Device {
+public:
+    explicit Mtj(const InstanceSpec& s) : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(checked(s)) {
+        transport_.resistanceParallel = s.given("ra") ? s.param("ra") / area(s) : s.param("rp");
+        transport_.tmr0 = s.param("tmr");
+        transport_.halfTmrVoltage = s.param("vh");
+        reference_ = model_.polarization();
+        // Initial direction: theta0 from the easy axis (default: the thermal rms angle 1/sqrt(2 Delta)).
+        const double delta = model_.thermalStability(s.temperature + 273.15);
+        const double theta0 = s.given("theta0") ? s.param("theta0") : 1.0 / std::sqrt(2.0 * std::max(delta, 0.5));
+        const double phi0 = s.param("phi0");
+        const Vec3 u = model_.anisotropyAxis();
+        const Vec3 w = std::fabs(u.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY(); // not parallel to u
+        const Vec3 e1 = (w - w.dot(u) * u).normalized();
+        const Vec3 e2 = u.cross(e1);
+        m0_ = std::cos(theta0) * u + std::sin(theta0) * (std::cos(phi0) * e1 + std::sin(phi0) * e2);
+        // Resolve the precession: at most 1/20 of the period of the largest field scale.
+        const auto& p = model_.params();
+        const double field = std::fabs(model_.anisotropyField()) + p.Hext.norm() + p.Ms * p.demag.maxCoeff();
+        maxStep_ = field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0 : kInf;
+    }
+
+    void setup(SetupContext& ctx) override {
+        a_ = ctx.node(nodeNames_[0]);
+        b_ = ctx.node(nodeNames_[1]);
+        const char* names[3] = {".mx", ".my", ".mz"};
+        for (int k = 0; k < 3; ++k) m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
+    }
+    void declare(PatternBuilder& pb) override {
+        conductance_.declare(pb, a_, b_);
+        for (int k = 0; k < 3; ++k) {
+            nodeToState_[k][0] = pb.entry(a_, m_[k]);
+            nodeToState_[k][1] = pb.entry(b_, m_[k]);
+            stateToNode_[k][0] = pb.entry(m_[k], a_);
+            stateToNode_[k][1] = pb.entry(m_[k], b_);
+            for (int j = 0; j < 3; ++j) stateToState_[k][j] = pb.entry(m_[k], m_[j]);
+        }
+    }
+    void bind(const PatternBuilder& pb) override {
+        conductance_.bind(pb);
+        for (int k = 0; k < 3; ++k) {
+            for (int* o : {&nodeToState_[k][0], &nodeToState_[k][1], &stateToNode_[k][0], &stateToNode_[k][1]})
+                *o = pb.offset(*o);
+            for (int j = 0; j < 3; ++j) stateToState_[k][j] = pb.offset(stateToState_[k][j]);
+        }
+    }
+    bool isLinear() const override { return false; }
+    double maxStep() const override { return maxStep_; }
+    bool projectsState() const override { return true; }
+
+    bool projectState(double* x) const override {
+        const double n = std::sqrt(x[m_[0]] * x[m_[0]] + x[m_[1]] * x[m_[1]] + x[m_[2]] * x[m_[2]]);
+        if (!(n > 0) || std::fabs(n - 1.0) < 1e-14) return false;
+        for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
+        return true;
+    }
+
+    void eval(const EvalContext& ctx, LoadBuffers& out) override {
+        const double* x = ctx.x;
+        const Vec3 m(x[m_[0]], x[m_[1]], x[m_[2]]);
+        const double v = x[a_] - x[b_];
+        const macrospin::MtjCurrent io = macrospin::mtjCurrent(transport_, m, reference_, v);
+        // KCL: I = G(m, V) V from a to b; linear in V around here with dI/dV, plus dI/dm.
+        addF(out, a_, io.current);
+        addF(out, b_, -io.current);
+        conductance_.add(out.jf, io.dIdV);
+        macrospin::LlgsInput input;
+        input.current = io.current;
+        input.biasVoltage = v;
+        macrospin::LlgsDerivatives d;
+        const Vec3 g = model_.rhs(m, input, d);
+        // dg/dm including the current's dependence on m, and dg/dV through I and the VCMA bias.
+        const Mat3 dgdm = d.dm + d.dCurrent * io.dIdm.transpose();
+        const Vec3 dgdv = d.dCurrent * io.dIdV + d.dBiasVoltage;
+        for (int k = 0; k < 3; ++k) {
+            out.jf[nodeToState_[k][0]] += io.dIdm[k];
+            out.jf[nodeToState_[k][1]] -= io.dIdm[k];
+            addQ(out, m_[k], m[k]);
+            out.jq[stateToState_[k][k]] += 1.0;
+            addF(out, m_[k], -g[k]);
+            for (int j = 0; j < 3; ++j) out.jf[stateToState_[k][j]] -= dgdm(k, j);
+            out.jf[stateToNode_[k][0]] -= dgdv[k];
+            out.jf[stateToNode_[k][1]] += dgdv[k];
+        }
+    }
+    void topology(TopologyBuilder& t) const override {
+        t.terminal(a_, *this);
+        t.terminal(b_, *this);
+        t.dcPath(a_, b_);
+    }
+
+private:
+    static double area(const InstanceSpec& s) {
+        return s.given("area") ? s.param("area") : constants::pi * s.param("d") * s.param("d") / 4.0;
+    }
+    static macrospin::MacrospinParams params(const InstanceSpec& s) {
+        macrospin::MacrospinParams p;
+        p.Ms = s.param("ms");
+        p.thickness = s.param("tf");
+        p.volume = area(s) * p.thickness;
+        p.alpha = s.param("alpha");
+        p.anisotropyAxis = unit(s.param("ux"), s.param("uy"), s.param("uz"), s, "the easy axis (ux uy uz)");
+        if (s.given("ku")) p.Ku = s.param("ku");
+        else if (s.given("ki")) p.Ki = s.param("ki");
+        else p.setAnisotropyField(s.param("hk"));
+        p.demag = Vec3(s.param("nx"), s.param("ny"), s.param("nz"));
+        p.Hext = Vec3(s.param("hx"), s.param("hy"), s.param("hz"));
+        p.polarization = unit(s.param("px"), s.param("py"), s.param("pz"), s, "the reference direction (px py pz)");
+        p.eta = s.param("eta");
+        if (s.param("pol") > 0) {
+            p.etaLaw = macrospin::SttEfficiencyLaw::SlonczewskiMtj;
+            p.spinPolarization = s.param("pol");
+        }
+        p.fieldLikeRatio = s.param("xi");
+        p.vcmaCoefficient = s.param("vcma");
+        p.oxideThickness = s.param("tox");
+        return p;
+    }
+    static macrospin::Macrospin checked(const InstanceSpec& s) {
+        try {
+            return macrospin::Macrospin(params(s));
+        } catch (const std::invalid_argument& e) {
+            throw InputError(s.name + ": " + e.what(), s.loc);
+        }
+    }
+
+    std::array<std::string, 2> nodeNames_;
+    macrospin::Macrospin model_;
+    macrospin::MtjTransport transport_;
+    Vec3 reference_, m0_;
+    double maxStep_ = kInf;
+    int a_ = 0, b_ = 0;
+    std::array<int, 3> m_{};
+    ConductanceStamp conductance_;
+    int nodeToState_[3][2]{}, stateToNode_[3][2]{}, stateToState_[3][3]{};
+};
+
+std::unique_ptr<Device> makeMtj(const InstanceSpec& s) { return std::make_unique<Mtj>(s); }
+
+const std::vector<ParamSpec> kInstanceParams = {
+    {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
+    {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
+    {"temp", 27, "degC", "device temperature (for the default theta0)"},
+};
+
+DeviceRegistration registration{
+    {{"mtj",
+      "Magnetic tunnel junction, macrospin LLGS free layer: Nname free ref model [theta0=] [phi0=]; states "
+      "name.mx name.my name.mz",
+      {"mtj"},
+      kInstanceParams,
+      {{"ms", 1e6, "A/m", "free-layer saturation magnetisation", 0, kInf, true},
+       {"tf", 1.5e-9, "m", "free-layer thickness", 0, kInf, true},
+       {"d", 40e-9, "m", "diameter of the circular pillar (area = pi d^2/4)", 0, kInf, true},
+       {"area", 0, "m^2", "pillar area (overrides d)", 0, kInf, true},
+       {"alpha", 0.01, "", "Gilbert damping", 0, kInf},
+       {"hk", 159154.9, "A/m", "uniaxial anisotropy field (effective when no demag tensor is given; 0.2 T/mu0)"},
+       {"ku", 0, "J/m^3", "bulk uniaxial anisotropy (instead of hk)"},
+       {"ki", 0, "J/m^2", "interfacial anisotropy, Ku = ki/tf (instead of hk)"},
+       {"ux", 0, "", "easy axis x"},
+       {"uy", 0, "", "easy axis y"},
+       {"uz", 1, "", "easy axis z"},
+       {"nx", 0, "", "demagnetising factor Nxx"},
+       {"ny", 0, "", "demagnetising factor Nyy"},
+       {"nz", 0, "", "demagnetising factor Nzz (thin film: nz=1)"},
+       {"hx", 0, "A/m", "external field x"},
+       {"hy", 0, "A/m", "external field y"},
+       {"hz", 0, "A/m", "external field z"},
+       {"px", 0, "", "reference-layer direction x"},
+       {"py", 0, "", "reference-layer direction y"},
+       {"pz", 1, "", "reference-layer direction z"},
+       {"eta", 0.5, "", "spin-transfer efficiency (constant law)", 0, kInf},
+       {"pol", 0, "", "spin polarisation P: eta = P/(1 + P^2 cos) (Slonczewski MTJ law) when > 0", 0, 1},
+       {"xi", 0, "", "field-like to damping-like torque ratio"},
+       {"vcma", 0, "J/(V m)", "VCMA coefficient xi_VCMA (0: none)"},
+       {"tox", 1e-9, "m", "barrier thickness (for VCMA)", 0, kInf, true},
+       {"rp", 1e3, "ohm", "parallel-state resistance", 0, kInf, true},
+       {"ra", 0, "ohm m^2", "resistance-area product (instead of rp)", 0, kInf, true},
+       {"tmr", 1.0, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
+       {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true},
+       {"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
+       {"phi0", 0, "rad", "initial azimuth"}}},
+     2, 2, &makeMtj}};
+
+} // namespace
+} // namespace spinspice

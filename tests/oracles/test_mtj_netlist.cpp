@@ -1,0 +1,108 @@
+// The macrospin oracles exercised through netlists: the `mtj` device coupled to the circuit
+// (device-physics.md sections 1.4, 2.1-2.3; reference PMA MTJ of section 2.6).
+#include "tests/support.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numbers>
+#include <sstream>
+
+using namespace spinspice;
+using spinspice::test::run;
+using spinspice::test::signal;
+
+namespace {
+std::string num(double v) {
+    std::ostringstream out;
+    out.precision(17);
+    out << v;
+    return out.str();
+}
+
+const std::string kPma = ".model pma mtj (ms=1e6 tf=1.5n d=40n alpha=0.01 hk=159154.943 eta=0.5 rp=1k tmr=1 vh=0.5)\n";
+constexpr double kIc0 = 22.9100e-6; // eq. 2.6 for the reference PMA MTJ
+
+// First time mz crosses 0 downwards (linear interpolation), or -1.
+double switchingTime(const Waveforms& w, const std::string& device) {
+    const auto& t = signal(w, "time");
+    const auto& mz = signal(w, device + ".mz");
+    for (std::size_t k = 1; k < t.size(); ++k)
+        if (mz[k - 1] > 0 && mz[k] <= 0) return t[k - 1] + (t[k] - t[k - 1]) * mz[k - 1] / (mz[k - 1] - mz[k]);
+    return -1;
+}
+
+Waveforms driven(double currentOverIc0, double tstop, const std::string& options) {
+    // The source pulls the current out of node a: the MTJ current from its reference side to its free
+    // side, i.e. negative, which pushes m away from p (parallel -> antiparallel).
+    const auto r = run("mtj\n" + kPma + "i1 a 0 " + num(currentOverIc0 * kIc0) +
+                       "\nn1 a 0 pma theta0=0.1048178\n" + options + "\n.tran 10p " + num(tstop) + "\n.end\n");
+    REQUIRE(r.analyses.at(0).error.empty());
+    return r.analyses.at(0);
+}
+} // namespace
+
+TEST_CASE("mtj netlist: 0 K switching times at 1.5, 2, 3 Ic0 against the 1D integral (eq. 2.5)") {
+    const double expected[3] = {12.70257e-9, 7.066577e-9, 3.797499e-9}; // device-physics.md 2.2 (C)
+    const double ratio[3] = {1.5, 2.0, 3.0};
+    for (int k = 0; k < 3; ++k) {
+        CAPTURE(ratio[k]);
+        const Waveforms w = driven(ratio[k], 1.5 * expected[k], ".options reltol=1e-6 trtol=1");
+        CHECK(switchingTime(w, "n1") == doctest::Approx(expected[k]).epsilon(3e-4).scale(0));
+        // |m| stays 1 (projection on accepted steps)
+        const auto& mx = signal(w, "n1.mx");
+        const auto& my = signal(w, "n1.my");
+        const auto& mz = signal(w, "n1.mz");
+        for (std::size_t i = 0; i < mx.size(); i += 97)
+            CHECK(std::sqrt(mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]) == doctest::Approx(1.0).epsilon(1e-12).scale(0));
+    }
+}
+
+TEST_CASE("mtj netlist: spin-torque threshold: no switching at 0.98 Ic0, switching at 1.02 Ic0") {
+    const Waveforms below = driven(0.98, 150e-9, "");
+    const Waveforms above = driven(1.02, 150e-9, "");
+    CHECK(switchingTime(below, "n1") < 0);
+    CHECK(signal(below, "n1.mz").back() > 0.99); // relaxed back toward the easy axis
+    const double t = switchingTime(above, "n1");
+    CHECK(t > 0);
+    CHECK(signal(above, "n1.mz").back() < -0.9); // ended antiparallel
+}
+
+TEST_CASE("mtj netlist: conductance linear in cos(theta) and TMR(Vh) = TMR0/2 (eqs. 2.1-2.3)") {
+    // R_P = 1 k, TMR0 = 100 %: R(90 deg) = 1333.333 (a resistance-linear model would give 1500).
+    SUBCASE("R(90 deg)") {
+        const auto r = run("r90\n.model m mtj (rp=1k tmr=1 vh=1e9)\nv1 a 0 1m\nn1 a 0 m theta0=1.5707963267949\n.op\n.end\n");
+        CHECK(1e-3 / -signal(r.analyses.at(0), "i(v1)").at(0) == doctest::Approx(4000.0 / 3.0).epsilon(1e-9).scale(0));
+    }
+    SUBCASE("antiparallel at V = Vh") {
+        const auto r = run("tmr\n.model m mtj (rp=1k tmr=1 vh=0.4)\nv1 a 0 0.4\nn1 a 0 m theta0=3.14159265358979\n.op\n.end\n");
+        CHECK(0.4 / -signal(r.analyses.at(0), "i(v1)").at(0) == doctest::Approx(1500.0).epsilon(1e-9).scale(0));
+    }
+}
+
+TEST_CASE("mtj netlist: damped precession in a static field follows the closed form (1.4-1)") {
+    // No anisotropy, mu0 H = 0.1 T along z, alpha = 0.05, theta0 = 1 rad: theta(2 ns) = 0.1880856489 rad.
+    const double h = 0.1 / (4e-7 * std::numbers::pi);
+    const auto r = run("precession\n.model m mtj (hk=0 alpha=0.05 hz=" + num(h) +
+                       ")\nv1 a 0 0\nn1 a 0 m theta0=1\n.options reltol=1e-7 trtol=1\n.tran 1p 2n\n.end\n");
+    const auto& w = r.analyses.at(0);
+    REQUIRE(w.error.empty());
+    const double mz = signal(w, "n1.mz").back();
+    CHECK(std::acos(mz) == doctest::Approx(0.1880856489).epsilon(1e-4).scale(0));
+}
+
+TEST_CASE("mtj netlist: ferromagnetic resonance of a PMA free layer from a small kick (1.4-3)") {
+    // H = 0, mu0 Hk,eff = 0.2 T, alpha = 0: f = (gamma/2 pi) mu0 Hk = 5.6050 GHz.
+    const auto r = run("fmr\n.model m mtj (alpha=0 hk=159154.943)\nv1 a 0 0\nn1 a 0 m theta0=0.01\n"
+                       ".options reltol=1e-7 trtol=1\n.tran 1p 2n\n.end\n");
+    const auto& w = r.analyses.at(0);
+    REQUIRE(w.error.empty());
+    const auto& t = signal(w, "time");
+    const auto& mx = signal(w, "n1.mx");
+    std::vector<double> rising;
+    for (std::size_t k = 1; k < t.size(); ++k)
+        if (mx[k - 1] < 0 && mx[k] >= 0) rising.push_back(t[k - 1] + (t[k] - t[k - 1]) * mx[k - 1] / (mx[k - 1] - mx[k]));
+    REQUIRE(rising.size() > 5);
+    const double f = (rising.size() - 1) / (rising.back() - rising.front());
+    CHECK(f == doctest::Approx(5.6050e9).epsilon(1e-3).scale(0));
+}
