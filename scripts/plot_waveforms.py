@@ -36,6 +36,11 @@ from matplotlib.ticker import EngFormatter  # noqa: E402
 SWEEP_UNITS = {"time": "s", "frequency": "Hz"}
 
 
+def is_state(name):
+    """Device-internal states ("n1.mz", "n1.x") are named without v()/i()."""
+    return not (name.startswith("v(") or name.startswith("i(") or name.startswith("v-") or name.startswith("i-"))
+
+
 def is_current(name):
     return name.lower().startswith("i(")
 
@@ -61,7 +66,7 @@ def sweep_segments(x):
     return [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
-def plot_sweep(ax, an, names, omitted):
+def plot_sweep(ax, an, names, omitted, states=False):
     sweep = an.get("sweep") or "time"
     sig = an["signals"]
     x = np.asarray(sig.get(sweep, []), float)
@@ -86,7 +91,9 @@ def plot_sweep(ax, an, names, omitted):
                 lines.append(ln)
     ax.xaxis.set_major_formatter(EngFormatter(unit=SWEEP_UNITS.get(sweep, "V" if sweep.startswith("v") else "A" if sweep.startswith("i") else "")))
     ax.set_xlabel(sweep + (f"  ({len(segs)} outer sweep steps)" if len(segs) > 1 else ""))
-    if volts:
+    if volts and states:
+        ax.set_ylabel("device state")
+    elif volts:
         ax.set_ylabel("voltage")
         ax.yaxis.set_major_formatter(EngFormatter(unit="V"))
     if amps:
@@ -200,8 +207,14 @@ def main():
             rows.append((an, "op"))
             row_h.append(max(1.3, 0.22 * n))
         else:
-            rows.append((an, "sweep"))
-            row_h.append(1.4)
+            sweep = an.get("sweep")
+            names = [n for n in an.get("signals", {}) if n != sweep]
+            if any(not is_state(n) for n in names) or not names:
+                rows.append((an, "sweep"))
+                row_h.append(1.4)
+            if any(is_state(n) for n in names):  # device states get their own panel
+                rows.append((an, "states"))
+                row_h.append(1.1)
     fig, axes = plt.subplots(len(rows), 1, figsize=(9, 2.6 * sum(row_h)),
                              gridspec_kw={"height_ratios": row_h}, squeeze=False)
     axes = axes[:, 0]
@@ -226,8 +239,10 @@ def main():
             continue
         if what == "op":
             plot_op(ax, an, chosen, omitted)
+        elif what == "states":
+            plot_sweep(ax, an, [n for n in chosen if is_state(n)], 0, states=True)
         else:
-            plot_sweep(ax, an, chosen, omitted)
+            plot_sweep(ax, an, [n for n in chosen if not is_state(n)], omitted)
         k += 1
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     fig.savefig(args.output, dpi=args.dpi)

@@ -43,24 +43,25 @@ void KluSolver::analyze(const PatternBuilder& pattern) {
     if (!impl_->symbolic) throw std::runtime_error("KLU symbolic analysis failed");
 }
 
-// After a factorisation: KLU only reports exactly-zero pivots, so also reject a factorisation whose
-// smallest (row-scaled) pivot is below pivtol relative to the largest one; remember the column of the
+// After a factorisation: KLU only reports exactly-zero pivots, so also reject one whose unscaled
+// magnitude |U_kk| * Rs(row) is below pivtol (absolute, as SPICE's PIVTOL); KLU's own row scaling would
+// make a relative test call well-posed but badly scaled rows singular. Remember the column of the
 // smallest pivot so the caller can name the unknown.
 bool KluSolver::checkPivots(const double* /*a*/) {
     auto* num = static_cast<klu_numeric*>(numeric_);
     auto* sym = impl_->symbolic;
     const double* ud = static_cast<const double*>(num->Udiag);
-    double smallest = INFINITY, largest = 0.0;
+    double smallest = INFINITY;
     int smallestCol = -1;
     for (int k = 0; k < n_; ++k) {
-        const double v = std::fabs(ud[k]);
+        const double scale = num->Rs ? num->Rs[num->Pnum[k]] : 1.0;
+        const double v = std::fabs(ud[k]) * scale;
         if (!(v >= smallest)) { // also catches NaN
             smallest = v;
             smallestCol = sym->Q[k];
         }
-        largest = std::max(largest, v);
     }
-    if (std::isfinite(smallest) && smallest > pivotTolerance * std::max(largest, 1.0)) return true;
+    if (std::isfinite(smallest) && smallest > pivotTolerance) return true;
     singularColumn_ = smallestCol >= 0 ? smallestCol + 1 : -1;
     return false;
 }
