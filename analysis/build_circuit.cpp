@@ -114,7 +114,8 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
     case 'n': { // compact models (built in or from plugins)
         const ModelCard& card = findModel(e, flat);
         const CompactModelType* type = findCompactModel(card.type);
-        if (!type) throw InputError(e.name + ": model type '" + card.type + "' is not an N-element type", e.loc, e.lineText);
+        if (!type)
+            throw InputError(e.name + ": model type '" + card.type + "' is not an N-element type", e.loc, e.lineText);
         checkRanges(type->info.modelParams, card.params, card.loc, "model " + card.name, {});
         InstanceSpec spec;
         spec.name = e.name;

@@ -29,9 +29,9 @@ struct Waveforms {
     std::string type;  // "op" | "dc" | "ac" | "tran"
     std::string sweep; // "time" | "frequency" | source name; empty for op
     bool complex = false;
-    std::vector<std::string> names;        // signal names; the sweep vector first when present
-    std::vector<std::vector<double>> re;   // one vector per name
-    std::vector<std::vector<double>> im;   // AC only (the sweep vector's im stays empty)
+    std::vector<std::string> names;      // signal names; the sweep vector first when present
+    std::vector<std::vector<double>> re; // one vector per name
+    std::vector<std::vector<double>> im; // AC only (the sweep vector's im stays empty)
     AnalysisStats stats;
     std::string error; // non-empty when the analysis failed (the data so far is kept)
     // `.step` parameter values of this run, in .step order (empty without .step).

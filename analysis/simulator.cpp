@@ -42,22 +42,38 @@ SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>&
         return static_cast<int>(v);
     };
     for (const auto& [key, v] : flat.options) {
-        if (key == "reltol") o.reltol = positive(key, v);
-        else if (key == "abstol") o.abstol = positive(key, v);
-        else if (key == "vntol") o.vntol = positive(key, v);
-        else if (key == "chgtol") o.chgtol = positive(key, v);
-        else if (key == "trtol") o.trtol = positive(key, v);
-        else if (key == "gmin") o.gmin = positive(key, v);
-        else if (key == "temp") o.temp = v;
-        else if (key == "tnom") o.tnom = v;
-        else if (key == "itl1") o.itl1 = count(key, v, 1);
-        else if (key == "itl4") o.itl4 = count(key, v, 1);
-        else if (key == "maxord") o.maxord = count(key, v, 1);
-        else if (key == "gminsteps") o.gminSteps = count(key, v, 0);
-        else if (key == "srcsteps") o.srcSteps = count(key, v, 0);
-        else if (key == "pivtol") o.pivtol = positive(key, v);
-        else if (key == "residualcheck") o.residualCheck = v != 0;
-        else if (key == "pseudotran") o.pseudoTransient = v != 0;
+        if (key == "reltol")
+            o.reltol = positive(key, v);
+        else if (key == "abstol")
+            o.abstol = positive(key, v);
+        else if (key == "vntol")
+            o.vntol = positive(key, v);
+        else if (key == "chgtol")
+            o.chgtol = positive(key, v);
+        else if (key == "trtol")
+            o.trtol = positive(key, v);
+        else if (key == "gmin")
+            o.gmin = positive(key, v);
+        else if (key == "temp")
+            o.temp = v;
+        else if (key == "tnom")
+            o.tnom = v;
+        else if (key == "itl1")
+            o.itl1 = count(key, v, 1);
+        else if (key == "itl4")
+            o.itl4 = count(key, v, 1);
+        else if (key == "maxord")
+            o.maxord = count(key, v, 1);
+        else if (key == "gminsteps")
+            o.gminSteps = count(key, v, 0);
+        else if (key == "srcsteps")
+            o.srcSteps = count(key, v, 0);
+        else if (key == "pivtol")
+            o.pivtol = positive(key, v);
+        else if (key == "residualcheck")
+            o.residualCheck = v != 0;
+        else if (key == "pseudotran")
+            o.pseudoTransient = v != 0;
         else if (key == "itl2" || key == "itl3" || key == "itl5" || key == "klu" || key == "noinit" ||
                  key == "pivrel" || key == "acct" || key == "nopage")
             warnings.push_back(".options " + key + " has no effect in spinspice (accepted for ngspice compatibility)");
@@ -66,8 +82,10 @@ SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>&
     }
     for (const auto& [key, v] : flat.textOptions) {
         if (key == "method") {
-            if (v == "trap" || v == "trapezoidal") o.method = SimOptions::Method::Trap;
-            else if (v == "gear" || v == "bdf2" || v == "gear2") o.method = SimOptions::Method::Gear;
+            if (v == "trap" || v == "trapezoidal")
+                o.method = SimOptions::Method::Trap;
+            else if (v == "gear" || v == "bdf2" || v == "gear2")
+                o.method = SimOptions::Method::Gear;
             else if (v == "euler" || v == "be") {
                 o.method = SimOptions::Method::Gear;
                 o.maxord = 1;
@@ -131,7 +149,8 @@ Simulator::Selection Simulator::selection() const {
         auto locIt = flat_.saveLocs.find(item);
         const SourceLoc loc = locIt != flat_.saveLocs.end() ? locIt->second : SourceLoc{};
         // Device-internal states by name: ".save n1.mx" (written bare, or as v(n1.mx) by the parser).
-        const std::string bare = item.rfind("v(", 0) == 0 && item.back() == ')' ? item.substr(2, item.size() - 3) : item;
+        const std::string bare =
+            item.rfind("v(", 0) == 0 && item.back() == ')' ? item.substr(2, item.size() - 3) : item;
         if (const int state = circuit_->findState(bare); state >= 0) {
             s.names.push_back(bare);
             s.unknowns.push_back(state);
@@ -147,8 +166,7 @@ Simulator::Selection Simulator::selection() const {
                 throw InputError(".save " + item + ": differential voltages are not supported yet", loc, {},
                                  "save both nodes and subtract");
             u = circuit_->findNode(name);
-            if (u < 0)
-            {
+            if (u < 0) {
                 std::vector<std::string> candidates = circuit_->nodeNames(), states = circuit_->stateNames();
                 candidates.insert(candidates.end(), states.begin(), states.end());
                 throw InputError(".save names unknown node '" + name + "'", loc, {}, suggestionHint(name, candidates));

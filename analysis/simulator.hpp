@@ -49,7 +49,7 @@ private:
     std::unique_ptr<Circuit> circuit_;
     std::unique_ptr<NewtonSolver> newton_;
     std::vector<std::pair<int, double>> ic_, nodeset_; // (unknown, value)
-    Waveforms partial_; // the running analysis' data, kept when it fails
+    Waveforms partial_;                                // the running analysis' data, kept when it fails
 };
 
 } // namespace spinspice

@@ -68,7 +68,7 @@ private:
     double a0_ = 0;
     std::vector<double> hist_;
     std::deque<StepRecord> records_;
-    std::vector<double> rateFloor_, chargeFloor_; // per-row absolute floors of the truncation test
+    std::vector<double> rateFloor_, chargeFloor_;            // per-row absolute floors of the truncation test
     mutable int lteRow_ = -1;                                // the unknown that limited the last truncation-error step
     bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
 };
@@ -125,7 +125,8 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
             if (--j < 0) break;
             for (int k = 0; k <= j; ++k) span[k] = span[k + 1] + dt[k];
         }
-        double del = opt_.trtol * tol / std::max(rateFloor_[i] > 0 ? rateFloor_[i] : 1e-300, factor * std::fabs(diff[0]));
+        double del =
+            opt_.trtol * tol / std::max(rateFloor_[i] > 0 ? rateFloor_[i] : 1e-300, factor * std::fabs(diff[0]));
         if (order == 2) del = std::sqrt(del);
         if (del < best) {
             best = del;

@@ -16,8 +16,8 @@ std::string SourceLoc::str() const {
 }
 
 InputError::InputError(std::string message, SourceLoc loc, std::string lineText, std::string hint)
-    : std::runtime_error(message), message_(std::move(message)), loc_(std::move(loc)),
-      lineText_(std::move(lineText)), hint_(std::move(hint)) {}
+    : std::runtime_error(message), message_(std::move(message)), loc_(std::move(loc)), lineText_(std::move(lineText)),
+      hint_(std::move(hint)) {}
 
 std::string InputError::report() const {
     std::ostringstream out;
@@ -71,8 +71,7 @@ std::vector<std::string> closestNames(std::string_view name, const std::vector<s
         const bool prefix = !lname.empty() && (lc.rfind(lname, 0) == 0 || lname.rfind(lc, 0) == 0);
         if (d <= limit || prefix) scored.emplace_back(prefix ? std::min<std::size_t>(d, 1) : d, c);
     }
-    std::stable_sort(scored.begin(), scored.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<std::string> out;
     for (const auto& s : scored) {
         if (out.size() >= maxCount) break;

@@ -13,8 +13,12 @@ namespace spinspice {
 
 // ---- SPICE numbers -------------------------------------------------------------------------------
 namespace {
-bool isDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-bool isAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool isDigit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool isAlpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
 
 double convertMantissa(std::string_view digits) {
     double value = 0.0;
@@ -231,8 +235,7 @@ struct NumberChars : x3::parser<NumberChars> {
     bool parse(It& first, const It& last, const Context& ctx, RContext&, Attribute&) const {
         x3::skip_over(first, last, ctx);
         std::size_t consumed = 0;
-        if (!parseSpiceNumberPrefix(std::string_view(first, static_cast<std::size_t>(last - first)),
-                                    &consumed))
+        if (!parseSpiceNumberPrefix(std::string_view(first, static_cast<std::size_t>(last - first)), &consumed))
             return false;
         first += consumed;
         return true;
@@ -262,9 +265,7 @@ const auto foldUnary = [](auto& ctx) {
     NodePtr node = boost::fusion::at_c<1>(attr);
     for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
         const char c = *it->begin();
-        const auto op = c == '-'   ? expr::UnaryOp::Negate
-                        : c == '+' ? expr::UnaryOp::Plus
-                                   : expr::UnaryOp::Not;
+        const auto op = c == '-' ? expr::UnaryOp::Negate : c == '+' ? expr::UnaryOp::Plus : expr::UnaryOp::Not;
         node = makeNode(expr::Unary{op, node}, offsetOf(ctx, it->begin()));
     }
     x3::_val(ctx) = node;
@@ -273,9 +274,8 @@ const auto foldUnary = [](auto& ctx) {
 const auto makeTernary = [](auto& ctx) {
     auto& attr = x3::_attr(ctx);
     const Range& question = boost::fusion::at_c<0>(attr);
-    x3::_val(ctx) =
-        makeNode(expr::Ternary{x3::_val(ctx), boost::fusion::at_c<1>(attr), boost::fusion::at_c<2>(attr)},
-                 offsetOf(ctx, question.begin()));
+    x3::_val(ctx) = makeNode(expr::Ternary{x3::_val(ctx), boost::fusion::at_c<1>(attr), boost::fusion::at_c<2>(attr)},
+                             offsetOf(ctx, question.begin()));
 };
 
 const auto makeCallOrIdentifier = [](auto& ctx) {
@@ -293,9 +293,7 @@ const auto makeCallOrIdentifier = [](auto& ctx) {
 // ---- rules ----
 // raw[] with a concrete iterator_range attribute (a bare raw[] inside a sequence synthesizes a
 // placeholder type that semantic actions cannot use).
-const auto asRange = [](auto subject) {
-    return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject];
-};
+const auto asRange = [](auto subject) { return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject]; };
 
 const x3::rule<class ExpressionRule, NodePtr> expression = "expression";
 const x3::rule<class OrRule, NodePtr> logicalOr = "operand";
@@ -336,8 +334,8 @@ const auto primary_def = asRange(numberChars)[makeNumber] | callOrIdentifier[set
 const auto callOrIdentifier_def = (asRange(identifierChars) >> -arguments)[makeCallOrIdentifier];
 const auto arguments_def = x3::lit('(') > -(expression >> *(x3::lit(',') > expression)) > x3::lit(')');
 
-BOOST_SPIRIT_DEFINE(expression, logicalOr, logicalAnd, equality, relational, additive, multiplicative, unary,
-                    power, primary, callOrIdentifier, arguments)
+BOOST_SPIRIT_DEFINE(expression, logicalOr, logicalAnd, equality, relational, additive, multiplicative, unary, power,
+                    primary, callOrIdentifier, arguments)
 
 // Rejects inputs whose nesting would make the recursive-descent parser recurse too deeply.
 std::optional<std::size_t> findExcessiveNesting(std::string_view text) {
@@ -382,8 +380,7 @@ Expression Expression::parse(std::string text, ExprOrigin origin) {
         const bool ok = x3::phrase_parse(first, last, parser, asciiSpace, root);
         const std::size_t stop = skipSpaces(view, static_cast<std::size_t>(first - begin));
         if (!ok || !root) {
-            if (stop >= view.size())
-                throw result.errorAt(stop, "empty expression", "expected: an expression");
+            if (stop >= view.size()) throw result.errorAt(stop, "empty expression", "expected: an expression");
             throw result.errorAt(stop, "unexpected " + describeAt(view, stop) + " in expression",
                                  "expected: a number, a parameter name, a function call or '('");
         }
@@ -392,9 +389,9 @@ Expression Expression::parse(std::string text, ExprOrigin origin) {
                                  "expected: an operator or the end of the expression");
     } catch (const x3::expectation_failure<Iterator>& failure) {
         const std::size_t at = skipSpaces(view, static_cast<std::size_t>(failure.where() - begin));
-        throw result.errorAt(
-            at, "syntax error in expression: expected " + failure.which() + " at " + describeAt(view, at),
-            "expected: " + failure.which());
+        throw result.errorAt(at,
+                             "syntax error in expression: expected " + failure.which() + " at " + describeAt(view, at),
+                             "expected: " + failure.which());
     } catch (const TooDeep& tooDeep) {
         throw result.errorAt(tooDeep.offset, "expression is nested too deeply", "simplify the expression");
     }

@@ -22,7 +22,9 @@ struct Builtin {
 
 constexpr std::size_t kVariadic = static_cast<std::size_t>(-1);
 
-double sgn(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0; }
+double sgn(double x) {
+    return x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0;
+}
 
 const std::vector<Builtin>& builtins() {
     static const std::vector<Builtin> table = {
@@ -33,10 +35,8 @@ const std::vector<Builtin>& builtins() {
         {"log10", 1, 1, [](const std::vector<double>& a) { return std::log10(a[0]); }},
         {"pow", 2, 2, [](const std::vector<double>& a) { return std::pow(a[0], a[1]); }},
         {"abs", 1, 1, [](const std::vector<double>& a) { return std::fabs(a[0]); }},
-        {"min", 1, kVariadic,
-         [](const std::vector<double>& a) { return *std::min_element(a.begin(), a.end()); }},
-        {"max", 1, kVariadic,
-         [](const std::vector<double>& a) { return *std::max_element(a.begin(), a.end()); }},
+        {"min", 1, kVariadic, [](const std::vector<double>& a) { return *std::min_element(a.begin(), a.end()); }},
+        {"max", 1, kVariadic, [](const std::vector<double>& a) { return *std::max_element(a.begin(), a.end()); }},
         {"sin", 1, 1, [](const std::vector<double>& a) { return std::sin(a[0]); }},
         {"cos", 1, 1, [](const std::vector<double>& a) { return std::cos(a[0]); }},
         {"tan", 1, 1, [](const std::vector<double>& a) { return std::tan(a[0]); }},
@@ -94,8 +94,7 @@ private:
         if (scope.lookupFunction(n.name).function || expr::isBuiltinFunction(n.name))
             throw expression_.errorAt(node.offset, "'" + n.name + "' is a function, not a parameter",
                                       "call it with arguments: " + n.name + "(...)");
-        throw expression_.errorAt(node.offset, "unknown parameter '" + n.name + "'",
-                                  suggestionHint(n.name, names));
+        throw expression_.errorAt(node.offset, "unknown parameter '" + n.name + "'", suggestionHint(n.name, names));
     }
 
     double evalNode(const expr::Unary& n, const Node&, const Scope& scope) const {
@@ -121,8 +120,7 @@ private:
         case B::Sub: r = a - b; break;
         case B::Mul: r = a * b; break;
         case B::Div:
-            if (b == 0.0)
-                throw expression_.errorAt(node.offset, "division by zero", "the divisor evaluates to 0");
+            if (b == 0.0) throw expression_.errorAt(node.offset, "division by zero", "the divisor evaluates to 0");
             r = a / b;
             break;
         case B::Pow: r = std::pow(a, b); break;
@@ -136,9 +134,8 @@ private:
         case B::Or: break; // handled above
         }
         if (!std::isfinite(r))
-            throw expression_.errorAt(node.offset, "result of " + formatNumber(a) + " " +
-                                                       expr::operatorText(n.op) + " " + formatNumber(b) +
-                                                       " is not a finite number");
+            throw expression_.errorAt(node.offset, "result of " + formatNumber(a) + " " + expr::operatorText(n.op) +
+                                                       " " + formatNumber(b) + " is not a finite number");
         return r;
     }
 
@@ -156,8 +153,7 @@ private:
         if (!builtin) {
             auto names = expr::builtinFunctionNames();
             for (auto& f : scope.visibleFunctionNames()) names.push_back(f);
-            throw expression_.errorAt(node.offset, "unknown function '" + n.name + "'",
-                                      suggestionHint(n.name, names));
+            throw expression_.errorAt(node.offset, "unknown function '" + n.name + "'", suggestionHint(n.name, names));
         }
         checkArgumentCount(n, node, builtin->minArgs, builtin->maxArgs);
         std::vector<double> args;
@@ -173,8 +169,7 @@ private:
         return r;
     }
 
-    double callUser(const expr::Call& n, const Node& node, const Scope& scope,
-                    const Scope::FunctionRef& ref) const {
+    double callUser(const expr::Call& n, const Node& node, const Scope& scope, const Scope::FunctionRef& ref) const {
         const UserFunction& fn = *ref.function;
         checkArgumentCount(n, node, fn.params.size(), fn.params.size());
         if (callDepth_ >= kMaxCallDepth)
@@ -185,8 +180,7 @@ private:
         return Evaluator(fn.body, callDepth_ + 1).eval(fn.body.root(), local);
     }
 
-    void checkArgumentCount(const expr::Call& n, const Node& node, std::size_t minArgs,
-                            std::size_t maxArgs) const {
+    void checkArgumentCount(const expr::Call& n, const Node& node, std::size_t minArgs, std::size_t maxArgs) const {
         if (n.args.size() >= minArgs && n.args.size() <= maxArgs) return;
         throw expression_.errorAt(node.offset, "function '" + n.name + "' takes " +
                                                    argumentCountText(minArgs, maxArgs) + ", " +
@@ -208,7 +202,9 @@ std::vector<std::string> builtinFunctionNames() {
     return names;
 }
 
-bool isBuiltinFunction(std::string_view name) { return name == "if" || findBuiltin(name) != nullptr; }
+bool isBuiltinFunction(std::string_view name) {
+    return name == "if" || findBuiltin(name) != nullptr;
+}
 
 std::optional<double> builtinConstant(std::string_view name) {
     if (name == "pi") return M_PI;
@@ -217,7 +213,9 @@ std::optional<double> builtinConstant(std::string_view name) {
 
 } // namespace expr
 
-double Expression::evaluate(const Scope& scope) const { return Evaluator(*this, 0).eval(*root_, scope); }
+double Expression::evaluate(const Scope& scope) const {
+    return Evaluator(*this, 0).eval(*root_, scope);
+}
 
 double evaluateExpression(std::string text, const Scope& scope, ExprOrigin origin) {
     return Expression::parse(std::move(text), std::move(origin)).evaluate(scope);

@@ -16,10 +16,10 @@ struct Waveform {
 };
 
 struct SourceSpec {
-    double dc = 0.0;          // DC value (also the value used by .op/.dc when a waveform is given
-    bool dcGiven = false;     //   without DC: then the waveform's value at t = 0 is used)
-    double acMag = 0.0;       // AC magnitude; 0 = no AC excitation
-    double acPhaseDeg = 0.0;  // AC phase in degrees
+    double dc = 0.0;         // DC value (also the value used by .op/.dc when a waveform is given
+    bool dcGiven = false;    //   without DC: then the waveform's value at t = 0 is used)
+    double acMag = 0.0;      // AC magnitude; 0 = no AC excitation
+    double acPhaseDeg = 0.0; // AC phase in degrees
     Waveform tran;
 };
 

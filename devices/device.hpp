@@ -88,7 +88,7 @@ class Device;
 class SetupContext {
 public:
     virtual ~SetupContext() = default;
-    virtual int node(const std::string& name) = 0;                                   // 0 for ground
+    virtual int node(const std::string& name) = 0; // 0 for ground
     // A branch current, internal node or internal state. For Nature::State, `abstol` is the state's
     // absolute tolerance (update test and truncation error) and `initial` its initial value; name it
     // "<instance>.<state>". DC analyses (.op, .dc, the operating point of .tran and .ac) hold every

@@ -5,8 +5,8 @@
 #include "core/diagnostics.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <cmath>
+#include <deque>
 #include <sstream>
 
 namespace spinspice {

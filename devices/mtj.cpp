@@ -32,7 +32,8 @@ Vec3 unit(double x, double y, double z, const InstanceSpec& spec, const char* wh
 
 class Mtj : public Device {
 public:
-    explicit Mtj(const InstanceSpec& s) : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(checked(s)) {
+    explicit Mtj(const InstanceSpec& s)
+        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(checked(s)) {
         transport_.resistanceParallel = s.given("ra") ? s.param("ra") / area(s) : s.param("rp");
         transport_.tmr0 = s.param("tmr");
         transport_.halfTmrVoltage = s.param("vh");
@@ -56,7 +57,8 @@ public:
         a_ = ctx.node(nodeNames_[0]);
         b_ = ctx.node(nodeNames_[1]);
         const char* names[3] = {".mx", ".my", ".mz"};
-        for (int k = 0; k < 3; ++k) m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
+        for (int k = 0; k < 3; ++k)
+            m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -132,9 +134,12 @@ private:
         p.volume = area(s) * p.thickness;
         p.alpha = s.param("alpha");
         p.anisotropyAxis = unit(s.param("ux"), s.param("uy"), s.param("uz"), s, "the easy axis (ux uy uz)");
-        if (s.given("ku")) p.Ku = s.param("ku");
-        else if (s.given("ki")) p.Ki = s.param("ki");
-        else p.setAnisotropyField(s.param("hk"));
+        if (s.given("ku"))
+            p.Ku = s.param("ku");
+        else if (s.given("ki"))
+            p.Ki = s.param("ki");
+        else
+            p.setAnisotropyField(s.param("hk"));
         p.demag = Vec3(s.param("nx"), s.param("ny"), s.param("nz"));
         p.Hext = Vec3(s.param("hx"), s.param("hy"), s.param("hz"));
         p.polarization = unit(s.param("px"), s.param("py"), s.param("pz"), s, "the reference direction (px py pz)");
@@ -167,7 +172,9 @@ private:
     int nodeToState_[3][2]{}, stateToNode_[3][2]{}, stateToState_[3][3]{};
 };
 
-std::unique_ptr<Device> makeMtj(const InstanceSpec& s) { return std::make_unique<Mtj>(s); }
+std::unique_ptr<Device> makeMtj(const InstanceSpec& s) {
+    return std::make_unique<Mtj>(s);
+}
 
 const std::vector<ParamSpec> kInstanceParams = {
     {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
@@ -212,7 +219,9 @@ DeviceRegistration registration{
        {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true},
        {"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
        {"phi0", 0, "rad", "initial azimuth"}}},
-     2, 2, &makeMtj}};
+     2,
+     2,
+     &makeMtj}};
 
 } // namespace
 } // namespace spinspice

@@ -18,7 +18,9 @@ std::map<std::string, CompactModelType>& compactTypes() { // key: .model type na
 double InstanceSpec::param(const char* name) const {
     const ParamSpec* spec = info ? info->findInstanceParam(name) : nullptr;
     if (!spec && info) spec = info->findModelParam(name);
-    if (!spec) throw std::logic_error(std::string("parameter '") + name + "' is not in the table of " + (info ? info->name : "?"));
+    if (!spec)
+        throw std::logic_error(std::string("parameter '") + name + "' is not in the table of " +
+                               (info ? info->name : "?"));
     static const std::map<std::string, double> none;
     return paramValue(*spec, instanceParams ? *instanceParams : none, modelParams);
 }

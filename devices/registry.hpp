@@ -21,10 +21,10 @@ namespace spinspice {
 
 // What a factory receives for one instance.
 struct InstanceSpec {
-    std::string name;                       // flat instance name ("n1", "x1.n3")
-    SourceLoc loc;                          // the instance card
-    std::vector<std::string> nodes;         // flat node names
-    std::string modelName, modelType;       // the .model card
+    std::string name;                                              // flat instance name ("n1", "x1.n3")
+    SourceLoc loc;                                                 // the instance card
+    std::vector<std::string> nodes;                                // flat node names
+    std::string modelName, modelType;                              // the .model card
     const std::map<std::string, double>* instanceParams = nullptr; // given on the instance line
     const std::map<std::string, double>* modelParams = nullptr;    // given on the .model card
     const DeviceTypeInfo* info = nullptr;
@@ -39,7 +39,7 @@ struct InstanceSpec {
 using DeviceFactory = std::unique_ptr<Device> (*)(const InstanceSpec&);
 
 struct CompactModelType {
-    DeviceTypeInfo info;        // name (e.g. "mtj"), description, modelTypes (e.g. {"mtj"}), parameter tables
+    DeviceTypeInfo info; // name (e.g. "mtj"), description, modelTypes (e.g. {"mtj"}), parameter tables
     int minNodes = 2, maxNodes = 2;
     DeviceFactory factory = nullptr;
 };

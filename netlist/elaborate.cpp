@@ -22,20 +22,19 @@ enum class CardRole { Definition, Global, Command, Unknown };
 
 const std::vector<std::string>& knownDotCards() {
     static const std::vector<std::string> cards = {
-        ".ac",  ".control", ".dc",    ".end",  ".endc",   ".endl",    ".ends",  ".func",    ".global",
-        ".ic",  ".include", ".inc",   ".lib",  ".model",  ".nodeset", ".op",    ".options", ".option",
-        ".opt", ".param",   ".probe", ".save", ".subckt", ".temp",    ".title", ".tran",    ".meas",
-        ".measure", ".print", ".plot", ".step", ".plugin"};
+        ".ac",      ".control", ".dc",      ".end",     ".endc",  ".endl",  ".ends",    ".func",
+        ".global",  ".ic",      ".include", ".inc",     ".lib",   ".model", ".nodeset", ".op",
+        ".options", ".option",  ".opt",     ".param",   ".probe", ".save",  ".subckt",  ".temp",
+        ".title",   ".tran",    ".meas",    ".measure", ".print", ".plot",  ".step",    ".plugin"};
     return cards;
 }
 
 CardRole roleOf(const std::string& keyword) {
     if (keyword == ".param" || keyword == ".func" || keyword == ".model") return CardRole::Definition;
     if (keyword == ".global" || keyword == ".plugin") return CardRole::Global; // handled in pre-passes
-    static const std::vector<std::string> commands = {".op",     ".dc",    ".ac",   ".tran",    ".options",
-                                                      ".option", ".opt",   ".ic",   ".nodeset", ".temp",
-                                                      ".save",   ".probe", ".title", ".meas",
-                                                      ".measure", ".print", ".plot", ".step"};
+    static const std::vector<std::string> commands = {".op",    ".dc",   ".ac",      ".tran",  ".options", ".option",
+                                                      ".opt",   ".ic",   ".nodeset", ".temp",  ".save",    ".probe",
+                                                      ".title", ".meas", ".measure", ".print", ".plot",    ".step"};
     if (std::find(commands.begin(), commands.end(), keyword) != commands.end()) return CardRole::Command;
     return CardRole::Unknown;
 }
@@ -47,8 +46,7 @@ bool isIdentifier(const std::string& s) {
 }
 
 bool isAssignmentAt(const Card& card, std::size_t i) {
-    return i + 1 < card.tokens.size() && card.tokens[i].isWord() &&
-           card.tokens[i + 1].kind == TokenKind::Equals;
+    return i + 1 < card.tokens.size() && card.tokens[i].isWord() && card.tokens[i + 1].kind == TokenKind::Equals;
 }
 
 std::string formatNumber(double v) {
@@ -73,11 +71,9 @@ void unknownDotCard(const Card& card) {
 ExprOrigin originAt(const Card& card, std::size_t offset) {
     auto [loc, lineText] = card.locate(offset);
     ExprOrigin origin{loc, lineText, {}};
-    if (card.lines.size() > 1)
-        origin.locate = [&card, offset](std::size_t o) { return card.locate(offset + o); };
+    if (card.lines.size() > 1) origin.locate = [&card, offset](std::size_t o) { return card.locate(offset + o); };
     return origin;
 }
-
 
 // ---- errors ----------------------------------------------------------------------------------------
 void fail(const Card& card, const Token& token, std::string message, std::string hint) {
@@ -130,8 +126,7 @@ void Elaborator::collectGlobals(const std::vector<Statement>& block) {
         }
         const Card& card = *statement.card();
         if (card.keyword() != ".global") continue;
-        if (card.tokens.size() < 2)
-            failAtEnd(card, "missing node names", "expected: .global node1 node2 ...");
+        if (card.tokens.size() < 2) failAtEnd(card, "missing node names", "expected: .global node1 node2 ...");
         for (std::size_t i = 1; i < card.tokens.size(); ++i) {
             const Token& t = card.tokens[i];
             if (!t.isWord()) fail(card, t, "expected a node name", "expected: .global node1 node2 ...");
@@ -153,8 +148,7 @@ void Elaborator::elaborateBlock(const std::vector<Statement>& block, ElabScope& 
         }
     }
     for (const auto& statement : block)
-        if (const Card* card = statement.card(); card && card->keyword() == ".model")
-            defineModel(*card, scope);
+        if (const Card* card = statement.card(); card && card->keyword() == ".model") defineModel(*card, scope);
 
     for (const auto& statement : block) {
         const Card* card = statement.card();
@@ -197,8 +191,7 @@ void Elaborator::defineSubckt(const SubcktDef& def, ElabScope& scope) {
             ++i;
             break;
         }
-        if (!t.isWord())
-            fail(header, t, "expected a port node name", std::string("expected: ") + kSubcktSyntax);
+        if (!t.isWord()) fail(header, t, "expected a port node name", std::string("expected: ") + kSubcktSyntax);
         for (const Token* port : entry.ports)
             if (port->lower() == t.lower()) fail(header, t, "duplicate port '" + t.lower() + "'");
         entry.ports.push_back(&t);
@@ -208,8 +201,7 @@ void Elaborator::defineSubckt(const SubcktDef& def, ElabScope& scope) {
         fail(header, *args.positional.front(), "expected a parameter default (name=value)",
              std::string("expected: ") + kSubcktSyntax);
     for (const auto& a : args.assignments) {
-        if (!isIdentifier(a.key->lower()))
-            fail(header, *a.key, "invalid parameter name '" + a.key->text + "'");
+        if (!isIdentifier(a.key->lower())) fail(header, *a.key, "invalid parameter name '" + a.key->text + "'");
         entry.params.push_back({a.key, a.value});
     }
     if (auto it = scope.subckts.find(entry.name); it != scope.subckts.end())
@@ -249,13 +241,11 @@ void Elaborator::defineFunction(const Card& card, ElabScope& scope) {
         t.size() < 2 ? failAtEnd(card, "missing function name", syntax)
                      : fail(card, t[1], "expected a function name", syntax);
     if (t.size() < 3 || t[2].kind != TokenKind::LParen)
-        t.size() < 3 ? failAtEnd(card, "missing argument list", syntax)
-                     : fail(card, t[2], "expected '('", syntax);
+        t.size() < 3 ? failAtEnd(card, "missing argument list", syntax) : fail(card, t[2], "expected '('", syntax);
     UserFunction fn{t[1].lower(), {}, Expression::parse("0")};
     std::size_t i = 3;
     for (; i < t.size() && t[i].kind != TokenKind::RParen; ++i) {
-        if (!t[i].isWord() || !isIdentifier(t[i].lower()))
-            fail(card, t[i], "expected an argument name", syntax);
+        if (!t[i].isWord() || !isIdentifier(t[i].lower())) fail(card, t[i], "expected an argument name", syntax);
         if (std::find(fn.params.begin(), fn.params.end(), t[i].lower()) != fn.params.end())
             fail(card, t[i], "duplicate argument '" + t[i].lower() + "'");
         fn.params.push_back(t[i].lower());
@@ -338,16 +328,14 @@ void Elaborator::instantiate(const Card& card, ElabScope& scope) {
             break;
         }
         if (!t[i].isWord())
-            fail(card, t[i], "expected a node or subcircuit name",
-                 std::string("expected: ") + kInstanceSyntax);
+            fail(card, t[i], "expected a node or subcircuit name", std::string("expected: ") + kInstanceSyntax);
         positional.push_back(&t[i]);
     }
     const CardArgs args = splitArgs(card, i, kInstanceSyntax);
     if (!args.positional.empty())
         fail(card, *args.positional.front(), "expected a parameter override (name=value)",
              std::string("expected: ") + kInstanceSyntax);
-    if (positional.empty())
-        failAtEnd(card, "missing subcircuit name", std::string("expected: ") + kInstanceSyntax);
+    if (positional.empty()) failAtEnd(card, "missing subcircuit name", std::string("expected: ") + kInstanceSyntax);
 
     const Token& subToken = *positional.back();
     positional.pop_back();
@@ -366,8 +354,8 @@ void Elaborator::instantiate(const Card& card, ElabScope& scope) {
         std::string expected = t[0].lower();
         for (const Token* port : entry->ports) expected += " " + port->lower();
         fail(card, subToken,
-             "subcircuit '" + entry->name + "' has " + std::to_string(entry->ports.size()) +
-                 " port(s), but " + std::to_string(positional.size()) + " node(s) are given",
+             "subcircuit '" + entry->name + "' has " + std::to_string(entry->ports.size()) + " port(s), but " +
+                 std::to_string(positional.size()) + " node(s) are given",
              "expected: " + expected + " " + entry->name);
     }
     if (std::find(activeInstances_.begin(), activeInstances_.end(), entry->def) != activeInstances_.end()) {
@@ -379,17 +367,15 @@ void Elaborator::instantiate(const Card& card, ElabScope& scope) {
     if (activeInstances_.size() >= kMaxInstanceDepth)
         fail(card, subToken, "subcircuit instances nested too deeply (more than 100 levels)");
     if (auto it = instanceLocs_.find(instanceName); it != instanceLocs_.end())
-        fail(card, t[0], "duplicate instance name '" + instanceName + "'",
-             "first defined at " + it->second.str());
+        fail(card, t[0], "duplicate instance name '" + instanceName + "'", "first defined at " + it->second.str());
     instanceLocs_[instanceName] = card.loc();
 
     // Overrides are evaluated in the caller's scope.
     std::map<std::string, double> overrides;
     for (const auto& a : args.assignments) {
         const std::string key = a.key->lower();
-        const bool declared =
-            std::any_of(entry->params.begin(), entry->params.end(),
-                        [&](const SubcktEntry::Param& p) { return p.name->lower() == key; });
+        const bool declared = std::any_of(entry->params.begin(), entry->params.end(),
+                                          [&](const SubcktEntry::Param& p) { return p.name->lower() == key; });
         if (!declared) {
             std::vector<std::string> names;
             for (const auto& p : entry->params) names.push_back(p.name->lower());
@@ -408,9 +394,8 @@ void Elaborator::instantiate(const Card& card, ElabScope& scope) {
     for (const auto& p : entry->params) {
         const std::string key = p.name->lower();
         auto it = overrides.find(key);
-        instance.params.set(key, it != overrides.end()
-                                     ? it->second
-                                     : evalValue(entry->def->header, *p.defaultValue, instance));
+        instance.params.set(key, it != overrides.end() ? it->second
+                                                       : evalValue(entry->def->header, *p.defaultValue, instance));
     }
     activeInstances_.push_back(entry->def);
     elaborateBlock(entry->def->body, instance);
@@ -445,8 +430,7 @@ double Elaborator::evalValue(const Card& card, const Token& token, const ElabSco
          "a value is a number (1k, 2.5e-3), a parameter name or an expression in {braces}");
 }
 
-double Elaborator::evalTokens(const Card& card, std::size_t first, std::size_t last,
-                              const ElabScope& scope) const {
+double Elaborator::evalTokens(const Card& card, std::size_t first, std::size_t last, const ElabScope& scope) const {
     if (last - first == 1) return evalValue(card, card.tokens[first], scope);
     const std::size_t begin = card.tokens[first].begin;
     const std::string text = card.text.substr(begin, card.tokens[last - 1].end - begin);
@@ -471,8 +455,7 @@ CardArgs Elaborator::splitArgs(const Card& card, std::size_t from, const std::st
     for (std::size_t i = from; i < t.size(); ++i) {
         if (isAssignmentAt(card, i)) {
             if (i + 2 >= t.size()) failAtEnd(card, "missing value after '='", "expected: " + syntax);
-            if (!t[i + 2].isValue())
-                fail(card, t[i + 2], "expected a value after '='", "expected: " + syntax);
+            if (!t[i + 2].isValue()) fail(card, t[i + 2], "expected a value after '='", "expected: " + syntax);
             args.assignments.push_back({&t[i], &t[i + 2]});
             i += 2;
             continue;
@@ -487,8 +470,7 @@ void Elaborator::checkRange(const Card& card, const Token& token, const ParamSpe
     const bool below = spec.minExclusive ? value <= spec.min : value < spec.min;
     if (!below && value <= spec.max) return;
     std::string range;
-    if (!std::isinf(spec.min))
-        range += std::string(spec.minExclusive ? "> " : ">= ") + formatNumber(spec.min);
+    if (!std::isinf(spec.min)) range += std::string(spec.minExclusive ? "> " : ">= ") + formatNumber(spec.min);
     if (!std::isinf(spec.max)) range += (range.empty() ? "<= " : " and <= ") + formatNumber(spec.max);
     fail(card, token, "value " + formatNumber(value) + " of '" + spec.name + "' is out of range",
          "'" + std::string(spec.name) + "' must be " + range);

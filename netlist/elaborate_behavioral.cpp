@@ -21,7 +21,9 @@ NodePtr makeNode(decltype(Node::data) data, std::size_t offset, int height) {
 }
 
 // Names a behavioural expression may use besides parameters and functions.
-bool isCircuitVariable(const std::string& name) { return name == "time" || name == "temper"; }
+bool isCircuitVariable(const std::string& name) {
+    return name == "time" || name == "temper";
+}
 
 class BehavioralResolver {
 public:
@@ -49,8 +51,7 @@ public:
                     std::vector<std::string> names = lookup.visibleNames();
                     names.push_back("time");
                     names.push_back("temper");
-                    throw expression_.errorAt(at, "unknown parameter '" + n.name + "'",
-                                              suggestionHint(n.name, names));
+                    throw expression_.errorAt(at, "unknown parameter '" + n.name + "'", suggestionHint(n.name, names));
                 } else if constexpr (std::is_same_v<T, expr::Unary>) {
                     NodePtr operand = resolve(*n.operand, bindings, lookup, inFunctionBody, depth);
                     return makeNode(expr::Unary{n.op, operand}, at, operand->height + 1);
@@ -108,11 +109,13 @@ private:
         std::vector<NodePtr> args;
         for (const auto& a : call.args) {
             std::string name;
-            if (const auto* id = std::get_if<expr::Identifier>(&a->data)) name = id->name;
+            if (const auto* id = std::get_if<expr::Identifier>(&a->data))
+                name = id->name;
             else if (const auto* num = std::get_if<expr::Number>(&a->data); num && voltage && num->value == 0.0)
                 name = "0";
             else
-                throw expression_.errorAt(a->offset, voltage ? "expected a node name" : "expected a voltage source name");
+                throw expression_.errorAt(a->offset,
+                                          voltage ? "expected a node name" : "expected a voltage source name");
             if (inFunctionBody)
                 throw expression_.errorAt(at, "v() and i() are not allowed inside .func bodies yet",
                                           "pass the voltage as a function argument: f(v(a))");
@@ -167,7 +170,8 @@ void Elaborator::addSwitch(const Card& card, const ElabScope& scope, FlatElement
     const CardArgs args = splitArgs(card, 1, elementSyntax(letter));
     const auto& pos = args.positional;
     const std::size_t before = letter == 's' ? 4 : 3; // tokens before the model name
-    if (pos.size() < before + 1) failAtEnd(card, "switch '" + e.name + "' needs its nodes, control and model", expected);
+    if (pos.size() < before + 1)
+        failAtEnd(card, "switch '" + e.name + "' needs its nodes, control and model", expected);
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     if (letter == 's') {
         e.nodes.push_back(nodeName(card, *pos[2], scope));
@@ -181,11 +185,15 @@ void Elaborator::addSwitch(const Card& card, const ElabScope& scope, FlatElement
     const std::string wanted = letter == 's' ? "sw" : "csw";
     if (out_.models.at(e.model).type != wanted)
         fail(card, *pos[before], "model '" + e.model + "' has type '" + out_.models.at(e.model).type + "'",
-             "a " + std::string(letter == 's' ? "voltage" : "current") + "-controlled switch needs a .model of type " + wanted);
+             "a " + std::string(letter == 's' ? "voltage" : "current") + "-controlled switch needs a .model of type " +
+                 wanted);
     for (std::size_t i = before + 1; i < pos.size(); ++i) {
-        if (pos[i]->isWord("on")) e.params["on"] = 1.0;
-        else if (pos[i]->isWord("off")) e.params["on"] = 0.0;
-        else fail(card, *pos[i], "unexpected '" + pos[i]->text + "'", expected);
+        if (pos[i]->isWord("on"))
+            e.params["on"] = 1.0;
+        else if (pos[i]->isWord("off"))
+            e.params["on"] = 0.0;
+        else
+            fail(card, *pos[i], "unexpected '" + pos[i]->text + "'", expected);
     }
     bool unused = false;
     applyInstanceParams(card, args, scope, e, unused);

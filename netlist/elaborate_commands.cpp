@@ -164,8 +164,7 @@ void Elaborator::commandTran(const Card& card, const ElabScope& scope) {
     bool uic = false;
     for (std::size_t i = 1; i < t.size(); ++i) {
         if (t[i].isWord("uic")) {
-            if (i + 1 < t.size())
-                fail(card, t[i + 1], "unexpected '" + t[i + 1].text + "' after uic", kTranSyntax);
+            if (i + 1 < t.size()) fail(card, t[i + 1], "unexpected '" + t[i + 1].text + "' after uic", kTranSyntax);
             uic = true;
         } else if (values.size() == 4) {
             fail(card, t[i], "too many arguments for .tran", kTranSyntax);
@@ -193,8 +192,7 @@ void Elaborator::commandTran(const Card& card, const ElabScope& scope) {
 void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
     for (std::size_t i = 1; i < t.size(); ++i) {
-        if (!t[i].isWord())
-            fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
+        if (!t[i].isWord()) fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
         const std::string key = t[i].lower();
         if (i + 1 >= t.size() || t[i + 1].kind != TokenKind::Equals) {
             out_.options[key] = 1.0;
@@ -256,8 +254,7 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
         if (!t[i].isWord()) fail(card, t[i], "unexpected '" + t[i].text + "'", kSaveSyntax);
         const std::string word = t[i].lower();
         if (i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen) {
-            if (word != "v" && word != "i")
-                fail(card, t[i], "unsupported output '" + word + "(...)'", kSaveSyntax);
+            if (word != "v" && word != "i") fail(card, t[i], "unsupported output '" + word + "(...)'", kSaveSyntax);
             std::vector<std::string> names;
             std::size_t k = i + 2;
             for (; k < t.size() && t[k].kind != TokenKind::RParen; ++k) {
@@ -267,8 +264,7 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
             if (k >= t.size()) failAtEnd(card, "missing ')'", kSaveSyntax);
             const std::size_t maxNames = word == "v" ? 2 : 1;
             if (names.empty() || names.size() > maxNames)
-                fail(card, t[i],
-                     word == "v" ? "v() takes one or two node names" : "i() takes one source name",
+                fail(card, t[i], word == "v" ? "v() takes one or two node names" : "i() takes one source name",
                      kSaveSyntax);
             add(word + "(" + names[0] + (names.size() > 1 ? "," + names[1] : "") + ")", t[i]);
             i = k;

@@ -37,8 +37,9 @@ void Elaborator::addCompactDevice(const Card& card, const ElabScope& scope, Flat
     if (nodes < type->minNodes || nodes > type->maxNodes)
         fail(card, modelToken,
              "a '" + type->info.name + "' device has " +
-                 (type->minNodes == type->maxNodes ? std::to_string(type->minNodes)
-                                                   : std::to_string(type->minNodes) + " to " + std::to_string(type->maxNodes)) +
+                 (type->minNodes == type->maxNodes
+                      ? std::to_string(type->minNodes)
+                      : std::to_string(type->minNodes) + " to " + std::to_string(type->maxNodes)) +
                  " nodes, " + std::to_string(nodes) + " given",
              type->info.description);
     for (int i = 0; i < nodes; ++i) e.nodes.push_back(nodeName(card, *pos[static_cast<std::size_t>(i)], scope));

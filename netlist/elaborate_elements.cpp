@@ -43,7 +43,9 @@ std::string mainParamName(char letter) {
     }
 }
 
-std::string expected(char letter) { return "expected: " + elementSyntax(letter); }
+std::string expected(char letter) {
+    return "expected: " + elementSyntax(letter);
+}
 
 bool isSourceKeyword(const std::string& word) {
     return word == "dc" || word == "ac" || word == "pulse" || word == "sin" || word == "exp" || word == "pwl";
@@ -115,8 +117,8 @@ void Elaborator::commitElement(const Card& card, FlatElement element) {
     out_.elements.push_back(std::move(element));
 }
 
-void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope,
-                                     FlatElement& e, bool& valueGiven) const {
+void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
+                                     bool& valueGiven) const {
     const DeviceTypeInfo* info = findDeviceType(std::string(1, e.letter));
     const std::string mainParam = mainParamName(e.letter);
     for (const auto& a : args.assignments) {
@@ -128,8 +130,7 @@ void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, con
                 for (const auto& p : info->instanceParams) names.emplace_back(p.name);
             std::string hint = suggestionHint(key, names);
             if (names.empty()) hint = "a " + describeLetter(e.letter) + " takes no key=value parameters";
-            fail(card, *a.key,
-                 "unknown parameter '" + key + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
+            fail(card, *a.key, "unknown parameter '" + key + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
                  hint);
         }
         const double value = evalValue(card, *a.value, scope);
@@ -148,8 +149,7 @@ void Elaborator::addTwoTerminal(const Card& card, const ElabScope& scope, FlatEl
     const CardArgs args = splitArgs(card, 1, elementSyntax(e.letter));
     const auto& pos = args.positional;
     if (pos.size() < 2)
-        failAtEnd(card, describeLetter(e.letter) + " '" + e.name + "' needs two nodes and a value",
-                  expected(e.letter));
+        failAtEnd(card, describeLetter(e.letter) + " '" + e.name + "' needs two nodes and a value", expected(e.letter));
     if (pos.size() > 3) fail(card, *pos[3], "unexpected '" + pos[3]->text + "'", expected(e.letter));
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     bool valueGiven = false;
@@ -162,16 +162,14 @@ void Elaborator::addTwoTerminal(const Card& card, const ElabScope& scope, FlatEl
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
     if (!valueGiven)
-        failAtEnd(card, "missing value of " + describeLetter(e.letter) + " '" + e.name + "'",
-                  expected(e.letter));
+        failAtEnd(card, "missing value of " + describeLetter(e.letter) + " '" + e.name + "'", expected(e.letter));
 }
 
 // K: name L1 L2 k
 void Elaborator::addCoupling(const Card& card, const ElabScope& scope, FlatElement& e) {
     const CardArgs args = splitArgs(card, 1, elementSyntax('k'));
     const auto& pos = args.positional;
-    if (pos.size() < 2)
-        failAtEnd(card, "coupling '" + e.name + "' needs two inductor names and k", expected('k'));
+    if (pos.size() < 2) failAtEnd(card, "coupling '" + e.name + "' needs two inductor names and k", expected('k'));
     if (pos.size() > 3) fail(card, *pos[3], "unexpected '" + pos[3]->text + "'", expected('k'));
     bool valueGiven = false;
     if (pos.size() == 3) {
@@ -218,16 +216,14 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
             if (isPlainValue(i)) src.acMag = evalValue(card, t[i++], scope);
             if (isPlainValue(i)) src.acPhaseDeg = evalValue(card, t[i++], scope);
         } else if (const WaveformShape* shape = findWaveform(word)) {
-            if (src.tran.kind != Waveform::Kind::None)
-                fail(card, tok, "more than one transient function", syntax);
+            if (src.tran.kind != Waveform::Kind::None) fail(card, tok, "more than one transient function", syntax);
             src.tran.kind = shape->kind;
             std::vector<const Token*> argTokens;
             ++i;
             if (i < t.size() && t[i].kind == TokenKind::LParen) {
                 for (++i; i < t.size() && t[i].kind != TokenKind::RParen; ++i) {
                     if (i + 1 < t.size() && t[i + 1].kind == TokenKind::Equals)
-                        fail(card, t[i],
-                             std::string(shape->name) + " options (" + t[i].text + "=) are not supported",
+                        fail(card, t[i], std::string(shape->name) + " options (" + t[i].text + "=) are not supported",
                              std::string("expected: ") + shape->syntax);
                     if (!t[i].isValue()) fail(card, t[i], "unexpected '" + t[i].text + "'", shape->syntax);
                     argTokens.push_back(&t[i]);
@@ -239,17 +235,15 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
             }
             if (argTokens.size() < shape->minArgs)
                 fail(card, tok,
-                     std::string(shape->name) + " needs at least " + std::to_string(shape->minArgs) +
-                         " arguments, " + std::to_string(argTokens.size()) + " given",
+                     std::string(shape->name) + " needs at least " + std::to_string(shape->minArgs) + " arguments, " +
+                         std::to_string(argTokens.size()) + " given",
                      std::string("expected: ") + shape->syntax);
             if (argTokens.size() > shape->maxArgs)
                 fail(card, *argTokens[shape->maxArgs],
-                     std::string(shape->name) + " takes at most " + std::to_string(shape->maxArgs) +
-                         " arguments",
+                     std::string(shape->name) + " takes at most " + std::to_string(shape->maxArgs) + " arguments",
                      std::string("expected: ") + shape->syntax);
             if (shape->kind == Waveform::Kind::Pwl && argTokens.size() % 2 != 0)
-                fail(card, *argTokens.back(),
-                     "PWL needs time/value pairs, but an odd number of values is given",
+                fail(card, *argTokens.back(), "PWL needs time/value pairs, but an odd number of values is given",
                      std::string("expected: ") + shape->syntax);
             for (const Token* a : argTokens) src.tran.args.push_back(evalValue(card, *a, scope));
             if (shape->kind == Waveform::Kind::Pwl)
@@ -260,15 +254,13 @@ void Elaborator::addSource(const Card& card, const ElabScope& scope, FlatElement
         } else if (isUnsupportedSourceFunction(word)) {
             fail(card, tok, "the " + tok.text + " source function is not supported", syntax);
         } else if (isPlainValue(i)) {
-            if (src.dcGiven)
-                fail(card, tok, "unexpected value '" + tok.text + "' (DC value already given)", syntax);
+            if (src.dcGiven) fail(card, tok, "unexpected value '" + tok.text + "' (DC value already given)", syntax);
             src.dc = evalValue(card, tok, scope);
             src.dcGiven = true;
             ++i;
         } else if (i + 1 < t.size() && t[i + 1].kind == TokenKind::Equals) {
             fail(card, tok,
-                 "unknown parameter '" + tok.lower() + "' for " + describeLetter(e.letter) + " '" + e.name +
-                     "'",
+                 "unknown parameter '" + tok.lower() + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
                  syntax);
         } else {
             fail(card, tok, "unexpected '" + tok.text + "'", syntax);
@@ -282,9 +274,8 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     const bool voltageControlled = e.letter == 'e' || e.letter == 'g';
     if (t.size() > 3 && t[3].isWord()) {
         const std::string form = t[3].lower();
-        const bool special =
-            form == "poly" || form == "value" || form == "table" || form == "laplace" ||
-            ((form == "vol" || form == "cur") && t.size() > 4 && t[4].kind == TokenKind::Equals);
+        const bool special = form == "poly" || form == "value" || form == "table" || form == "laplace" ||
+                             ((form == "vol" || form == "cur") && t.size() > 4 && t[4].kind == TokenKind::Equals);
         if (special)
             fail(card, t[3],
                  "the " + toLower(t[0].text.substr(0, 1)) + "-source " + form + " form is not supported yet",
@@ -296,12 +287,10 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     if (pos.size() < 2 + controlCount)
         failAtEnd(card,
                   describeLetter(e.letter) + " '" + e.name + "' needs two nodes, " +
-                      (voltageControlled ? "two controlling nodes" : "a controlling voltage source") +
-                      " and a gain",
+                      (voltageControlled ? "two controlling nodes" : "a controlling voltage source") + " and a gain",
                   expected(e.letter));
     if (pos.size() > 3 + controlCount)
-        fail(card, *pos[3 + controlCount], "unexpected '" + pos[3 + controlCount]->text + "'",
-             expected(e.letter));
+        fail(card, *pos[3 + controlCount], "unexpected '" + pos[3 + controlCount]->text + "'", expected(e.letter));
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     if (voltageControlled) {
         e.nodes.push_back(nodeName(card, *pos[2], scope));
@@ -318,8 +307,7 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
     if (!valueGiven)
-        failAtEnd(card, "missing gain of " + describeLetter(e.letter) + " '" + e.name + "'",
-                  expected(e.letter));
+        failAtEnd(card, "missing gain of " + describeLetter(e.letter) + " '" + e.name + "'", expected(e.letter));
 }
 
 // Elements with a model: D (name anode cathode model [area] [off] [key=value ...]) and

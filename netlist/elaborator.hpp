@@ -86,8 +86,7 @@ private:
     void defineFunction(const Card& card, ElabScope& scope);
     void defineModel(const Card& card, ElabScope& scope);
     void instantiate(const Card& card, ElabScope& scope);
-    const SubcktEntry* findSubckt(const std::string& name, const ElabScope& scope,
-                                  const ElabScope** foundIn) const;
+    const SubcktEntry* findSubckt(const std::string& name, const ElabScope& scope, const ElabScope** foundIn) const;
     std::string resolveModel(const Card& card, const Token& name, const ElabScope& scope) const;
 
     double evalValue(const Card& card, const Token& token, const ElabScope& scope) const;
@@ -103,8 +102,8 @@ private:
     void addSource(const Card& card, const ElabScope& scope, FlatElement& e);
     void addControlled(const Card& card, const ElabScope& scope, FlatElement& e);
     void addModelDevice(const Card& card, const ElabScope& scope, FlatElement& e, std::size_t nodeCount);
-    void addBehavioral(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_behavioral.cpp
-    void addSwitch(const Card& card, const ElabScope& scope, FlatElement& e);     // elaborate_behavioral.cpp
+    void addBehavioral(const Card& card, const ElabScope& scope, FlatElement& e);    // elaborate_behavioral.cpp
+    void addSwitch(const Card& card, const ElabScope& scope, FlatElement& e);        // elaborate_behavioral.cpp
     void addCompactDevice(const Card& card, const ElabScope& scope, FlatElement& e); // elaborate_compact.cpp
     std::string flatNodeName(const std::string& name, const ElabScope& scope) const;
     void applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
@@ -118,8 +117,7 @@ private:
     void commandAc(const Card& card, const ElabScope& scope);
     void commandTran(const Card& card, const ElabScope& scope);
     void commandOptions(const Card& card, const ElabScope& scope);
-    void commandInitialConditions(const Card& card, const ElabScope& scope,
-                                  std::map<std::string, double>& target);
+    void commandInitialConditions(const Card& card, const ElabScope& scope, std::map<std::string, double>& target);
     void commandSave(const Card& card, const ElabScope& scope);
     AnalysisSpec& newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName);
 

@@ -26,21 +26,21 @@ struct ModelCard {
 
 // One primitive element after flattening.
 struct FlatElement {
-    std::string name;                    // lower-case, hierarchical ("x1.r3"); first letter = element letter
-    char letter = 0;                     // 'r','c','l','k','v','i','e','f','g','h','d' (lower-case)
-    std::vector<std::string> nodes;      // lower-case hierarchical node names; ground is "0" (gnd -> "0")
-    double value = 0.0;                  // R ohms, C farads, L henries, K coupling, E/F/G/H gain
-    std::map<std::string, double> params;// instance parameters given (ic, m, area, off -> 1, temp, ...)
-    std::vector<std::string> refs;       // F/H: controlling V source; K: the two inductors (hierarchical)
-    SourceSpec source;                   // V and I only
-    std::string model;                   // D: resolved (hierarchical) model name, a key of FlatCircuit::models
+    std::string name;                     // lower-case, hierarchical ("x1.r3"); first letter = element letter
+    char letter = 0;                      // 'r','c','l','k','v','i','e','f','g','h','d' (lower-case)
+    std::vector<std::string> nodes;       // lower-case hierarchical node names; ground is "0" (gnd -> "0")
+    double value = 0.0;                   // R ohms, C farads, L henries, K coupling, E/F/G/H gain
+    std::map<std::string, double> params; // instance parameters given (ic, m, area, off -> 1, temp, ...)
+    std::vector<std::string> refs;        // F/H: controlling V source; K: the two inductors (hierarchical)
+    SourceSpec source;                    // V and I only
+    std::string model;                    // D: resolved (hierarchical) model name, a key of FlatCircuit::models
     // B: the behavioural expression, parameters substituted and user functions inlined; v(node) and
     // i(vsource) hold flat names; free identifiers are only `time` and `temper`.
     expr::NodePtr behavior;
-    char behaviorKind = 0;               // 'v' (voltage source) or 'i' (current source)
-    std::string behaviorText;            // the expression as written
-    SourceLoc loc;                       // where the element card starts
-    std::string lineText;                // the card's source text, for diagnostics
+    char behaviorKind = 0;    // 'v' (voltage source) or 'i' (current source)
+    std::string behaviorText; // the expression as written
+    SourceLoc loc;            // where the element card starts
+    std::string lineText;     // the card's source text, for diagnostics
 };
 
 struct AnalysisSpec {
@@ -81,19 +81,19 @@ struct PrintSpec {
 struct FlatCircuit {
     std::string title;
     std::vector<FlatElement> elements;
-    std::map<std::string, ModelCard> models; // key: resolved model name
-    std::vector<AnalysisSpec> analyses;      // in deck order
-    std::map<std::string, double> options;   // .options key=value (lower-case keys), flags -> 1
+    std::map<std::string, ModelCard> models;        // key: resolved model name
+    std::vector<AnalysisSpec> analyses;             // in deck order
+    std::map<std::string, double> options;          // .options key=value (lower-case keys), flags -> 1
     std::map<std::string, std::string> textOptions; // non-numeric values (method=gear), lower-case
-    std::map<std::string, double> ic;        // .ic v(node)=value, key = node name
-    std::map<std::string, double> nodeset;   // .nodeset v(node)=value
-    std::optional<double> temp;              // .temp (deg C), the first value
-    std::vector<std::string> saves;          // .save items, lower-case ("v(out)", "i(v1)"); empty = all
-    std::map<std::string, SourceLoc> saveLocs;// where each save/ic/nodeset item was written
-    std::vector<PrintSpec> prints;           // .print cards
-    std::vector<MeasureSpec> measures;       // .meas cards, in deck order
-    std::vector<StepSpec> steps;             // .step cards; the first varies fastest
-    std::map<std::string, double> params;    // top-level .param values (after overrides)
+    std::map<std::string, double> ic;               // .ic v(node)=value, key = node name
+    std::map<std::string, double> nodeset;          // .nodeset v(node)=value
+    std::optional<double> temp;                     // .temp (deg C), the first value
+    std::vector<std::string> saves;                 // .save items, lower-case ("v(out)", "i(v1)"); empty = all
+    std::map<std::string, SourceLoc> saveLocs;      // where each save/ic/nodeset item was written
+    std::vector<PrintSpec> prints;                  // .print cards
+    std::vector<MeasureSpec> measures;              // .meas cards, in deck order
+    std::vector<StepSpec> steps;                    // .step cards; the first varies fastest
+    std::map<std::string, double> params;           // top-level .param values (after overrides)
 };
 
 } // namespace spinspice

@@ -89,9 +89,8 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
 
         if (content[contentStart] == '+') {
             if (cards.empty())
-                throw InputError("continuation line without a card to continue",
-                                 {source.name, lineNo, int(start) + 1}, raw,
-                                 "a line starting with '+' continues the previous card");
+                throw InputError("continuation line without a card to continue", {source.name, lineNo, int(start) + 1},
+                                 raw, "a line starting with '+' continues the previous card");
             Card& card = cards.back();
             card.text += ' ';
             card.lines.push_back({lineNo, static_cast<int>(contentStart) + 2, card.text.size(), raw});
@@ -139,8 +138,7 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
         target->push_back(std::move(card));
     }
     if (openSection)
-        throw errorAt(*openSection, openSection->tokens[0],
-                      "missing .endl for .lib section '" + openSectionName + "'",
+        throw errorAt(*openSection, openSection->tokens[0], "missing .endl for .lib section '" + openSectionName + "'",
                       "expected: .endl after the section's cards");
     return result;
 }
@@ -170,8 +168,7 @@ private:
     void expandInclude(const Card& card, const std::string& dir, std::vector<Card>& out) {
         const Token& path = pathToken(card, ".include file");
         if (card.tokens.size() > 2)
-            throw errorAt(card, card.tokens[2],
-                          "unexpected '" + card.tokens[2].text + "' after the file name",
+            throw errorAt(card, card.tokens[2], "unexpected '" + card.tokens[2].text + "' after the file name",
                           "expected: .include file");
         const std::string resolved = resolve(dir, path.text);
         const FileCards& file = load(resolved, card, path);
@@ -182,11 +179,9 @@ private:
     void expandLibrary(const Card& card, const std::string& dir, std::vector<Card>& out) {
         const Token& path = pathToken(card, ".lib file section");
         if (card.tokens.size() < 3)
-            throw errorAt(card, path, "missing section name after the library file",
-                          "expected: .lib file section");
+            throw errorAt(card, path, "missing section name after the library file", "expected: .lib file section");
         if (card.tokens.size() > 3)
-            throw errorAt(card, card.tokens[3],
-                          "unexpected '" + card.tokens[3].text + "' after the section name",
+            throw errorAt(card, card.tokens[3], "unexpected '" + card.tokens[3].text + "' after the section name",
                           "expected: .lib file section");
         const Token& sectionToken = card.tokens[2];
         const std::string resolved = resolve(dir, path.text);
@@ -198,16 +193,14 @@ private:
             for (const auto& [name, sectionCards] : file.sections) names.push_back(name);
             std::string hint = suggestionHint(section, names);
             if (names.empty()) hint = "the file has no .lib sections";
-            throw errorAt(card, sectionToken, "no .lib section '" + section + "' in '" + resolved + "'",
-                          hint);
+            throw errorAt(card, sectionToken, "no .lib section '" + section + "' in '" + resolved + "'", hint);
         }
         Guard guard(*this, canonical(resolved) + "#" + section, card, path);
         expand(it->second, directoryOf(resolved), out);
     }
 
     const Token& pathToken(const Card& card, const std::string& syntax) {
-        if (card.tokens.size() < 2)
-            throw errorAt(card, card.tokens[0], "missing file name", "expected: " + syntax);
+        if (card.tokens.size() < 2) throw errorAt(card, card.tokens[0], "missing file name", "expected: " + syntax);
         const Token& t = card.tokens[1];
         if (t.kind != TokenKind::Word && t.kind != TokenKind::String && t.kind != TokenKind::Expression)
             throw errorAt(card, t, "expected a file name", "expected: " + syntax);
@@ -222,8 +215,7 @@ private:
                     throw errorAt(card, token, "recursive inclusion of '" + token.text + "'",
                                   "the file includes itself, directly or indirectly");
             if (owner.stack_.size() >= kMaxIncludeDepth)
-                throw errorAt(card, token, "includes nested too deeply",
-                              "more than 50 nested .include/.lib levels");
+                throw errorAt(card, token, "includes nested too deeply", "more than 50 nested .include/.lib levels");
             owner.stack_.push_back(std::move(key));
         }
         ~Guard() { owner_.stack_.pop_back(); }
@@ -274,8 +266,7 @@ std::vector<Statement> buildBlock(std::vector<Card>& cards, std::size_t& i, cons
         const std::string keyword = card.keyword();
         if (keyword == ".subckt") {
             if (card.tokens.size() < 2 || !card.tokens[1].isWord())
-                throw errorAt(card, card.tokens.size() < 2 ? card.tokens[0] : card.tokens[1],
-                              "missing subcircuit name",
+                throw errorAt(card, card.tokens.size() < 2 ? card.tokens[0] : card.tokens[1], "missing subcircuit name",
                               "expected: .subckt name node1 node2 ... [params: p=v ...]");
             if (depth >= kMaxSubcktNesting)
                 throw errorAt(card, card.tokens[0], "subcircuit definitions nested too deeply");
@@ -293,12 +284,10 @@ std::vector<Statement> buildBlock(std::vector<Card>& cards, std::size_t& i, cons
                               "expected: .subckt name ... before it");
             if (card.tokens.size() >= 2 && card.tokens[1].lower() != openName)
                 throw errorAt(card, card.tokens[1],
-                              ".ends '" + card.tokens[1].lower() + "' does not match .subckt '" + openName +
-                                  "'",
+                              ".ends '" + card.tokens[1].lower() + "' does not match .subckt '" + openName + "'",
                               "expected: .ends " + openName);
             if (card.tokens.size() > 2)
-                throw errorAt(card, card.tokens[2],
-                              "unexpected '" + card.tokens[2].text + "' after .ends name");
+                throw errorAt(card, card.tokens[2], "unexpected '" + card.tokens[2].text + "' after .ends name");
             ++i;
             return statements;
         }
@@ -335,13 +324,10 @@ Deck parseDeckFile(const std::string& path) {
         throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {},
                          fs::exists(path, ec) ? "it is not a regular file" : "no such file");
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {},
-                         "cannot read it");
+    if (!in) throw InputError("cannot open netlist file '" + path + "'", SourceLoc{path, 0, 0}, {}, "cannot read it");
     std::stringstream buffer;
     buffer << in.rdbuf();
-    return parseSource(SourceText{path, fs::path(path).parent_path().string(), splitLines(buffer.str())},
-                       path);
+    return parseSource(SourceText{path, fs::path(path).parent_path().string(), splitLines(buffer.str())}, path);
 }
 
 Deck parseDeckString(const std::string& text, const std::string& fileName) {

@@ -33,9 +33,7 @@ template <typename Predicate> struct AsciiClass : x3::char_parser<AsciiClass<Pre
 const AsciiClass<IsAsciiSpace> asciiSpace{};
 
 // raw[] with a concrete iterator_range attribute, usable from semantic actions.
-const auto asRange = [](auto subject) {
-    return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject];
-};
+const auto asRange = [](auto subject) { return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject]; };
 
 // Comparison operators are part of words so that `a<=b` or `x==1` never look like assignments.
 const auto comparisonOp = x3::lit("==") | x3::lit("!=") | x3::lit("<=") | x3::lit(">=");
@@ -61,16 +59,14 @@ void tokenizeCard(Card& card) {
             t.kind = kind;
             t.begin = static_cast<std::size_t>(r.begin() - begin);
             t.end = static_cast<std::size_t>(r.end() - begin);
-            t.text =
-                stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
+            t.text = stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
             t.loc = card.locate(t.begin).first;
             tokens.push_back(std::move(t));
         };
     };
     const auto token =
         braceExpr[recorder(TokenKind::Expression, true)] | quotedExpr[recorder(TokenKind::Expression, true)] |
-        quotedString[recorder(TokenKind::String, true)] |
-        asRange(x3::lit('('))[recorder(TokenKind::LParen, false)] |
+        quotedString[recorder(TokenKind::String, true)] | asRange(x3::lit('('))[recorder(TokenKind::LParen, false)] |
         asRange(x3::lit(')'))[recorder(TokenKind::RParen, false)] |
         asRange(x3::lit('='))[recorder(TokenKind::Equals, false)] | word[recorder(TokenKind::Word, false)];
 

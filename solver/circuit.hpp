@@ -47,7 +47,7 @@ public:
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
     bool linear() const { return linear_; }
 
-    int findNode(const std::string& name) const; // -1 if absent; 0 for ground
+    int findNode(const std::string& name) const;  // -1 if absent; 0 for ground
     int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
     std::vector<std::string> stateNames() const;
     Device* findDevice(const std::string& name) const;

@@ -58,7 +58,8 @@ void NewtonSolver::collectHeldOffsets() {
     std::vector<char> held(static_cast<std::size_t>(n_) + 1, 0);
     for (int r : heldRows_) held[static_cast<std::size_t>(r)] = 1;
     for (int k = 0; k < nnz_; ++k)
-        if (held[static_cast<std::size_t>(pattern.rowIdx()[static_cast<std::size_t>(k)]) + 1]) heldOffsets_.push_back(k);
+        if (held[static_cast<std::size_t>(pattern.rowIdx()[static_cast<std::size_t>(k)]) + 1])
+            heldOffsets_.push_back(k);
 }
 
 void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context) {

@@ -65,7 +65,6 @@ private:
     void collectHeldOffsets();
 
 public:
-
 private:
     Circuit& circuit_;
     KluSolver klu_;

@@ -47,8 +47,8 @@ int main() {
         const double exact = t > 0 ? 1.0 - std::exp(-t / 1e-6) : 0.0;
         worst = std::max(worst, std::fabs(vout[k] - exact));
     }
-    std::printf("C++-built RC: %zu time points, v(out)(5 us) = %.6f (exact %.6f), max |error| = %.2e V\n",
-                time.size(), vout.back(), 1.0 - std::exp(-(5e-6 - 0.5e-9) / 1e-6), worst);
+    std::printf("C++-built RC: %zu time points, v(out)(5 us) = %.6f (exact %.6f), max |error| = %.2e V\n", time.size(),
+                vout.back(), 1.0 - std::exp(-(5e-6 - 0.5e-9) / 1e-6), worst);
 
     // 2. The same circuit from netlist text.
     SimulationResult fromText = Simulator(loadNetlistString("rc from text\n"

@@ -135,7 +135,8 @@ TEST_CASE("LTE step control: a stiff two-time-constant circuit takes few steps; 
         worst = 0;
         minStep = 1;
         maxStep = 0;
-        for (std::size_t k = 0; k < t.size(); ++k) worst = std::max(worst, std::fabs(vb[k] - (1.0 - std::exp(-t[k] / 1e-3))));
+        for (std::size_t k = 0; k < t.size(); ++k)
+            worst = std::max(worst, std::fabs(vb[k] - (1.0 - std::exp(-t[k] / 1e-3))));
         for (std::size_t k = 1; k < t.size(); ++k) {
             minStep = std::min(minStep, t[k] - t[k - 1]);
             maxStep = std::max(maxStep, t[k] - t[k - 1]);
@@ -144,8 +145,8 @@ TEST_CASE("LTE step control: a stiff two-time-constant circuit takes few steps; 
     };
     double worst, minStep, maxStep;
     const std::size_t points = solve("", worst, minStep, maxStep);
-    CHECK(points < 100);   // a fixed 1 ns step would need 5e6
-    CHECK(worst < 2e-2);   // ngspice: 1.05e-2
+    CHECK(points < 100); // a fixed 1 ns step would need 5e6
+    CHECK(worst < 2e-2); // ngspice: 1.05e-2
     CHECK(minStep < 1e-12);
     CHECK(maxStep > 1e-4);
     double tightWorst;
@@ -153,7 +154,7 @@ TEST_CASE("LTE step control: a stiff two-time-constant circuit takes few steps; 
     // Trapezoidal LTE control: the step scales as sqrt(tolerance), so 10x tighter reltol gives ~3x
     // smaller error (measured: 1.2e-2 -> 3.2e-3).
     CHECK(tightWorst < worst / 2.5); // the error follows the tolerance ...
-    CHECK(tightPoints > points); // ... by taking more steps
+    CHECK(tightPoints > points);     // ... by taking more steps
 }
 
 TEST_CASE("uic: capacitor and inductor initial conditions") {
@@ -199,7 +200,7 @@ TEST_CASE("breakpoints: PULSE and PWL corners are time points") {
     }
     const auto& vb = signal(r.analyses.at(0), "v(b)");
     for (std::size_t k = 0; k < t.size(); ++k) {
-        const double exact = t[k] <= 1.234e-6   ? t[k] / 1.234e-6
+        const double exact = t[k] <= 1.234e-6 ? t[k] / 1.234e-6
                              : t[k] <= 3.3e-6 ? 1.0 - 2.0 * (t[k] - 1.234e-6) / (3.3e-6 - 1.234e-6)
                                               : -1.0;
         CHECK(vb[k] == doctest::Approx(exact).epsilon(1e-9).scale(1.0));
@@ -216,8 +217,9 @@ TEST_CASE("SIN and EXP sources match their SPICE definitions") {
     const double phase = 30.0 * std::numbers::pi / 180.0;
     for (std::size_t k = 0; k < t.size(); ++k) {
         const double ta = t[k] - 1e-6;
-        const double sinExact =
-            ta <= 0 ? 0.5 + 2 * std::sin(phase) : 0.5 + 2 * std::sin(2 * std::numbers::pi * 1e6 * ta + phase) * std::exp(-ta * 1e5);
+        const double sinExact = ta <= 0
+                                    ? 0.5 + 2 * std::sin(phase)
+                                    : 0.5 + 2 * std::sin(2 * std::numbers::pi * 1e6 * ta + phase) * std::exp(-ta * 1e5);
         CHECK(va[k] == doctest::Approx(sinExact).epsilon(1e-9).scale(0));
         double expExact = 0;
         if (t[k] > 1e-6) expExact += 1.0 - std::exp(-(t[k] - 1e-6) / 0.5e-6);

@@ -39,13 +39,29 @@ void checkGradient(const std::string& text, std::vector<double> point) {
 
 TEST_CASE("B expressions: automatic derivatives equal central differences") {
     const std::vector<double> p{0.3, -0.7, 2e-3};
-    for (const char* text :
-         {"v(a)*v(b) + 3*i(v1)", "v(a)/v(b) - v(b)/2", "v(a)^3 - 2**v(b)", "pow(v(a), 2.5)", "pow(2, v(b))",
-          "exp(v(a)*v(b))", "log(1 + v(a)*v(a))", "log10(2 + v(b))", "sqrt(1 + v(a,b)*v(a,b))",
-          "sin(v(a)) * cos(v(b))", "tan(v(a))", "asin(v(a))", "acos(v(a))", "atan(v(b))", "atan2(v(a), v(b))",
-          "sinh(v(a)) + cosh(v(b)) + tanh(v(a) - v(b))", "abs(v(b)) * v(a)", "min(v(a), v(b)) + max(v(a), 2*v(b))",
-          "v(a) > v(b) ? v(a)*v(a) : -v(b)", "if(v(b) < 0, 3*v(b), 0)", "limit(10*v(a), -1, 1)",
-          "uramp(v(a)) + uramp(v(b))", "-(v(a) - v(b))"})
+    for (const char* text : {"v(a)*v(b) + 3*i(v1)",
+                             "v(a)/v(b) - v(b)/2",
+                             "v(a)^3 - 2**v(b)",
+                             "pow(v(a), 2.5)",
+                             "pow(2, v(b))",
+                             "exp(v(a)*v(b))",
+                             "log(1 + v(a)*v(a))",
+                             "log10(2 + v(b))",
+                             "sqrt(1 + v(a,b)*v(a,b))",
+                             "sin(v(a)) * cos(v(b))",
+                             "tan(v(a))",
+                             "asin(v(a))",
+                             "acos(v(a))",
+                             "atan(v(b))",
+                             "atan2(v(a), v(b))",
+                             "sinh(v(a)) + cosh(v(b)) + tanh(v(a) - v(b))",
+                             "abs(v(b)) * v(a)",
+                             "min(v(a), v(b)) + max(v(a), 2*v(b))",
+                             "v(a) > v(b) ? v(a)*v(a) : -v(b)",
+                             "if(v(b) < 0, 3*v(b), 0)",
+                             "limit(10*v(a), -1, 1)",
+                             "uramp(v(a)) + uramp(v(b))",
+                             "-(v(a) - v(b))"})
         checkGradient(text, p);
 }
 
@@ -67,7 +83,8 @@ TEST_CASE("B source circuits: closed forms") {
     SUBCASE("I = k v^2 load on a divider") {
         // (1 - v)/1k = 1e-3 v^2  ->  v^2 + v - 1 = 0  ->  v = (sqrt(5) - 1)/2
         const auto r = run("b\nv1 in 0 1\nr1 in a 1k\nb1 a 0 i={1e-3*v(a)*v(a)}\n.op\n.end\n");
-        CHECK(signal(r.analyses.at(0), "v(a)").at(0) == doctest::Approx((std::sqrt(5.0) - 1) / 2).epsilon(1e-6).scale(0));
+        CHECK(signal(r.analyses.at(0), "v(a)").at(0) ==
+              doctest::Approx((std::sqrt(5.0) - 1) / 2).epsilon(1e-6).scale(0));
     }
     SUBCASE("V source of time follows its expression") {
         const auto r = run("bt\nb1 a 0 v={1 + 0.5*sin(2*pi*1k*time)}\nr1 a 0 1k\n.tran 10u 2m\n.end\n");

@@ -13,7 +13,9 @@ using spinspice::test::run;
 using spinspice::test::signal;
 
 namespace {
-double op(const SimulationResult& r, const std::string& name) { return signal(r.analyses.at(0), name).at(0); }
+double op(const SimulationResult& r, const std::string& name) {
+    return signal(r.analyses.at(0), name).at(0);
+}
 } // namespace
 
 TEST_CASE("R, V, I: divider and the SPICE current-source direction") {

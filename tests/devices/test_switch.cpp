@@ -24,7 +24,7 @@ TEST_CASE("voltage-controlled switch: the switching instant is located on a cont
         if (vo[k - 1] < 0.5 && vo[k] > 0.5 && on < 0) on = t[k];
         if (vo[k - 1] > 0.5 && vo[k] < 0.5 && off < 0) off = t[k];
     }
-    CHECK(on == doctest::Approx(0.37e-3).epsilon(1e-3).scale(0));   // within 0.4 us of the exact instant
+    CHECK(on == doctest::Approx(0.37e-3).epsilon(1e-3).scale(0)); // within 0.4 us of the exact instant
     CHECK(off == doctest::Approx(1.77e-3).epsilon(1e-3).scale(0));
     // On: the divider 1k / (1k + 1 ohm).
     CHECK(vo.at(t.size() / 2) == doctest::Approx(1e3 / 1001.0).epsilon(1e-9).scale(0));

@@ -184,8 +184,8 @@ TEST_CASE("subcircuits flatten with hierarchical names and scoped parameters") {
                                             "X9 out 0 divider params: r=5k\n"
                                             "Vdd vdd 0 1\n");
     CHECK(elementNames(c) == std::vector<std::string>{"xtop.x1.r1", "xtop.x1.r2", "xtop.x1.r3", "xtop.x1.c1",
-                                                      "xtop.x2.r1", "xtop.x2.r2", "xtop.x2.r3", "xtop.x2.c1",
-                                                      "x9.r1", "x9.r2", "x9.r3", "x9.c1", "vdd"});
+                                                      "xtop.x2.r1", "xtop.x2.r2", "xtop.x2.r3", "xtop.x2.c1", "x9.r1",
+                                                      "x9.r2", "x9.r3", "x9.c1", "vdd"});
     const auto& a = element(c, "xtop.x1.r1");
     CHECK(a.nodes == Nodes{"in", "xtop.x1.mid"});
     CHECK(a.value == 30);                        // r = w*10 evaluated in the caller (w=3)
@@ -282,18 +282,17 @@ TEST_CASE("analyses: names, arguments, sweep order") {
 }
 
 TEST_CASE("options, initial conditions, temperature, saves") {
-    const FlatCircuit c =
-        loadNetlistString("control cards\n"
-                          ".param tol=1e-4\n"
-                          "R1 out 0 1\n"
-                          ".options RELTOL=1e-4 abstol={1p*2} method=Gear noacct vntol=tol\n"
-                          ".opt gmin=1e-12\n"
-                          ".ic V(Out)=1 v(gnd)=0\n"
-                          ".nodeset v(out)=0.5\n"
-                          ".temp 50 75\n"
-                          ".temp 100\n"
-                          ".save v(out) i(V1) mid v(a,b) OUT\n"
-                          ".probe v(out)\n");
+    const FlatCircuit c = loadNetlistString("control cards\n"
+                                            ".param tol=1e-4\n"
+                                            "R1 out 0 1\n"
+                                            ".options RELTOL=1e-4 abstol={1p*2} method=Gear noacct vntol=tol\n"
+                                            ".opt gmin=1e-12\n"
+                                            ".ic V(Out)=1 v(gnd)=0\n"
+                                            ".nodeset v(out)=0.5\n"
+                                            ".temp 50 75\n"
+                                            ".temp 100\n"
+                                            ".save v(out) i(V1) mid v(a,b) OUT\n"
+                                            ".probe v(out)\n");
     CHECK(c.options.at("reltol") == doctest::Approx(1e-4));
     CHECK(c.options.at("abstol") == doctest::Approx(2e-12));
     CHECK(c.options.at("noacct") == 1);

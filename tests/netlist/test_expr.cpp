@@ -8,7 +8,9 @@
 using namespace spinspice;
 
 namespace {
-double eval(const std::string& text, const Scope& scope) { return evaluateExpression(text, scope); }
+double eval(const std::string& text, const Scope& scope) {
+    return evaluateExpression(text, scope);
+}
 double eval(const std::string& text) {
     ParamScope empty;
     return evaluateExpression(text, empty);

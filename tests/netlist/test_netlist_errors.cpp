@@ -397,9 +397,7 @@ TEST_CASE("fuzz: garbled decks never crash") {
             const std::size_t pos = rng() % garbled.size();
             switch (rng() % 3) {
             case 0: garbled[pos] = alphabet[rng() % alphabet.size()]; break;
-            case 1:
-                garbled = garbled.substr(0, pos) + alphabet[rng() % alphabet.size()] + garbled.substr(pos);
-                break;
+            case 1: garbled = garbled.substr(0, pos) + alphabet[rng() % alphabet.size()] + garbled.substr(pos); break;
             default: garbled.erase(pos, 1 + rng() % 8); break;
             }
             if (garbled.empty()) garbled.push_back('x');
@@ -410,20 +408,17 @@ TEST_CASE("fuzz: garbled decks never crash") {
 
 TEST_CASE("fuzz: token soup never crashes") {
     const std::vector<std::string> vocabulary = {
-        "R1",       "C1",      "L1",    "K1",  "V1",      "I1",    "E1",      "F1",     "G1",
-        "H1",       "D1",      "X1",    "Q1",  ".subckt", ".ends", ".model",  ".param", ".func",
-        ".include", ".lib",    ".endl", ".dc", ".ac",     ".tran", ".op",     ".ic",    ".save",
-        ".options", ".global", ".temp", "a",   "b",       "0",     "gnd",     "1k",     "{",
-        "}",        "{a*2}",   "'b+1'", "(",   ")",       "=",     ",",       "+",      "dc",
-        "ac",       "pulse",   "sin",   "pwl", "exp",     "poly",  "params:", "d",      "dm",
-        "cell",     "v(a)",    "1/0",   "-1",  "1e999",   "\n",    "\n",      "\n",     "\n+",
-        "\n*",      ";",       "$",     "//",  "\"",      "uic",   "dec",     "lin"};
+        "R1",  "C1",      "L1",    "K1",       "V1",      "I1",    "E1",       "F1",   "G1",    "H1",  "D1",    "X1",
+        "Q1",  ".subckt", ".ends", ".model",   ".param",  ".func", ".include", ".lib", ".endl", ".dc", ".ac",   ".tran",
+        ".op", ".ic",     ".save", ".options", ".global", ".temp", "a",        "b",    "0",     "gnd", "1k",    "{",
+        "}",   "{a*2}",   "'b+1'", "(",        ")",       "=",     ",",        "+",    "dc",    "ac",  "pulse", "sin",
+        "pwl", "exp",     "poly",  "params:",  "d",       "dm",    "cell",     "v(a)", "1/0",   "-1",  "1e999", "\n",
+        "\n",  "\n",      "\n+",   "\n*",      ";",       "$",     "//",       "\"",   "uic",   "dec", "lin"};
     std::mt19937 rng(777);
     for (int round = 0; round < 1500; ++round) {
         std::string deck = "soup\n";
         const int count = static_cast<int>(rng() % 40);
-        for (int k = 0; k < count; ++k)
-            deck += vocabulary[rng() % vocabulary.size()] + (rng() % 2 ? " " : "");
+        for (int k = 0; k < count; ++k) deck += vocabulary[rng() % vocabulary.size()] + (rng() % 2 ? " " : "");
         expectNoCrash(deck);
     }
 }

@@ -57,10 +57,9 @@ TEST_CASE("title line, comments and blank lines") {
 }
 
 TEST_CASE("tokens: words, expressions, strings, assignments, parentheses, commas") {
-    const Deck deck =
-        parseDeckString("title\n"
-                        "V1 in 0 PULSE(0, 1 2n) r={a+b} c='x*2' .inc \"My File.cir\" x<=y a==b\n",
-                        "deck.cir");
+    const Deck deck = parseDeckString("title\n"
+                                      "V1 in 0 PULSE(0, 1 2n) r={a+b} c='x*2' .inc \"My File.cir\" x<=y a==b\n",
+                                      "deck.cir");
     const Card& card = *topCards(deck).at(0);
     const auto& t = card.tokens;
     REQUIRE(t.size() == 19); // commas are separators

@@ -35,8 +35,8 @@ double switchingTime(const Waveforms& w, const std::string& device) {
 Waveforms driven(double currentOverIc0, double tstop, const std::string& options) {
     // The source pulls the current out of node a: the MTJ current from its reference side to its free
     // side, i.e. negative, which pushes m away from p (parallel -> antiparallel).
-    const auto r = run("mtj\n" + kPma + "i1 a 0 " + num(currentOverIc0 * kIc0) +
-                       "\nn1 a 0 pma theta0=0.1048178\n" + options + "\n.tran 10p " + num(tstop) + "\n.end\n");
+    const auto r = run("mtj\n" + kPma + "i1 a 0 " + num(currentOverIc0 * kIc0) + "\nn1 a 0 pma theta0=0.1048178\n" +
+                       options + "\n.tran 10p " + num(tstop) + "\n.end\n");
     REQUIRE(r.analyses.at(0).error.empty());
     return r.analyses.at(0);
 }
@@ -54,7 +54,8 @@ TEST_CASE("mtj netlist: 0 K switching times at 1.5, 2, 3 Ic0 against the 1D inte
         const auto& my = signal(w, "n1.my");
         const auto& mz = signal(w, "n1.mz");
         for (std::size_t i = 0; i < mx.size(); i += 97)
-            CHECK(std::sqrt(mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]) == doctest::Approx(1.0).epsilon(1e-12).scale(0));
+            CHECK(std::sqrt(mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]) ==
+                  doctest::Approx(1.0).epsilon(1e-12).scale(0));
     }
 }
 
@@ -71,11 +72,13 @@ TEST_CASE("mtj netlist: spin-torque threshold: no switching at 0.98 Ic0, switchi
 TEST_CASE("mtj netlist: conductance linear in cos(theta) and TMR(Vh) = TMR0/2 (eqs. 2.1-2.3)") {
     // R_P = 1 k, TMR0 = 100 %: R(90 deg) = 1333.333 (a resistance-linear model would give 1500).
     SUBCASE("R(90 deg)") {
-        const auto r = run("r90\n.model m mtj (rp=1k tmr=1 vh=1e9)\nv1 a 0 1m\nn1 a 0 m theta0=1.5707963267949\n.op\n.end\n");
+        const auto r =
+            run("r90\n.model m mtj (rp=1k tmr=1 vh=1e9)\nv1 a 0 1m\nn1 a 0 m theta0=1.5707963267949\n.op\n.end\n");
         CHECK(1e-3 / -signal(r.analyses.at(0), "i(v1)").at(0) == doctest::Approx(4000.0 / 3.0).epsilon(1e-9).scale(0));
     }
     SUBCASE("antiparallel at V = Vh") {
-        const auto r = run("tmr\n.model m mtj (rp=1k tmr=1 vh=0.4)\nv1 a 0 0.4\nn1 a 0 m theta0=3.14159265358979\n.op\n.end\n");
+        const auto r =
+            run("tmr\n.model m mtj (rp=1k tmr=1 vh=0.4)\nv1 a 0 0.4\nn1 a 0 m theta0=3.14159265358979\n.op\n.end\n");
         CHECK(0.4 / -signal(r.analyses.at(0), "i(v1)").at(0) == doctest::Approx(1500.0).epsilon(1e-9).scale(0));
     }
 }
@@ -101,7 +104,8 @@ TEST_CASE("mtj netlist: ferromagnetic resonance of a PMA free layer from a small
     const auto& mx = signal(w, "n1.mx");
     std::vector<double> rising;
     for (std::size_t k = 1; k < t.size(); ++k)
-        if (mx[k - 1] < 0 && mx[k] >= 0) rising.push_back(t[k - 1] + (t[k] - t[k - 1]) * mx[k - 1] / (mx[k - 1] - mx[k]));
+        if (mx[k - 1] < 0 && mx[k] >= 0)
+            rising.push_back(t[k - 1] + (t[k] - t[k - 1]) * mx[k - 1] / (mx[k - 1] - mx[k]));
     REQUIRE(rising.size() > 5);
     const double f = (rising.size() - 1) / (rising.back() - rising.front());
     CHECK(f == doctest::Approx(5.6050e9).epsilon(1e-3).scale(0));

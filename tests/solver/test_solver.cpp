@@ -56,7 +56,7 @@ TEST_CASE("Newton: a linear circuit converges in one iteration per point and reu
     const auto r = spinspice::test::run("lin\nv1 in 0 pulse(0 1 0 1n 1n 1 2)\nr1 in out 1k\nc1 out 0 1n\n"
                                         ".tran 10n 10u 0 10n\n.end\n");
     const auto& s = r.analyses.at(0).stats;
-    CHECK(s.iterations <= s.accepted + s.rejected + 5); // 1 per time point (+ the operating point)
+    CHECK(s.iterations <= s.accepted + s.rejected + 5);               // 1 per time point (+ the operating point)
     CHECK(s.factorizations + s.refactorizations < s.iterations / 10); // constant h: the LU is reused
 }
 
@@ -79,12 +79,14 @@ TEST_CASE("operating point: pseudo-transient continuation converges where Newton
     // 10 A forced into a bare junction with only two Newton iterations allowed per solve: plain Newton
     // from vcrit cannot get there; the pseudo-transient march (small steps, each easy) can.
     const std::string deck = "hard\ni1 0 a 10\nd1 a 0 dm\nr1 a 0 1meg\n.model dm d(is=1e-14)\n";
-    const double reference = spinspice::test::signal(spinspice::test::run(deck + ".op\n.end\n").analyses.at(0), "v(a)").at(0);
+    const double reference =
+        spinspice::test::signal(spinspice::test::run(deck + ".op\n.end\n").analyses.at(0), "v(a)").at(0);
     const double vt = 1.38064852e-23 / 1.6021766208e-19 * 300.15;
     CHECK(reference == doctest::Approx(vt * std::log(10.0 / 1e-14)).epsilon(1e-6).scale(0)); // the junction law
     const auto rescued = spinspice::test::run(deck + ".options itl1=2 gminsteps=0 srcsteps=0\n.op\n.end\n");
     REQUIRE(rescued.analyses.at(0).error.empty());
-    CHECK(spinspice::test::signal(rescued.analyses.at(0), "v(a)").at(0) == doctest::Approx(reference).epsilon(1e-9).scale(0));
+    CHECK(spinspice::test::signal(rescued.analyses.at(0), "v(a)").at(0) ==
+          doctest::Approx(reference).epsilon(1e-9).scale(0));
     const auto failed = spinspice::test::run(deck + ".options itl1=2 gminsteps=0 srcsteps=0 pseudotran=0\n.op\n.end\n");
     CHECK(failed.analyses.at(0).error.find("did not converge (Newton failed)") != std::string::npos);
 }

@@ -47,9 +47,7 @@ public:
         out.jf[xa_] -= rate_ * g * f, out.jf[xb_] += rate_ * g * f;
         out.jf[xx_] -= rate_ * (didx * f + i * dfdx);
     }
-    void topology(TopologyBuilder& t) const override {
-        t.terminal(a_, *this), t.terminal(b_, *this), t.dcPath(a_, b_);
-    }
+    void topology(TopologyBuilder& t) const override { t.terminal(a_, *this), t.terminal(b_, *this), t.dcPath(a_, b_); }
 
 private:
     std::array<std::string, 2> nodeNames_;
@@ -58,18 +56,22 @@ private:
     ConductanceStamp conductance_;
 };
 
-std::unique_ptr<Device> make(const InstanceSpec& s) { return std::make_unique<Memristor>(s); }
+std::unique_ptr<Device> make(const InstanceSpec& s) {
+    return std::make_unique<Memristor>(s);
+}
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 DeviceRegistration registration{{{"memristor",
-                                   "HP linear-drift memristor (plugin example): Nname a b model",
-                                   {"memristor"},
-                                   {{"x0", 0.1, "", "initial state w/D", 0, 1}},
-                                   {{"ron", 100, "ohm", "on resistance", 0, kInf, true},
-                                    {"roff", 16e3, "ohm", "off resistance", 0, kInf, true},
-                                    {"d", 10e-9, "m", "film thickness", 0, kInf, true},
-                                    {"muv", 1e-14, "m^2/(V s)", "dopant mobility", 0, kInf, true},
-                                    {"x0", 0.1, "", "initial state w/D", 0, 1},
-                                    {"p", 0, "", "Joglekar window exponent (0: none)", 0, kInf}}},
-                                  2, 2, &make}};
+                                  "HP linear-drift memristor (plugin example): Nname a b model",
+                                  {"memristor"},
+                                  {{"x0", 0.1, "", "initial state w/D", 0, 1}},
+                                  {{"ron", 100, "ohm", "on resistance", 0, kInf, true},
+                                   {"roff", 16e3, "ohm", "off resistance", 0, kInf, true},
+                                   {"d", 10e-9, "m", "film thickness", 0, kInf, true},
+                                   {"muv", 1e-14, "m^2/(V s)", "dopant mobility", 0, kInf, true},
+                                   {"x0", 0.1, "", "initial state w/D", 0, 1},
+                                   {"p", 0, "", "Joglekar window exponent (0: none)", 0, kInf}}},
+                                 2,
+                                 2,
+                                 &make}};
 } // namespace
