@@ -382,9 +382,7 @@ void BehavioralSource::resolve(const DeviceLookup& lookup) {
         if (!variableIsCurrent_[k]) continue;
         const Device* d = lookup.find(variableNames_[k]);
         if (!d || d->branchUnknown() < 0) {
-            std::vector<std::string> candidates;
-            for (const auto& n : lookup.names())
-                if (const Device* c = lookup.find(n); c && c->branchUnknown() >= 0) candidates.push_back(n);
+            const std::vector<std::string> candidates = branchDeviceNames(lookup);
             throw InputError(name_ + ": i(" + variableNames_[k] +
                                  ") needs a voltage source, inductor or E/H/B-V source",
                              loc_, {}, suggestionHint(variableNames_[k], candidates));

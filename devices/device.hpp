@@ -173,4 +173,13 @@ protected:
     SourceLoc loc_;
 };
 
+// Names of the devices that define a branch current (V, L, E, H, B with V=): candidates for "did
+// you mean" when an element refers to a controlling source that does not exist.
+inline std::vector<std::string> branchDeviceNames(const DeviceLookup& lookup) {
+    std::vector<std::string> out;
+    for (const auto& n : lookup.names())
+        if (const Device* d = lookup.find(n); d && d->branchUnknown() >= 0) out.push_back(n);
+    return out;
+}
+
 } // namespace spinspice

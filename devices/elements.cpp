@@ -329,9 +329,7 @@ void ControlledSource::resolve(const DeviceLookup& lookup) {
     if (kind_ != Kind::Cccs && kind_ != Kind::Ccvs) return;
     const Device* d = lookup.find(controlName_);
     if (!d || d->branchUnknown() < 0) {
-        std::vector<std::string> candidates;
-        for (const auto& n : lookup.names())
-            if (const Device* c = lookup.find(n); c && c->branchUnknown() >= 0) candidates.push_back(n);
+        const std::vector<std::string> candidates = branchDeviceNames(lookup);
         throw InputError(name_ + ": controlling element '" + controlName_ + "' is not a voltage source", loc_, {},
                          suggestionHint(controlName_, candidates));
     }

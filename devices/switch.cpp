@@ -44,9 +44,7 @@ void Switch::resolve(const DeviceLookup& lookup) {
     if (!currentControlled_) return;
     const Device* d = lookup.find(controlSource_);
     if (!d || d->branchUnknown() < 0) {
-        std::vector<std::string> candidates;
-        for (const auto& n : lookup.names())
-            if (const Device* c = lookup.find(n); c && c->branchUnknown() >= 0) candidates.push_back(n);
+        const std::vector<std::string> candidates = branchDeviceNames(lookup);
         throw InputError(name_ + ": controlling element '" + controlSource_ + "' is not a voltage source", loc_, {},
                          suggestionHint(controlSource_, candidates));
     }

@@ -22,4 +22,19 @@ inline const std::vector<double>& signal(const Waveforms& w, const std::string& 
     return *v;
 }
 
+enum class Edge { Rising, Falling, Any };
+
+// Times at which y crosses `level` (linear interpolation between samples).
+inline std::vector<double> crossings(const std::vector<double>& t, const std::vector<double>& y, double level,
+                                     Edge edge = Edge::Any) {
+    std::vector<double> out;
+    for (std::size_t k = 1; k < t.size() && k < y.size(); ++k) {
+        const double a = y[k - 1] - level, b = y[k] - level;
+        const bool rising = a < 0 && b >= 0, falling = a > 0 && b <= 0;
+        if ((rising && edge != Edge::Falling) || (falling && edge != Edge::Rising))
+            out.push_back(t[k - 1] + (t[k] - t[k - 1]) * a / (a - b));
+    }
+    return out;
+}
+
 } // namespace spinspice::test

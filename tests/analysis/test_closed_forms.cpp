@@ -42,11 +42,7 @@ TEST_CASE("series RLC rings at wd = sqrt(1/LC - (R/2L)^2) and decays with alpha 
     const auto& t = signal(w, "time");
     const auto& v = signal(w, "v(b)");
     // Zero crossings of v - 1 (the final value), linearly interpolated.
-    std::vector<double> crossings;
-    for (std::size_t k = 1; k < t.size(); ++k) {
-        const double a = v[k - 1] - 1.0, b = v[k] - 1.0;
-        if (a * b < 0) crossings.push_back(t[k - 1] + (t[k] - t[k - 1]) * a / (a - b));
-    }
+    const std::vector<double> crossings = spinspice::test::crossings(t, v, 1.0);
     REQUIRE(crossings.size() >= 10);
     const double period = 2.0 * (crossings[9] - crossings[1]) / 8.0;
     const double alpha = 10.0 / (2.0 * 1e-3);

@@ -19,6 +19,7 @@ TEST_CASE("voltage-controlled switch: the switching instant is located on a cont
     REQUIRE(w.error.empty());
     const auto& t = signal(w, "time");
     const auto& vo = signal(w, "v(o)");
+    // The output steps at the switching instant: the first sample on each side of the jump.
     double on = -1, off = -1;
     for (std::size_t k = 1; k < t.size(); ++k) {
         if (vo[k - 1] < 0.5 && vo[k] > 0.5 && on < 0) on = t[k];

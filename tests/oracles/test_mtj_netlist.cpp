@@ -25,11 +25,9 @@ constexpr double kIc0 = 22.9100e-6; // eq. 2.6 for the reference PMA MTJ
 
 // First time mz crosses 0 downwards (linear interpolation), or -1.
 double switchingTime(const Waveforms& w, const std::string& device) {
-    const auto& t = signal(w, "time");
-    const auto& mz = signal(w, device + ".mz");
-    for (std::size_t k = 1; k < t.size(); ++k)
-        if (mz[k - 1] > 0 && mz[k] <= 0) return t[k - 1] + (t[k] - t[k - 1]) * mz[k - 1] / (mz[k - 1] - mz[k]);
-    return -1;
+    const auto down =
+        spinspice::test::crossings(signal(w, "time"), signal(w, device + ".mz"), 0.0, spinspice::test::Edge::Falling);
+    return down.empty() ? -1 : down.front();
 }
 
 Waveforms driven(double currentOverIc0, double tstop, const std::string& options) {
@@ -102,10 +100,7 @@ TEST_CASE("mtj netlist: ferromagnetic resonance of a PMA free layer from a small
     REQUIRE(w.error.empty());
     const auto& t = signal(w, "time");
     const auto& mx = signal(w, "n1.mx");
-    std::vector<double> rising;
-    for (std::size_t k = 1; k < t.size(); ++k)
-        if (mx[k - 1] < 0 && mx[k] >= 0)
-            rising.push_back(t[k - 1] + (t[k] - t[k - 1]) * mx[k - 1] / (mx[k - 1] - mx[k]));
+    const auto rising = spinspice::test::crossings(t, mx, 0.0, spinspice::test::Edge::Rising);
     REQUIRE(rising.size() > 5);
     const double f = (rising.size() - 1) / (rising.back() - rising.front());
     CHECK(f == doctest::Approx(5.6050e9).epsilon(1e-3).scale(0));
