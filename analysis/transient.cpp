@@ -298,12 +298,17 @@ void TransientRun::run(TransientCounters& counters) {
                     qHist_[0] = qNew;
                     // States with a constraint (|m| = 1) are projected on accepted steps; the charges
                     // (q = m) of the new point are then re-evaluated there.
-                    bool projected = false;
-                    for (const Device* d : projectingDevices_) projected = d->projectState(xTrial.data()) || projected;
-                    if (projected) {
+                    Device::Projection projected = Device::Projection::None;
+                    for (const Device* d : projectingDevices_)
+                        projected = std::max(projected, d->projectState(xTrial.data()));
+                    if (projected != Device::Projection::None) {
                         EvalContext at = ctx;
                         newton_.evaluate(xTrial, at);
                         qHist_[0] = newton_.loadedCharges();
+                        if (projected == Device::Projection::Jump) { // restart as after a breakpoint
+                            for (auto& q : qHist_) q = qHist_[0];
+                            std::fill(qdotNew.begin(), qdotNew.end(), 0.0);
+                        }
                     }
                     qdot_.swap(qdotNew);
                     std::rotate(deltaOld_.rbegin(), deltaOld_.rbegin() + 1, deltaOld_.rend());
@@ -312,7 +317,8 @@ void TransientRun::run(TransientCounters& counters) {
                     x.swap(xTrial);
                     time = tNew;
                     // After a breakpoint or a located event: restart at order 1 with a small step.
-                    atBreakpoint = landing || (eventTolerance > 0 && std::isfinite(tEvent));
+                    atBreakpoint = landing || (eventTolerance > 0 && std::isfinite(tEvent)) ||
+                                   projected == Device::Projection::Jump;
                     eventTolerance = 0.0;
                     havePrevious = true;
                     firstTime = false;

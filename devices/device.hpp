@@ -154,10 +154,12 @@ public:
         return std::numeric_limits<double>::infinity();
     }
     virtual bool hasEvents() const { return false; }
-    // Projection of internal states onto their manifold after an accepted transient step (e.g. |m| = 1
-    // for a macrospin integrated by the trapezoidal rule). Returns true if it changed x.
+    // Projection of internal states after an accepted transient step: Small for a correction onto a
+    // manifold (|m| = 1 for a macrospin integrated by the trapezoidal rule), Jump for a discontinuous
+    // change (a behavioural state flipping): the integration then restarts as after a breakpoint.
+    enum class Projection { None, Small, Jump };
     virtual bool projectsState() const { return false; }
-    virtual bool projectState(double* /*x*/) const { return false; }
+    virtual Projection projectState(double* /*x*/) const { return Projection::None; }
     // Small-signal excitation (J x = rhs convention).
     virtual void loadAc(std::complex<double>* /*rhs*/) const {}
     // .dc sweeps: independent sources accept a DC override; others return false.

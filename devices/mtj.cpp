@@ -9,6 +9,7 @@
 // Current sign: I flows from the free-layer terminal to the reference terminal; I > 0 pushes m toward
 // the reference direction p (favours the parallel state). m is renormalised on every accepted step
 // (the trapezoidal rule does not keep |m| = 1 exactly); DC analyses hold m at its initial direction.
+#include "devices/mtj_detail.hpp"
 #include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 #include "models/constants.hpp"
@@ -17,6 +18,62 @@
 #include <cmath>
 
 namespace spinspice {
+namespace mtjdetail {
+namespace {
+using macrospin::Vec3;
+Vec3 unit(double x, double y, double z, const InstanceSpec& spec, const char* what) {
+    const Vec3 v(x, y, z);
+    if (!(v.norm() > 0)) throw InputError(spec.name + ": " + what + " must be a non-zero vector", spec.loc);
+    return v.normalized();
+}
+} // namespace
+
+double pillarArea(const InstanceSpec& s) {
+    return s.given("area") ? s.param("area") : constants::pi * s.param("d") * s.param("d") / 4.0;
+}
+macrospin::MacrospinParams macrospinParams(const InstanceSpec& s) {
+    macrospin::MacrospinParams p;
+    p.Ms = s.param("ms");
+    p.thickness = s.param("tf");
+    p.volume = pillarArea(s) * p.thickness;
+    p.alpha = s.param("alpha");
+    p.anisotropyAxis = unit(s.param("ux"), s.param("uy"), s.param("uz"), s, "the easy axis (ux uy uz)");
+    if (s.given("ku"))
+        p.Ku = s.param("ku");
+    else if (s.given("ki"))
+        p.Ki = s.param("ki");
+    else
+        p.setAnisotropyField(s.param("hk"));
+    p.demag = Vec3(s.param("nx"), s.param("ny"), s.param("nz"));
+    p.Hext = Vec3(s.param("hx"), s.param("hy"), s.param("hz"));
+    p.polarization = unit(s.param("px"), s.param("py"), s.param("pz"), s, "the reference direction (px py pz)");
+    p.eta = s.param("eta");
+    if (s.param("pol") > 0) {
+        p.etaLaw = macrospin::SttEfficiencyLaw::SlonczewskiMtj;
+        p.spinPolarization = s.param("pol");
+    }
+    p.fieldLikeRatio = s.param("xi");
+    p.vcmaCoefficient = s.param("vcma");
+    p.oxideThickness = s.param("tox");
+    return p;
+}
+macrospin::Macrospin macrospinModel(const InstanceSpec& s) {
+    try {
+        return macrospin::Macrospin(macrospinParams(s));
+    } catch (const std::invalid_argument& e) {
+        throw InputError(s.name + ": " + e.what(), s.loc);
+    }
+}
+
+macrospin::MtjTransport transport(const InstanceSpec& s) {
+    macrospin::MtjTransport t;
+    t.resistanceParallel = s.given("ra") ? s.param("ra") / pillarArea(s) : s.param("rp");
+    t.tmr0 = s.param("tmr");
+    t.halfTmrVoltage = s.param("vh");
+    return t;
+}
+} // namespace mtjdetail
+
 namespace {
 using macrospin::Mat3;
 using macrospin::Vec3;
@@ -24,19 +81,11 @@ using macrospin::Vec3;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
 
-Vec3 unit(double x, double y, double z, const InstanceSpec& spec, const char* what) {
-    const Vec3 v(x, y, z);
-    if (!(v.norm() > 0)) throw InputError(spec.name + ": " + what + " must be a non-zero vector", spec.loc);
-    return v.normalized();
-}
-
 class Mtj : public Device {
 public:
     explicit Mtj(const InstanceSpec& s)
-        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(checked(s)) {
-        transport_.resistanceParallel = s.given("ra") ? s.param("ra") / area(s) : s.param("rp");
-        transport_.tmr0 = s.param("tmr");
-        transport_.halfTmrVoltage = s.param("vh");
+        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(mtjdetail::macrospinModel(s)),
+          transport_(mtjdetail::transport(s)) {
         reference_ = model_.polarization();
         // Initial direction: theta0 from the easy axis (default: the thermal rms angle 1/sqrt(2 Delta)).
         const double delta = model_.thermalStability(s.temperature + 273.15);
@@ -82,11 +131,11 @@ public:
     double maxStep() const override { return maxStep_; }
     bool projectsState() const override { return true; }
 
-    bool projectState(double* x) const override {
+    Projection projectState(double* x) const override {
         const double n = std::sqrt(x[m_[0]] * x[m_[0]] + x[m_[1]] * x[m_[1]] + x[m_[2]] * x[m_[2]]);
-        if (!(n > 0) || std::fabs(n - 1.0) < 1e-14) return false;
+        if (!(n > 0) || std::fabs(n - 1.0) < 1e-14) return Projection::None;
         for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
-        return true;
+        return Projection::Small;
     }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
@@ -124,43 +173,6 @@ public:
     }
 
 private:
-    static double area(const InstanceSpec& s) {
-        return s.given("area") ? s.param("area") : constants::pi * s.param("d") * s.param("d") / 4.0;
-    }
-    static macrospin::MacrospinParams params(const InstanceSpec& s) {
-        macrospin::MacrospinParams p;
-        p.Ms = s.param("ms");
-        p.thickness = s.param("tf");
-        p.volume = area(s) * p.thickness;
-        p.alpha = s.param("alpha");
-        p.anisotropyAxis = unit(s.param("ux"), s.param("uy"), s.param("uz"), s, "the easy axis (ux uy uz)");
-        if (s.given("ku"))
-            p.Ku = s.param("ku");
-        else if (s.given("ki"))
-            p.Ki = s.param("ki");
-        else
-            p.setAnisotropyField(s.param("hk"));
-        p.demag = Vec3(s.param("nx"), s.param("ny"), s.param("nz"));
-        p.Hext = Vec3(s.param("hx"), s.param("hy"), s.param("hz"));
-        p.polarization = unit(s.param("px"), s.param("py"), s.param("pz"), s, "the reference direction (px py pz)");
-        p.eta = s.param("eta");
-        if (s.param("pol") > 0) {
-            p.etaLaw = macrospin::SttEfficiencyLaw::SlonczewskiMtj;
-            p.spinPolarization = s.param("pol");
-        }
-        p.fieldLikeRatio = s.param("xi");
-        p.vcmaCoefficient = s.param("vcma");
-        p.oxideThickness = s.param("tox");
-        return p;
-    }
-    static macrospin::Macrospin checked(const InstanceSpec& s) {
-        try {
-            return macrospin::Macrospin(params(s));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(s.name + ": " + e.what(), s.loc);
-        }
-    }
-
     std::array<std::string, 2> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
@@ -173,6 +185,7 @@ private:
 };
 
 std::unique_ptr<Device> makeMtj(const InstanceSpec& s) {
+    if (s.param("dynamics") != 0) return mtjdetail::makeBehavioralMtj(s);
     return std::make_unique<Mtj>(s);
 }
 
@@ -218,7 +231,9 @@ DeviceRegistration registration{
        {"tmr", 1.0, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
        {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true},
        {"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
-       {"phi0", 0, "rad", "initial azimuth"}}},
+       {"phi0", 0, "rad", "initial azimuth"},
+       {"dynamics", 0, "", "0: macrospin LLGS; 1: behavioural (binary state, Sun / Neel-Brown switching times)", 0, 1},
+       {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true}}},
      2,
      2,
      &makeMtj}};

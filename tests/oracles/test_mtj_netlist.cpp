@@ -105,3 +105,30 @@ TEST_CASE("mtj netlist: ferromagnetic resonance of a PMA free layer from a small
     const double f = (rising.size() - 1) / (rising.back() - rising.front());
     CHECK(f == doctest::Approx(5.6050e9).epsilon(1e-3).scale(0));
 }
+
+TEST_CASE("mtj dynamics=1 (behavioural): Sun's mean switching time and the Neel-Brown regime") {
+    const std::string model = ".model b mtj (ms=1e6 tf=1.5n d=40n alpha=0.01 hk=159154.943 eta=0.5 rp=1k tmr=1 "
+                              "vh=0.5 dynamics=1 tau0=1n)\n";
+    auto flipTime = [&](double currentOverIc0, double tstop, const std::string& instance) {
+        const auto r = run("beh\n" + model + "i1 a 0 " + num(currentOverIc0 * kIc0) + "\nn1 a 0 b " + instance +
+                           "\n.tran 10p " + num(tstop) + "\n.end\n");
+        const auto& w = r.analyses.at(0);
+        REQUIRE(w.error.empty());
+        const auto& t = signal(w, "time");
+        const auto& s = signal(w, "n1.state");
+        for (std::size_t k = 0; k < t.size(); ++k)
+            if (s[k] != s.front()) return t[k];
+        return -1.0;
+    };
+    // eq. 2.4 for the reference PMA MTJ (device-physics.md 2.2 B): 15.046 / 7.523 / 3.762 ns.
+    CHECK(flipTime(1.5, 20e-9, "") == doctest::Approx(15.046e-9).epsilon(1e-3).scale(0));
+    CHECK(flipTime(2.0, 10e-9, "") == doctest::Approx(7.523e-9).epsilon(1e-3).scale(0));
+    CHECK(flipTime(3.0, 5e-9, "") == doctest::Approx(3.762e-9).epsilon(1e-3).scale(0));
+    // Below Ic0: tau0 exp(Delta (1 - i)), Delta = mu0 Ms Hk V / (2 kB T) at 27 degC.
+    const double volume = std::numbers::pi * 40e-9 * 40e-9 / 4 * 1.5e-9;
+    const double delta = 4e-7 * std::numbers::pi * 1e6 * 159154.943 * volume / (2 * 1.380649e-23 * 300.15);
+    CHECK(flipTime(0.9, 200e-9, "") == doctest::Approx(1e-9 * std::exp(delta * 0.1)).epsilon(2e-3).scale(0));
+    // A current of the other sign does not switch P; it does switch AP (theta0 = pi) back to P.
+    CHECK(flipTime(-3.0, 10e-9, "") < 0);
+    CHECK(flipTime(-3.0, 5e-9, "theta0=3.14159") == doctest::Approx(3.762e-9).epsilon(1e-3).scale(0));
+}
