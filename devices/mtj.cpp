@@ -133,7 +133,7 @@ public:
 
     Projection projectState(double* x) const override {
         const double n = std::sqrt(x[m_[0]] * x[m_[0]] + x[m_[1]] * x[m_[1]] + x[m_[2]] * x[m_[2]]);
-        if (!(n > 0) || std::fabs(n - 1.0) < 1e-14) return Projection::None;
+        if (!(n > 0) || std::fabs(n - 1.0) < 1e-10) return Projection::None; // drift far below abstol: keep
         for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
         return Projection::Small;
     }
