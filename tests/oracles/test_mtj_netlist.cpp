@@ -47,13 +47,13 @@ TEST_CASE("mtj netlist: 0 K switching times at 1.5, 2, 3 Ic0 against the 1D inte
         CAPTURE(ratio[k]);
         const Waveforms w = driven(ratio[k], 1.5 * expected[k], ".options reltol=1e-6 trtol=1");
         CHECK(switchingTime(w, "n1") == doctest::Approx(expected[k]).epsilon(3e-4).scale(0));
-        // |m| stays 1 (projection on accepted steps)
+        // |m| stays 1 within 1e-10 (projected on accepted steps when it drifts further)
         const auto& mx = signal(w, "n1.mx");
         const auto& my = signal(w, "n1.my");
         const auto& mz = signal(w, "n1.mz");
         for (std::size_t i = 0; i < mx.size(); i += 97)
             CHECK(std::sqrt(mx[i] * mx[i] + my[i] * my[i] + mz[i] * mz[i]) ==
-                  doctest::Approx(1.0).epsilon(1e-12).scale(0));
+                  doctest::Approx(1.0).epsilon(1e-9).scale(0));
     }
 }
 
