@@ -72,6 +72,73 @@ macrospin::MtjTransport transport(const InstanceSpec& s) {
     t.halfTmrVoltage = s.param("vh");
     return t;
 }
+
+macrospin::Vec3 initialDirection(const InstanceSpec& s, const macrospin::Macrospin& model) {
+    const double delta = model.thermalStability(s.temperature + 273.15);
+    const double theta0 = s.given("theta0") ? s.param("theta0") : 1.0 / std::sqrt(2.0 * std::max(delta, 0.5));
+    const double phi0 = s.param("phi0");
+    const Vec3 u = model.anisotropyAxis();
+    const Vec3 w = std::fabs(u.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY(); // not parallel to u
+    const Vec3 e1 = (w - w.dot(u) * u).normalized();
+    const Vec3 e2 = u.cross(e1);
+    return std::cos(theta0) * u + std::sin(theta0) * (std::cos(phi0) * e1 + std::sin(phi0) * e2);
+}
+
+double precessionMaxStep(const macrospin::Macrospin& model) {
+    const auto& p = model.params();
+    const double field = std::fabs(model.anisotropyField()) + p.Hext.norm() + p.Ms * p.demag.maxCoeff();
+    return field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0
+                     : std::numeric_limits<double>::infinity();
+}
+
+std::vector<ParamSpec> freeLayerParams(double defaultThickness) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    return {{"ms", 1e6, "A/m", "free-layer saturation magnetisation", 0, kInf, true},
+            {"tf", defaultThickness, "m", "free-layer thickness", 0, kInf, true},
+            {"d", 40e-9, "m", "diameter of the circular pillar (area = pi d^2/4)", 0, kInf, true},
+            {"area", 0, "m^2", "pillar area (overrides d)", 0, kInf, true},
+            {"alpha", 0.01, "", "Gilbert damping", 0, kInf},
+            {"hk", 159154.9, "A/m", "uniaxial anisotropy field (effective when no demag tensor is given; 0.2 T/mu0)"},
+            {"ku", 0, "J/m^3", "bulk uniaxial anisotropy (instead of hk)"},
+            {"ki", 0, "J/m^2", "interfacial anisotropy, Ku = ki/tf (instead of hk)"},
+            {"ux", 0, "", "easy axis x"},
+            {"uy", 0, "", "easy axis y"},
+            {"uz", 1, "", "easy axis z"},
+            {"nx", 0, "", "demagnetising factor Nxx"},
+            {"ny", 0, "", "demagnetising factor Nyy"},
+            {"nz", 0, "", "demagnetising factor Nzz (thin film: nz=1)"},
+            {"hx", 0, "A/m", "external field x"},
+            {"hy", 0, "A/m", "external field y"},
+            {"hz", 0, "A/m", "external field z"},
+            {"px", 0, "", "reference-layer direction x"},
+            {"py", 0, "", "reference-layer direction y"},
+            {"pz", 1, "", "reference-layer direction z"},
+            {"eta", 0.5, "", "spin-transfer efficiency (constant law)", 0, kInf},
+            {"pol", 0, "", "spin polarisation P: eta = P/(1 + P^2 cos) (Slonczewski MTJ law) when > 0", 0, 1},
+            {"xi", 0, "", "field-like to damping-like torque ratio"},
+            {"vcma", 0, "J/(V m)", "VCMA coefficient xi_VCMA (0: none)"},
+            {"tox", 1e-9, "m", "barrier thickness (for VCMA)", 0, kInf, true}};
+}
+
+std::vector<ParamSpec> transportParams() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    return {{"rp", 1e3, "ohm", "parallel-state resistance", 0, kInf, true},
+            {"ra", 0, "ohm m^2", "resistance-area product (instead of rp)", 0, kInf, true},
+            {"tmr", 1.0, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
+            {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true}};
+}
+
+std::vector<ParamSpec> initialStateParams() {
+    return {{"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
+            {"phi0", 0, "rad", "initial azimuth"}};
+}
+
+std::vector<ParamSpec> initialStateInstanceParams() {
+    return {
+        {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
+        {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
+        {"temp", 27, "degC", "device temperature (for the default theta0)"}};
+}
 } // namespace mtjdetail
 
 namespace {
@@ -87,19 +154,8 @@ public:
         : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, model_(mtjdetail::macrospinModel(s)),
           transport_(mtjdetail::transport(s)) {
         reference_ = model_.polarization();
-        // Initial direction: theta0 from the easy axis (default: the thermal rms angle 1/sqrt(2 Delta)).
-        const double delta = model_.thermalStability(s.temperature + 273.15);
-        const double theta0 = s.given("theta0") ? s.param("theta0") : 1.0 / std::sqrt(2.0 * std::max(delta, 0.5));
-        const double phi0 = s.param("phi0");
-        const Vec3 u = model_.anisotropyAxis();
-        const Vec3 w = std::fabs(u.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY(); // not parallel to u
-        const Vec3 e1 = (w - w.dot(u) * u).normalized();
-        const Vec3 e2 = u.cross(e1);
-        m0_ = std::cos(theta0) * u + std::sin(theta0) * (std::cos(phi0) * e1 + std::sin(phi0) * e2);
-        // Resolve the precession: at most 1/20 of the period of the largest field scale.
-        const auto& p = model_.params();
-        const double field = std::fabs(model_.anisotropyField()) + p.Hext.norm() + p.Ms * p.demag.maxCoeff();
-        maxStep_ = field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0 : kInf;
+        m0_ = mtjdetail::initialDirection(s, model_);
+        maxStep_ = mtjdetail::precessionMaxStep(model_);
     }
 
     void setup(SetupContext& ctx) override {
@@ -189,51 +245,18 @@ std::unique_ptr<Device> makeMtj(const InstanceSpec& s) {
     return std::make_unique<Mtj>(s);
 }
 
-const std::vector<ParamSpec> kInstanceParams = {
-    {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
-    {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
-    {"temp", 27, "degC", "device temperature (for the default theta0)"},
-};
-
 DeviceRegistration registration{
     {{"mtj",
       "Magnetic tunnel junction, macrospin LLGS free layer: Nname free ref model [theta0=] [phi0=]; states "
       "name.mx name.my name.mz",
       {"mtj"},
-      kInstanceParams,
-      {{"ms", 1e6, "A/m", "free-layer saturation magnetisation", 0, kInf, true},
-       {"tf", 1.5e-9, "m", "free-layer thickness", 0, kInf, true},
-       {"d", 40e-9, "m", "diameter of the circular pillar (area = pi d^2/4)", 0, kInf, true},
-       {"area", 0, "m^2", "pillar area (overrides d)", 0, kInf, true},
-       {"alpha", 0.01, "", "Gilbert damping", 0, kInf},
-       {"hk", 159154.9, "A/m", "uniaxial anisotropy field (effective when no demag tensor is given; 0.2 T/mu0)"},
-       {"ku", 0, "J/m^3", "bulk uniaxial anisotropy (instead of hk)"},
-       {"ki", 0, "J/m^2", "interfacial anisotropy, Ku = ki/tf (instead of hk)"},
-       {"ux", 0, "", "easy axis x"},
-       {"uy", 0, "", "easy axis y"},
-       {"uz", 1, "", "easy axis z"},
-       {"nx", 0, "", "demagnetising factor Nxx"},
-       {"ny", 0, "", "demagnetising factor Nyy"},
-       {"nz", 0, "", "demagnetising factor Nzz (thin film: nz=1)"},
-       {"hx", 0, "A/m", "external field x"},
-       {"hy", 0, "A/m", "external field y"},
-       {"hz", 0, "A/m", "external field z"},
-       {"px", 0, "", "reference-layer direction x"},
-       {"py", 0, "", "reference-layer direction y"},
-       {"pz", 1, "", "reference-layer direction z"},
-       {"eta", 0.5, "", "spin-transfer efficiency (constant law)", 0, kInf},
-       {"pol", 0, "", "spin polarisation P: eta = P/(1 + P^2 cos) (Slonczewski MTJ law) when > 0", 0, 1},
-       {"xi", 0, "", "field-like to damping-like torque ratio"},
-       {"vcma", 0, "J/(V m)", "VCMA coefficient xi_VCMA (0: none)"},
-       {"tox", 1e-9, "m", "barrier thickness (for VCMA)", 0, kInf, true},
-       {"rp", 1e3, "ohm", "parallel-state resistance", 0, kInf, true},
-       {"ra", 0, "ohm m^2", "resistance-area product (instead of rp)", 0, kInf, true},
-       {"tmr", 1.0, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
-       {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true},
-       {"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
-       {"phi0", 0, "rad", "initial azimuth"},
-       {"dynamics", 0, "", "0: macrospin LLGS; 1: behavioural (binary state, Sun / Neel-Brown switching times)", 0, 1},
-       {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true}}},
+      mtjdetail::initialStateInstanceParams(),
+      mtjdetail::joinParams(
+          mtjdetail::freeLayerParams(1.5e-9), mtjdetail::transportParams(), mtjdetail::initialStateParams(),
+          std::vector<ParamSpec>{
+              {"dynamics", 0, "", "0: macrospin LLGS; 1: behavioural (binary state, Sun / Neel-Brown switching times)",
+               0, 1},
+              {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true}})},
      2,
      2,
      &makeMtj}};

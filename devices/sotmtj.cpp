@@ -15,6 +15,7 @@
 // A negative J_c reverses the torque (equivalently sigma -> -y). An in-plane assist field is the model's
 // hx/hy. Unknowns: the centre node and m = (mx, my, mz) as states (f/q form q = m, f = -dm/dt), with
 // exact Jacobians: dg/dm, dg/dV_MTJ (STT and VCMA) and dg/dv(hm1), dg/dv(hm2) through H_DL.
+#include "devices/mtj_detail.hpp"
 #include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 #include "models/constants.hpp"
@@ -30,19 +31,11 @@ using macrospin::Vec3;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
 
-Vec3 unit(double x, double y, double z, const InstanceSpec& spec, const char* what) {
-    const Vec3 v(x, y, z);
-    if (!(v.norm() > 0)) throw InputError(spec.name + ": " + what + " must be a non-zero vector", spec.loc);
-    return v.normalized();
-}
-
 class SotMtj : public Device {
 public:
     explicit SotMtj(const InstanceSpec& s)
-        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1], s.nodes[2]}, model_(checked(s)) {
-        transport_.resistanceParallel = s.given("ra") ? s.param("ra") / area(s) : s.param("rp");
-        transport_.tmr0 = s.param("tmr");
-        transport_.halfTmrVoltage = s.param("vh");
+        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1], s.nodes[2]}, model_(mtjdetail::macrospinModel(s)),
+          transport_(mtjdetail::transport(s)) {
         reference_ = model_.polarization();
         // R_HM = rho L / (w t_HM) (zhuzibn, OpenNVRAM); cross-section w t_HM for J_c.
         const double section = s.param("whm") * s.param("thm");
@@ -51,17 +44,8 @@ public:
         // dH_DL/dI_HM = hbar theta_SH / (2 e mu0 Ms t_F w t_HM) (eq. 1.3 with J_c = I_HM/(w t_HM)).
         dlPerAmpere_ = macrospin::sotDampingLikeField(s.param("thetash"), 1.0, p.Ms, p.thickness) / section;
         fieldLikeRatio_ = s.param("xisot");
-        const double delta = model_.thermalStability(s.temperature + 273.15);
-        const double theta0 = s.given("theta0") ? s.param("theta0") : 1.0 / std::sqrt(2.0 * std::max(delta, 0.5));
-        const double phi0 = s.param("phi0");
-        const Vec3 u = model_.anisotropyAxis();
-        const Vec3 w = std::fabs(u.x()) < 0.9 ? Vec3::UnitX() : Vec3::UnitY();
-        const Vec3 e1 = (w - w.dot(u) * u).normalized();
-        const Vec3 e2 = u.cross(e1);
-        m0_ = std::cos(theta0) * u + std::sin(theta0) * (std::cos(phi0) * e1 + std::sin(phi0) * e2);
-        // At most 1/20 of the precession period of the largest static field.
-        const double field = std::fabs(model_.anisotropyField()) + p.Hext.norm() + p.Ms * p.demag.maxCoeff();
-        maxStep_ = field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0 : kInf;
+        m0_ = mtjdetail::initialDirection(s, model_);
+        maxStep_ = mtjdetail::precessionMaxStep(model_);
     }
 
     void setup(SetupContext& ctx) override {
@@ -156,39 +140,6 @@ public:
     }
 
 private:
-    static double area(const InstanceSpec& s) {
-        return s.given("area") ? s.param("area") : constants::pi * s.param("d") * s.param("d") / 4.0;
-    }
-    static macrospin::MacrospinParams params(const InstanceSpec& s) {
-        macrospin::MacrospinParams p;
-        p.Ms = s.param("ms");
-        p.thickness = s.param("tf");
-        p.volume = area(s) * p.thickness;
-        p.alpha = s.param("alpha");
-        p.anisotropyAxis = unit(s.param("ux"), s.param("uy"), s.param("uz"), s, "the easy axis (ux uy uz)");
-        if (s.given("ku"))
-            p.Ku = s.param("ku");
-        else if (s.given("ki"))
-            p.Ki = s.param("ki");
-        else
-            p.setAnisotropyField(s.param("hk"));
-        p.demag = Vec3(s.param("nx"), s.param("ny"), s.param("nz"));
-        p.Hext = Vec3(s.param("hx"), s.param("hy"), s.param("hz"));
-        p.polarization = unit(s.param("px"), s.param("py"), s.param("pz"), s, "the reference direction (px py pz)");
-        p.eta = s.param("eta");
-        p.fieldLikeRatio = s.param("xi");
-        p.vcmaCoefficient = s.param("vcma");
-        p.oxideThickness = s.param("tox");
-        return p;
-    }
-    static macrospin::Macrospin checked(const InstanceSpec& s) {
-        try {
-            return macrospin::Macrospin(params(s));
-        } catch (const std::invalid_argument& e) {
-            throw InputError(s.name + ": " + e.what(), s.loc);
-        }
-    }
-
     std::array<std::string, 3> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
@@ -204,12 +155,6 @@ std::unique_ptr<Device> makeSotMtj(const InstanceSpec& s) {
     return std::make_unique<SotMtj>(s);
 }
 
-const std::vector<ParamSpec> kInstanceParams = {
-    {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
-    {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
-    {"temp", 27, "degC", "device temperature (for the default theta0)"},
-};
-
 DeviceRegistration registration{
     {{"sotmtj",
       "Three-terminal SOT-MTJ cell: heavy-metal strip hm1-hm2 (two halves R_HM/2, internal centre node "
@@ -217,44 +162,18 @@ DeviceRegistration registration{
       "H_DL = hbar theta_SH J_c/(2 e mu0 Ms t_F), J_c = I_HM/(w t_HM), sigma = +y for current hm1 -> hm2; states "
       "name.mx name.my name.mz",
       {"sotmtj"},
-      kInstanceParams,
-      {{"ms", 1e6, "A/m", "free-layer saturation magnetisation", 0, kInf, true},
-       {"tf", 1e-9, "m", "free-layer thickness", 0, kInf, true},
-       {"d", 40e-9, "m", "diameter of the circular pillar (area = pi d^2/4)", 0, kInf, true},
-       {"area", 0, "m^2", "pillar area (overrides d)", 0, kInf, true},
-       {"alpha", 0.01, "", "Gilbert damping", 0, kInf},
-       {"hk", 159154.9, "A/m", "uniaxial anisotropy field (effective when no demag tensor is given; 0.2 T/mu0)"},
-       {"ku", 0, "J/m^3", "bulk uniaxial anisotropy (instead of hk)"},
-       {"ki", 0, "J/m^2", "interfacial anisotropy, Ku = ki/tf (instead of hk)"},
-       {"ux", 0, "", "easy axis x"},
-       {"uy", 0, "", "easy axis y"},
-       {"uz", 1, "", "easy axis z"},
-       {"nx", 0, "", "demagnetising factor Nxx"},
-       {"ny", 0, "", "demagnetising factor Nyy"},
-       {"nz", 0, "", "demagnetising factor Nzz (thin film: nz=1)"},
-       {"hx", 0, "A/m", "external (assist) field x, along the strip"},
-       {"hy", 0, "A/m", "external field y"},
-       {"hz", 0, "A/m", "external field z"},
-       {"px", 0, "", "reference-layer direction x"},
-       {"py", 0, "", "reference-layer direction y"},
-       {"pz", 1, "", "reference-layer direction z"},
-       {"eta", 0.5, "", "STT efficiency of the read current", 0, kInf},
-       {"xi", 0, "", "STT field-like to damping-like ratio"},
-       {"vcma", 0, "J/(V m)", "VCMA coefficient xi_VCMA (0: none)"},
-       {"tox", 1e-9, "m", "barrier thickness (for VCMA)", 0, kInf, true},
-       {"rp", 1e3, "ohm", "parallel-state resistance", 0, kInf, true},
-       {"ra", 0, "ohm m^2", "resistance-area product (instead of rp)", 0, kInf, true},
-       {"tmr", 1.0, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
-       {"vh", 0.5, "V", "bias at which the TMR halves", 0, kInf, true},
-       {"thetash", 0.1, "", "spin Hall angle theta_SH of the strip"},
-       {"xisot", 0, "", "SOT field-like to damping-like ratio xi_SOT"},
-       {"rho", 2e-6, "ohm m", "strip resistivity (200 uOhm cm)", 0, kInf, true},
-       {"lhm", 100e-9, "m", "strip length L (hm1 to hm2)", 0, kInf, true},
-       {"whm", 50e-9, "m", "strip width w", 0, kInf, true},
-       {"thm", 5e-9, "m", "strip thickness t_HM", 0, kInf, true},
-       {"rhm", 0, "ohm", "strip resistance R_HM (overrides rho L/(w t_HM))", 0, kInf, true},
-       {"theta0", 0, "rad", "initial angle from the easy axis (default: 1/sqrt(2 Delta))", 0, 3.1416},
-       {"phi0", 0, "rad", "initial azimuth"}}},
+      mtjdetail::initialStateInstanceParams(),
+      mtjdetail::joinParams(mtjdetail::freeLayerParams(1e-9), mtjdetail::transportParams(),
+                            std::vector<ParamSpec>{
+                                {"thetash", 0.1, "", "spin Hall angle theta_SH of the strip"},
+                                {"xisot", 0, "", "SOT field-like to damping-like ratio xi_SOT"},
+                                {"rho", 2e-6, "ohm m", "strip resistivity (200 uOhm cm)", 0, kInf, true},
+                                {"lhm", 100e-9, "m", "strip length L (hm1 to hm2)", 0, kInf, true},
+                                {"whm", 50e-9, "m", "strip width w", 0, kInf, true},
+                                {"thm", 5e-9, "m", "strip thickness t_HM", 0, kInf, true},
+                                {"rhm", 0, "ohm", "strip resistance R_HM (overrides rho L/(w t_HM))", 0, kInf, true},
+                            },
+                            mtjdetail::initialStateParams())},
      3,
      3,
      &makeSotMtj}};

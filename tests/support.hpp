@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,14 @@ inline const std::vector<double>& signal(const Waveforms& w, const std::string& 
     const auto* v = w.find(name);
     REQUIRE_MESSAGE(v != nullptr, "signal " << name << " missing");
     return *v;
+}
+
+// A number as netlist text, to full precision (std::to_string prints 6 fixed decimals).
+inline std::string num(double v) {
+    std::ostringstream out;
+    out.precision(17);
+    out << v;
+    return out.str();
 }
 
 enum class Edge { Rising, Falling, Any };

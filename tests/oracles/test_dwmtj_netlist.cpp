@@ -9,17 +9,11 @@
 #include <sstream>
 
 using namespace spinspice;
+using spinspice::test::num;
 using spinspice::test::run;
 using spinspice::test::signal;
 
 namespace {
-std::string num(double v) {
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
-}
-
 // q at time t (linear interpolation of the accepted points).
 double at(const Waveforms& w, const std::string& sig, double t) {
     const auto& time = signal(w, "time");

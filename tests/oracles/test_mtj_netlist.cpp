@@ -9,17 +9,11 @@
 #include <sstream>
 
 using namespace spinspice;
+using spinspice::test::num;
 using spinspice::test::run;
 using spinspice::test::signal;
 
 namespace {
-std::string num(double v) {
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
-}
-
 const std::string kPma = ".model pma mtj (ms=1e6 tf=1.5n d=40n alpha=0.01 hk=159154.943 eta=0.5 rp=1k tmr=1 vh=0.5)\n";
 constexpr double kIc0 = 22.9100e-6; // eq. 2.6 for the reference PMA MTJ
 

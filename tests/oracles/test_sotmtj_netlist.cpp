@@ -8,17 +8,11 @@
 #include <sstream>
 
 using namespace spinspice;
+using spinspice::test::num;
 using spinspice::test::run;
 using spinspice::test::signal;
 
 namespace {
-std::string num(double v) {
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
-}
-
 // Lee et al., APL 102, 112410 (2013): J_c = (2e/hbar)(mu0 Ms t_F/theta_SH)(H_k,eff/2 - H_x/sqrt(2)) with
 // Ms = 1.1e6 A/m, t_F = 1 nm, theta_SH = 0.1, mu0 H_k,eff = 0.5 T, mu0 H_x = 20 mT: 7.883e12 A/m^2.
 constexpr double kJc = 7.883285869637e12;
