@@ -42,7 +42,7 @@ std::vector<Assignment> stepCombinations(const std::vector<StepSpec>& steps) {
 }
 
 // The deck elaborated with top-level parameters overridden and the temperature ("temp") set.
-FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment) {
+FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment, const OptionOverrides& forced) {
     std::map<std::string, double> overrides;
     std::optional<double> temp;
     for (const auto& [name, value] : assignment) {
@@ -54,6 +54,7 @@ FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignmen
     try {
         FlatCircuit flat = netlist::elaborate(deck, overrides);
         if (temp) flat.temp = *temp;
+        for (const auto& [key, value] : forced) flat.options[key] = value;
         return flat;
     } catch (const InputError& e) {
         std::string hint = e.hint().empty() ? "" : e.hint() + "; ";
@@ -84,7 +85,8 @@ std::vector<double> sweepValues(const AnalysisSpec::Sweep& sw) {
 // re-elaborated deck (source sweeps among them become one-point source sweeps), so each point starts
 // from scratch rather than from the previous solution.
 Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, const AnalysisSpec& spec,
-                          const ProgressCallback& progress, std::vector<std::string>& warnings) {
+                          const ProgressCallback& progress, std::vector<std::string>& warnings,
+                          const OptionOverrides& forced) {
     Waveforms w;
     w.name = spec.name;
     w.type = "dc";
@@ -109,7 +111,7 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
                     assignment.emplace_back(sw.kind == AnalysisSpec::Sweep::Kind::Temp ? "temp" : sw.source, value);
                 }
             }
-            FlatCircuit flat = elaborateWith(deck, assignment);
+            FlatCircuit flat = elaborateWith(deck, assignment, forced);
             flat.analyses = {point};
             Simulator simulator(std::move(flat));
             addWarnings(warnings, simulator.warnings());
@@ -139,13 +141,14 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
     return w;
 }
 
-NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progress) {
+NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progress, const OptionOverrides& forced) {
     NetlistRun run;
     run.netlist = netlist::elaborate(deck);
+    for (const auto& [key, value] : forced) run.netlist.options[key] = value;
     run.result.title = run.netlist.title;
     const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
     for (std::size_t s = 0; s < steps.size(); ++s) {
-        const FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s]);
+        const FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced);
         Simulator simulator(flat);
         addWarnings(run.result.warnings, simulator.warnings());
         ProgressCallback stepProgress = progress;
@@ -155,7 +158,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progr
             };
         for (const auto& spec : flat.analyses) {
             Waveforms w = sweepsByElaboration(spec)
-                              ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings)
+                              ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings, forced)
                               : simulator.run(spec, stepProgress);
             w.step = steps[s];
             w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
@@ -174,13 +177,14 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progr
 
 } // namespace
 
-NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress) {
-    return simulateDeck(netlist::parseDeckFile(path), progress);
+NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress,
+                               const OptionOverrides& options) {
+    return simulateDeck(netlist::parseDeckFile(path), progress, options);
 }
 
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName,
-                                 const ProgressCallback& progress) {
-    return simulateDeck(netlist::parseDeckString(text, fileName), progress);
+                                 const ProgressCallback& progress, const OptionOverrides& options) {
+    return simulateDeck(netlist::parseDeckString(text, fileName), progress, options);
 }
 
 } // namespace spinspice

@@ -9,6 +9,7 @@
 #include "analysis/simulator.hpp"
 #include "netlist/flat_circuit.hpp"
 
+#include <map>
 #include <string>
 
 namespace spinspice {
@@ -18,13 +19,17 @@ struct NetlistRun {
     SimulationResult result; // all analyses (of all steps, in step order)
 };
 
+// `.options` values that override the netlist's (the CLI's --seed).
+using OptionOverrides = std::map<std::string, double>;
+
 // Throws InputError for bad input; simulation failures are recorded in the result's analyses.
 // Under `.step` the analyses of the first step come first (in deck order), each Waveforms carrying its
 // step values in `step`; the first .step card varies fastest.
-NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress = {});
+NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress = {},
+                               const OptionOverrides& options = {});
 
 // The same for netlist text (its first line is the title); `fileName` is used in error locations.
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
-                                 const ProgressCallback& progress = {});
+                                 const ProgressCallback& progress = {}, const OptionOverrides& options = {});
 
 } // namespace spinspice

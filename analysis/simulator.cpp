@@ -70,6 +70,11 @@ SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>&
             o.srcSteps = count(key, v, 0);
         else if (key == "pivtol")
             o.pivtol = positive(key, v);
+        else if (key == "seed") {
+            if (!(v >= 0 && v <= 9007199254740992.0) || v != std::floor(v))
+                throw InputError(".options seed must be an integer in [0, 2^53] (got " + std::to_string(v) + ")");
+            o.seed = static_cast<std::uint64_t>(v);
+        }
         else if (key == "residualcheck")
             o.residualCheck = v != 0;
         else if (key == "pseudotran")

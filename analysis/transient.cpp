@@ -36,6 +36,7 @@ public:
             if (const auto& u = circuit_.unknowns()[i]; u.nature == Nature::State) {
                 rateFloor_[i] = 0.0;
                 chargeFloor_[i] = u.abstol;
+                if (!u.truncationControl) uncontrolled_.push_back(i);
             }
         maxOrder_ = std::clamp(opt_.maxord, 1, 2);
     }
@@ -69,6 +70,7 @@ private:
     std::vector<double> hist_;
     std::deque<StepRecord> records_;
     std::vector<double> rateFloor_, chargeFloor_;            // per-row absolute floors of the truncation test
+    std::vector<std::size_t> uncontrolled_;                  // stochastic states: no truncation-error test
     mutable int lteRow_ = -1;                                // the unknown that limited the last truncation-error step
     bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
 };
@@ -109,7 +111,12 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
     const double factor = (gear_ ? kGearFactor : kTrapFactor)[order - 1];
     const double dt[3] = {h, deltaOld_[0], deltaOld_[1]};
     double best = 2.0 * h;
+    std::size_t skip = 0; // index into uncontrolled_ (ascending)
     for (std::size_t i = 1; i < n1_; ++i) {
+        if (skip < uncontrolled_.size() && uncontrolled_[skip] == i) {
+            ++skip;
+            continue;
+        }
         double diff[4] = {qNew[i], qHist_[0][i], qHist_[1][i], qHist_[2][i]};
         bool any = false;
         for (int k = 0; k <= order + 1; ++k) any = any || diff[k] != 0.0;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -34,6 +36,7 @@ void printUsage(std::ostream& out) {
            "  --stats            print timepoints, Newton iterations, factorisations and timings to stderr\n"
            "  --describe TYPE    print the parameter table of a device type (an element letter, a compact-model\n"
            "                     type such as mtj, or all)\n"
+           "  --seed N           seed of the random streams (thermal noise, p-bits, sMTJs); overrides .options seed\n"
            "  --plugin LIB.so    load a device plugin (as the .plugin card; give it before --describe)\n"
            "  -q, --quiet        do not print warnings\n"
            "  --no-progress      no progress indicator on a terminal\n"
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     std::string netlistPath, jsonPath, rawPath, csvPath;
     bool asciiRaw = false;
+    spinspice::OptionOverrides optionOverrides;
     bool stats = false, quiet = false, progressAllowed = true;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -98,6 +102,15 @@ int main(int argc, char** argv) {
                 std::cerr << e.report();
                 return kExitInput;
             }
+        } else if (a == "--seed") {
+            const std::string text = value("an integer");
+            char* end = nullptr;
+            const double seed = std::strtod(text.c_str(), &end);
+            if (end == text.c_str() || *end != '\0' || !(seed >= 0) || seed != std::floor(seed)) {
+                std::cerr << "spinspice: --seed needs a non-negative integer (got '" << text << "')\n";
+                return kExitInput;
+            }
+            optionOverrides["seed"] = seed;
         } else if (a == "--stats") {
             stats = true;
         } else if (a == "-q" || a == "--quiet") {
@@ -155,7 +168,7 @@ int main(int argc, char** argv) {
                 std::fflush(stderr);
                 printed = true;
             };
-        spinspice::NetlistRun run = spinspice::simulateNetlistFile(netlistPath, progress);
+        spinspice::NetlistRun run = spinspice::simulateNetlistFile(netlistPath, progress, optionOverrides);
         if (printed) std::fprintf(stderr, "\r%*s\r", 40, "");
         result = std::move(run.result);
         prints = std::move(run.netlist.prints);

@@ -48,6 +48,7 @@ struct SimOptions {
     bool residualCheck = true;   // require the KCL/branch residual to be small, not only the update
     bool pseudoTransient = true; // last operating-point fall-back: pseudo-transient continuation
     double pivtol = 1e-13;       // absolute pivot threshold below which the matrix is called singular
+    std::uint64_t seed = 1;      // key of every device's random stream (.options seed=, --seed)
 };
 
 // Everything a device may read during eval.
@@ -95,6 +96,9 @@ public:
     // state at its initial value; transients start from it and integrate its f/q equation.
     virtual int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
                            double initial = 0.0) = 0;
+    // A state driven by noise (a thermal field) has no smooth local truncation error: its step is
+    // bounded by the device's maxStep() (the noise grid) instead of the truncation-error test.
+    virtual void exemptFromTruncationControl(int /*unknown*/) {}
     virtual const SimOptions& options() const = 0;
 };
 

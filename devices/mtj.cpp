@@ -9,12 +9,14 @@
 // Current sign: I flows from the free-layer terminal to the reference terminal; I > 0 pushes m toward
 // the reference direction p (favours the parallel state). m is renormalised on every accepted step
 // (the trapezoidal rule does not keep |m| = 1 exactly); DC analyses hold m at its initial direction.
+#include "core/random.hpp"
 #include "devices/mtj_detail.hpp"
 #include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 #include "models/constants.hpp"
 #include "models/macrospin.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace spinspice {
@@ -137,7 +139,7 @@ std::vector<ParamSpec> initialStateInstanceParams() {
     return {
         {"theta0", 0, "rad", "initial angle of m from the easy axis (default: thermal rms 1/sqrt(2 Delta))", 0, 3.1416},
         {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
-        {"temp", 27, "degC", "device temperature (for the default theta0)"}};
+        {"temp", 27, "degC", "device temperature (default theta0, thermal field)"}};
 }
 } // namespace mtjdetail
 
@@ -156,6 +158,12 @@ public:
         reference_ = model_.polarization();
         m0_ = mtjdetail::initialDirection(s, model_);
         maxStep_ = mtjdetail::precessionMaxStep(model_);
+        if (s.param("thermal") != 0) {
+            // Noise grid: tnoise, by default the precession step bound (1 ps without a static field).
+            noiseInterval_ = s.param("tnoise") > 0 ? s.param("tnoise") : std::isfinite(maxStep_) ? maxStep_ : 1e-12;
+            noiseSigma_ = model_.thermalFieldSigma(s.temperature + 273.15, noiseInterval_);
+            maxStep_ = std::min(maxStep_, noiseInterval_);
+        }
     }
 
     void setup(SetupContext& ctx) override {
@@ -164,6 +172,9 @@ public:
         const char* names[3] = {".mx", ".my", ".mz"};
         for (int k = 0; k < 3; ++k)
             m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
+        stream_ = rng::Stream(ctx.options().seed, name_);
+        if (noiseSigma_ > 0)
+            for (int k = 0; k < 3; ++k) ctx.exemptFromTruncationControl(m_[k]);
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -206,6 +217,7 @@ public:
         macrospin::LlgsInput input;
         input.current = io.current;
         input.biasVoltage = v;
+        if (noiseSigma_ > 0 && ctx.mode == AnalysisMode::Tran) input.extraField = thermalField(ctx.time);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
         // dg/dm including the current's dependence on m, and dg/dV through I and the VCMA bias.
@@ -229,11 +241,39 @@ public:
     }
 
 private:
+    // The thermal field (eq. 1.5) as a function of time: independent Gaussian vectors N_k (stream index
+    // k) on a fixed grid t_k = k tnoise, joined linearly. The grid variance sigma^2 = 2 D/tnoise with
+    // D = alpha kB T/(gamma mu0^2 Ms V) gives the white-noise spectral density 2 D at frequencies well
+    // below 1/tnoise, for any interpolation whose weights sum to one. Being a fixed, continuous function
+    // of time, the field is the same whatever steps the transient takes, rejects or subdivides, and
+    // the trapezoidal rule integrates it as a smooth forcing: by Wong-Zakai the limit is the
+    // Stratonovich SDE (section 1.2), which the (1+alpha^2)-free variance turns into the Boltzmann law.
+    Vec3 thermalField(double t) const {
+        const double s = std::max(t, 0.0) / noiseInterval_;
+        const double k = std::floor(s);
+        const auto index = static_cast<std::uint64_t>(k);
+        if (index != cachedIndex_) {
+            cachedLeft_ = gridSample(index);
+            cachedRight_ = gridSample(index + 1);
+            cachedIndex_ = index;
+        }
+        const double w = s - k;
+        return noiseSigma_ * ((1.0 - w) * cachedLeft_ + w * cachedRight_);
+    }
+    Vec3 gridSample(std::uint64_t k) const {
+        const auto a = stream_.normals(k, 0), b = stream_.normals(k, 1);
+        return Vec3(a[0], a[1], b[0]);
+    }
+
     std::array<std::string, 2> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
     Vec3 reference_, m0_;
     double maxStep_ = kInf;
+    double noiseInterval_ = 0, noiseSigma_ = 0; // thermal field grid and per-component sigma (A/m)
+    rng::Stream stream_;
+    mutable std::uint64_t cachedIndex_ = ~0ull;
+    mutable Vec3 cachedLeft_ = Vec3::Zero(), cachedRight_ = Vec3::Zero();
     int a_ = 0, b_ = 0;
     std::array<int, 3> m_{};
     ConductanceStamp conductance_;
@@ -256,7 +296,9 @@ DeviceRegistration registration{
           std::vector<ParamSpec>{
               {"dynamics", 0, "", "0: macrospin LLGS; 1: behavioural (binary state, Sun / Neel-Brown switching times)",
                0, 1},
-              {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true}})},
+              {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true},
+              {"thermal", 0, "", "1: thermal field (stochastic LLGS, eq. 1.5) at the device temperature in .tran", 0, 1},
+              {"tnoise", 0, "s", "thermal-field sample interval (0: the precession step bound, else 1 ps)", 0, kInf}})},
      2,
      2,
      &makeMtj}};

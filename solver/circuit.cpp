@@ -43,6 +43,10 @@ int Circuit::addUnknown(const std::string& name, Nature nature, bool output, dou
     return index;
 }
 
+void Circuit::exemptFromTruncationControl(int unknown) {
+    unknowns_.at(static_cast<std::size_t>(unknown)).truncationControl = false;
+}
+
 void Circuit::finalize() {
     if (finalized_) return;
     for (auto& d : devices_) d->setup(*this);

@@ -19,6 +19,7 @@ struct UnknownInfo {
     bool isNode = true; // a circuit node (shown as v(name)) rather than a branch current (i(name))
     double abstol = 0;  // Nature::State only: its absolute tolerance
     double initial = 0; // Nature::State only: its value in DC analyses and at the start of a transient
+    bool truncationControl = true; // Nature::State only: false for stochastic states (step bound instead)
 
     // The output name: v(node), i(branch) or the state's own name.
     std::string label() const {
@@ -68,6 +69,7 @@ private:
     int node(const std::string& name) override;
     int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
                    double initial = 0.0) override;
+    void exemptFromTruncationControl(int unknown) override;
     Device* find(const std::string& name) const override { return findDevice(name); }
 
     SimOptions options_;

@@ -104,7 +104,13 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
             }
             rhs_[static_cast<std::size_t>(i)] = r;
         }
-        const bool reuseLu = linear && luValid_ && luA0_ == a0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
+        // A linear circuit keeps its LU factors while nothing that enters the matrix changes; a0 only
+        // matters when some device has charges (a purely resistive network reuses them across steps).
+        const bool reactive = linear && a0 != 0.0 && std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) {
+                                  return v != 0.0;
+                              });
+        const bool sameA0 = luA0_ == a0 || (!reactive && !luReactive_ && (a0 == 0.0) == (luA0_ == 0.0));
+        const bool reuseLu = linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
                              luPseudo_ == aug.pseudoConductance;
         if (!reuseLu) {
             if (a0 != 0.0)
@@ -168,6 +174,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
             }
             luValid_ = linear;
             luA0_ = a0;
+            luReactive_ = reactive;
             luGmin_ = aug.diagGmin;
             luForced_ = aug.forced;
             luPseudo_ = aug.pseudoConductance;

@@ -76,6 +76,7 @@ private:
     // Factorisation reuse for linear circuits: the coefficients the current LU was computed with.
     bool luValid_ = false;
     double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;
+    bool luReactive_ = true; // the factored matrix contained a0 dq/dx terms
     const void* luForced_ = nullptr;
     int lastLimited_ = 0;
 };
