@@ -83,11 +83,12 @@ public:
         hazard_ = 0.0;
         acceptedTime_ = -1.0;
         acceptedRate_ = 0.0;
+        rateStale_ = false;
     }
     // The flip predicted from the hazard so far and the rate at the last accepted point.
     double nextBreakpoint(double t) const override {
         if (acceptedTime_ < 0) return 0.0; // before the transient starts: registers as a breakpoint source
-        if (!(acceptedRate_ > 0)) return kInf;
+        if (rateStale_ || !(acceptedRate_ > 0)) return kInf;
         const double tFlip = acceptedTime_ + (threshold_ - hazard_) / acceptedRate_;
         return tFlip > t ? tFlip : kInf;
     }
@@ -95,7 +96,8 @@ public:
     double eventTime(const EvalContext& ctx, double previousTime) const override {
         if (previousTime != acceptedTime_) return kInf;
         const double h = ctx.time - previousTime;
-        const double r0 = acceptedRate_, r1 = rate(state_, ctx.x[a_] - ctx.x[b_]);
+        const double r1 = rate(state_, ctx.x[a_] - ctx.x[b_]);
+        const double r0 = rateStale_ ? r1 : acceptedRate_;
         const double need = threshold_ - hazard_;
         if (0.5 * (r0 + r1) * h <= need * (1.0 + 1e-9)) return kInf;
         // need = r0 s + (r1 - r0) s^2/(2h): the positive root, written to avoid cancellation.
@@ -110,14 +112,17 @@ public:
             return;
         }
         const double r1 = rate(state_, v);
-        if (acceptedTime_ >= 0) hazard_ += 0.5 * (acceptedRate_ + r1) * (ctx.time - acceptedTime_);
+        if (acceptedTime_ >= 0) hazard_ += 0.5 * ((rateStale_ ? r1 : acceptedRate_) + r1) * (ctx.time - acceptedTime_);
         acceptedTime_ = ctx.time;
         acceptedRate_ = r1;
+        rateStale_ = false;
         if (hazard_ >= threshold_ * (1.0 - 1e-12)) {
             state_ = -state_;
             threshold_ = stream_.exponential(++flips_);
             hazard_ = 0.0;
-            acceptedRate_ = rate(state_, v); // the new state's rate, with its own current
+            // The new state's current is known only after the next step (the circuit responds to the
+            // flip): the first step after a flip integrates the hazard with its end-point rate.
+            rateStale_ = true;
         }
     }
     void topology(TopologyBuilder& t) const override {
@@ -149,6 +154,7 @@ private:
     rng::Stream stream_;
     std::uint64_t flips_ = 0;
     double threshold_ = 1.0, hazard_ = 0.0, acceptedTime_ = -1.0, acceptedRate_ = 0.0;
+    bool rateStale_ = false; // a flip happened at acceptedTime_: acceptedRate_ is the old state's
 };
 
 std::unique_ptr<Device> makeSmtj(const InstanceSpec& s) {
