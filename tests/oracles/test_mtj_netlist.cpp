@@ -126,3 +126,26 @@ TEST_CASE("mtj dynamics=1 (behavioural): Sun's mean switching time and the Neel-
     CHECK(flipTime(-3.0, 10e-9, "") < 0);
     CHECK(flipTime(-3.0, 5e-9, "theta0=3.14159") == doctest::Approx(3.762e-9).epsilon(1e-3).scale(0));
 }
+
+TEST_CASE("mtj netlist: Stoner-Wohlfarth switching field at 10, 30, 45 and 60 degrees (astroid, 1.4-4)") {
+    // No current; a static field H = h Hk at psi from the -z axis (against m0 = +z):
+    // h_sw(psi) = (cos^(2/3) psi + sin^(2/3) psi)^(-3/2). At 0.995 h_sw the free layer settles tilted in
+    // the +z well; at 1.005 h_sw it reverses. alpha = 2 makes the motion overdamped (a field step with low
+    // damping overshoots and switches below h_sw: dynamic switching, not the quasi-static astroid).
+    const double hk = 159154.943;
+    for (const double degrees : {10.0, 30.0, 45.0, 60.0}) {
+        CAPTURE(degrees);
+        const double psi = degrees * std::numbers::pi / 180.0;
+        const double hsw = std::pow(std::pow(std::cos(psi), 2.0 / 3.0) + std::pow(std::sin(psi), 2.0 / 3.0), -1.5);
+        auto finalMz = [&](double ratio) {
+            const double h = ratio * hsw * hk;
+            const auto r = run("sw\n.model f mtj (ms=1e6 tf=1.5n d=40n alpha=2 hk=" + num(hk) + " hx=" +
+                               num(h * std::sin(psi)) + " hz=" + num(-h * std::cos(psi)) +
+                               ")\nr1 a 0 1k\nn1 a 0 f theta0=0.01\n.tran 10p 30n\n.end\n");
+            REQUIRE(r.analyses.at(0).error.empty());
+            return signal(r.analyses.at(0), "n1.mz").back();
+        };
+        CHECK(finalMz(0.995) > 0.0);
+        CHECK(finalMz(1.005) < 0.0);
+    }
+}
