@@ -182,8 +182,8 @@ NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& 
     return simulateDeck(netlist::parseDeckFile(path), progress, options);
 }
 
-NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName,
-                                 const ProgressCallback& progress, const OptionOverrides& options) {
+NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName, const ProgressCallback& progress,
+                                 const OptionOverrides& options) {
     return simulateDeck(netlist::parseDeckString(text, fileName), progress, options);
 }
 

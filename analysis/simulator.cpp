@@ -74,8 +74,7 @@ SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>&
             if (!(v >= 0 && v <= 9007199254740992.0) || v != std::floor(v))
                 throw InputError(".options seed must be an integer in [0, 2^53] (got " + std::to_string(v) + ")");
             o.seed = static_cast<std::uint64_t>(v);
-        }
-        else if (key == "residualcheck")
+        } else if (key == "residualcheck")
             o.residualCheck = v != 0;
         else if (key == "pseudotran")
             o.pseudoTransient = v != 0;

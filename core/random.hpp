@@ -52,8 +52,7 @@ inline std::uint64_t mix64(std::uint64_t z) {
 class Stream {
 public:
     Stream() = default;
-    Stream(std::uint64_t seed, std::string_view instance)
-        : Stream(seed, hashName(instance)) {}
+    Stream(std::uint64_t seed, std::string_view instance) : Stream(seed, hashName(instance)) {}
     Stream(std::uint64_t seed, std::uint64_t streamId) {
         const std::uint64_t k = mix64(seed ^ mix64(streamId + 0x9E3779B97F4A7C15ull));
         key_ = {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k >> 32)};
@@ -61,8 +60,7 @@ public:
 
     // 128 random bits for (index, lane).
     Block bits(std::uint64_t index, std::uint32_t lane = 0) const {
-        return philox4x32({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), lane, 0u},
-                          key_);
+        return philox4x32({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), lane, 0u}, key_);
     }
     // Uniform in the open interval (0, 1), 53 bits.
     double uniform(std::uint64_t index, std::uint32_t lane = 0) const {

@@ -141,6 +141,40 @@ std::vector<ParamSpec> initialStateInstanceParams() {
         {"phi0", 0, "rad", "initial azimuth of m around the easy axis"},
         {"temp", 27, "degC", "device temperature (default theta0, thermal field)"}};
 }
+
+void ThermalField::configure(const InstanceSpec& s, const macrospin::Macrospin& model, double& maxStep) {
+    if (s.param("thermal") == 0) return;
+    // Noise grid: tnoise, by default the precession step bound (1 ps without a static field).
+    interval_ = s.param("tnoise") > 0 ? s.param("tnoise") : std::isfinite(maxStep) ? maxStep : 1e-12;
+    sigma_ = model.thermalFieldSigma(s.temperature + 273.15, interval_);
+    maxStep = std::min(maxStep, interval_);
+}
+void ThermalField::setup(SetupContext& ctx, const std::string& instance, const std::array<int, 3>& stateUnknowns) {
+    stream_ = rng::Stream(ctx.options().seed, instance);
+    if (active())
+        for (int u : stateUnknowns) ctx.exemptFromTruncationControl(u);
+}
+macrospin::Vec3 ThermalField::at(double t) const {
+    const double s = std::max(t, 0.0) / interval_;
+    const double k = std::floor(s);
+    const auto index = static_cast<std::uint64_t>(k);
+    if (index != cachedIndex_) {
+        cachedLeft_ = gridSample(index);
+        cachedRight_ = gridSample(index + 1);
+        cachedIndex_ = index;
+    }
+    const double w = s - k;
+    return sigma_ * ((1.0 - w) * cachedLeft_ + w * cachedRight_);
+}
+macrospin::Vec3 ThermalField::gridSample(std::uint64_t k) const {
+    const auto a = stream_.normals(k, 0), b = stream_.normals(k, 1);
+    return macrospin::Vec3(a[0], a[1], b[0]);
+}
+std::vector<ParamSpec> thermalParams() {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    return {{"thermal", 0, "", "1: thermal field (stochastic LLGS, eq. 1.5) at the device temperature in .tran", 0, 1},
+            {"tnoise", 0, "s", "thermal-field sample interval (0: the precession step bound, else 1 ps)", 0, kInf}};
+}
 } // namespace mtjdetail
 
 namespace {
@@ -158,12 +192,7 @@ public:
         reference_ = model_.polarization();
         m0_ = mtjdetail::initialDirection(s, model_);
         maxStep_ = mtjdetail::precessionMaxStep(model_);
-        if (s.param("thermal") != 0) {
-            // Noise grid: tnoise, by default the precession step bound (1 ps without a static field).
-            noiseInterval_ = s.param("tnoise") > 0 ? s.param("tnoise") : std::isfinite(maxStep_) ? maxStep_ : 1e-12;
-            noiseSigma_ = model_.thermalFieldSigma(s.temperature + 273.15, noiseInterval_);
-            maxStep_ = std::min(maxStep_, noiseInterval_);
-        }
+        thermal_.configure(s, model_, maxStep_);
     }
 
     void setup(SetupContext& ctx) override {
@@ -172,9 +201,7 @@ public:
         const char* names[3] = {".mx", ".my", ".mz"};
         for (int k = 0; k < 3; ++k)
             m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
-        stream_ = rng::Stream(ctx.options().seed, name_);
-        if (noiseSigma_ > 0)
-            for (int k = 0; k < 3; ++k) ctx.exemptFromTruncationControl(m_[k]);
+        thermal_.setup(ctx, name_, m_);
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -217,7 +244,7 @@ public:
         macrospin::LlgsInput input;
         input.current = io.current;
         input.biasVoltage = v;
-        if (noiseSigma_ > 0 && ctx.mode == AnalysisMode::Tran) input.extraField = thermalField(ctx.time);
+        if (thermal_.active() && ctx.mode == AnalysisMode::Tran) input.extraField = thermal_.at(ctx.time);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
         // dg/dm including the current's dependence on m, and dg/dV through I and the VCMA bias.
@@ -241,39 +268,12 @@ public:
     }
 
 private:
-    // The thermal field (eq. 1.5) as a function of time: independent Gaussian vectors N_k (stream index
-    // k) on a fixed grid t_k = k tnoise, joined linearly. The grid variance sigma^2 = 2 D/tnoise with
-    // D = alpha kB T/(gamma mu0^2 Ms V) gives the white-noise spectral density 2 D at frequencies well
-    // below 1/tnoise, for any interpolation whose weights sum to one. Being a fixed, continuous function
-    // of time, the field is the same whatever steps the transient takes, rejects or subdivides, and
-    // the trapezoidal rule integrates it as a smooth forcing: by Wong-Zakai the limit is the
-    // Stratonovich SDE (section 1.2), which the (1+alpha^2)-free variance turns into the Boltzmann law.
-    Vec3 thermalField(double t) const {
-        const double s = std::max(t, 0.0) / noiseInterval_;
-        const double k = std::floor(s);
-        const auto index = static_cast<std::uint64_t>(k);
-        if (index != cachedIndex_) {
-            cachedLeft_ = gridSample(index);
-            cachedRight_ = gridSample(index + 1);
-            cachedIndex_ = index;
-        }
-        const double w = s - k;
-        return noiseSigma_ * ((1.0 - w) * cachedLeft_ + w * cachedRight_);
-    }
-    Vec3 gridSample(std::uint64_t k) const {
-        const auto a = stream_.normals(k, 0), b = stream_.normals(k, 1);
-        return Vec3(a[0], a[1], b[0]);
-    }
-
     std::array<std::string, 2> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
     Vec3 reference_, m0_;
     double maxStep_ = kInf;
-    double noiseInterval_ = 0, noiseSigma_ = 0; // thermal field grid and per-component sigma (A/m)
-    rng::Stream stream_;
-    mutable std::uint64_t cachedIndex_ = ~0ull;
-    mutable Vec3 cachedLeft_ = Vec3::Zero(), cachedRight_ = Vec3::Zero();
+    mtjdetail::ThermalField thermal_;
     int a_ = 0, b_ = 0;
     std::array<int, 3> m_{};
     ConductanceStamp conductance_;
@@ -297,8 +297,8 @@ DeviceRegistration registration{
               {"dynamics", 0, "", "0: macrospin LLGS; 1: behavioural (binary state, Sun / Neel-Brown switching times)",
                0, 1},
               {"tau0", 1e-9, "s", "attempt time of the Neel-Brown regime (dynamics=1)", 0, kInf, true},
-              {"thermal", 0, "", "1: thermal field (stochastic LLGS, eq. 1.5) at the device temperature in .tran", 0, 1},
-              {"tnoise", 0, "s", "thermal-field sample interval (0: the precession step bound, else 1 ps)", 0, kInf}})},
+          },
+          mtjdetail::thermalParams())},
      2,
      2,
      &makeMtj}};

@@ -2,9 +2,11 @@
 // binary state with switching times): the model card -> physics and transport parameters.
 #pragma once
 
+#include "core/random.hpp"
 #include "devices/registry.hpp"
 #include "models/macrospin.hpp"
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -26,6 +28,32 @@ std::vector<ParamSpec> freeLayerParams(double defaultThickness); // ms tf d area
 std::vector<ParamSpec> transportParams();                        // rp ra tmr vh
 std::vector<ParamSpec> initialStateParams();                     // theta0 phi0 (model rows)
 std::vector<ParamSpec> initialStateInstanceParams();             // theta0 phi0 temp (instance rows)
+
+// Thermal field of the stochastic LLGS (eq. 1.5) for the macrospin devices (`thermal=1`): independent
+// Gaussian vectors N_k (stream index k) on a fixed grid t_k = k tnoise, joined linearly. The grid
+// variance sigma^2 = 2 D/tnoise with D = alpha kB T/(gamma mu0^2 Ms V) gives the white-noise spectral
+// density 2 D at frequencies well below 1/tnoise (any interpolation whose weights sum to one does).
+// Being a fixed, continuous function of time, the field is the same whatever steps the transient takes,
+// rejects or subdivides, and the trapezoidal rule integrates it as a smooth forcing: by Wong-Zakai the
+// limit is the Stratonovich SDE (section 1.2), which the (1+alpha^2)-free variance turns into the
+// Boltzmann distribution. The states it drives are exempt from the truncation-error test; the step is
+// bounded by tnoise instead.
+class ThermalField {
+public:
+    // Reads `thermal` and `tnoise`; narrows maxStep to the noise grid when active.
+    void configure(const InstanceSpec& s, const macrospin::Macrospin& model, double& maxStep);
+    void setup(SetupContext& ctx, const std::string& instance, const std::array<int, 3>& stateUnknowns);
+    bool active() const { return sigma_ > 0; }
+    macrospin::Vec3 at(double t) const;
+
+private:
+    macrospin::Vec3 gridSample(std::uint64_t k) const;
+    double interval_ = 0, sigma_ = 0;
+    rng::Stream stream_;
+    mutable std::uint64_t cachedIndex_ = ~0ull;
+    mutable macrospin::Vec3 cachedLeft_ = macrospin::Vec3::Zero(), cachedRight_ = macrospin::Vec3::Zero();
+};
+std::vector<ParamSpec> thermalParams(); // thermal tnoise (model rows)
 
 template <class... Tables> std::vector<ParamSpec> joinParams(const Tables&... tables) {
     std::vector<ParamSpec> out;

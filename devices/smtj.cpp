@@ -43,8 +43,7 @@ public:
         transport_.resistanceParallel = s.param("rp");
         transport_.tmr0 = s.param("tmr");
         transport_.halfTmrVoltage = s.param("vh") > 0 ? s.param("vh") : kInf;
-        if (s.given("ic") && s.given("i0"))
-            throw InputError(s.name + ": give ic or i0 (= ic/delta), not both", s.loc);
+        if (s.given("ic") && s.given("i0")) throw InputError(s.name + ": give ic or i0 (= ic/delta), not both", s.loc);
         ic_ = s.given("i0") ? s.param("i0") * delta_ : s.param("ic");
         if (!(ic_ > 0)) throw InputError(s.name + ": ic (or i0 delta) must be > 0", s.loc);
     }

@@ -46,6 +46,7 @@ public:
         fieldLikeRatio_ = s.param("xisot");
         m0_ = mtjdetail::initialDirection(s, model_);
         maxStep_ = mtjdetail::precessionMaxStep(model_);
+        thermal_.configure(s, model_, maxStep_);
     }
 
     void setup(SetupContext& ctx) override {
@@ -56,6 +57,7 @@ public:
         const char* names[3] = {".mx", ".my", ".mz"};
         for (int k = 0; k < 3; ++k)
             m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
+        thermal_.setup(ctx, name_, m_);
     }
     void declare(PatternBuilder& pb) override {
         half1_.declare(pb, h1_, c_);
@@ -111,6 +113,7 @@ public:
         input.directAJ = dlPerAmpere_ * stripCurrent;
         input.directBJ = fieldLikeRatio_ * input.directAJ;
         input.directPolarization = Vec3::UnitY(); // sigma = z x x_hat
+        if (thermal_.active() && ctx.mode == AnalysisMode::Tran) input.extraField = thermal_.at(ctx.time);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
         const Mat3 dgdm = d.dm + d.dCurrent * io.dIdm.transpose();
@@ -148,6 +151,7 @@ private:
     int h1_ = 0, h2_ = 0, top_ = 0, c_ = 0;
     std::array<int, 3> m_{};
     ConductanceStamp half1_, half2_, junction_;
+    mtjdetail::ThermalField thermal_;
     int nodeToState_[3][2]{}, stateToNode_[3][4]{}, stateToState_[3][3]{};
 };
 
@@ -173,7 +177,7 @@ DeviceRegistration registration{
                                 {"thm", 5e-9, "m", "strip thickness t_HM", 0, kInf, true},
                                 {"rhm", 0, "ohm", "strip resistance R_HM (overrides rho L/(w t_HM))", 0, kInf, true},
                             },
-                            mtjdetail::initialStateParams())},
+                            mtjdetail::initialStateParams(), mtjdetail::thermalParams())},
      3,
      3,
      &makeSotMtj}};

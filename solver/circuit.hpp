@@ -15,10 +15,10 @@ namespace spinspice {
 struct UnknownInfo {
     std::string name; // node name ("out", "x1.n3") or branch/internal name ("v1", "d1#a")
     Nature nature = Nature::Voltage;
-    bool output = true; // written to the waveforms by default (internal nodes are not)
-    bool isNode = true; // a circuit node (shown as v(name)) rather than a branch current (i(name))
-    double abstol = 0;  // Nature::State only: its absolute tolerance
-    double initial = 0; // Nature::State only: its value in DC analyses and at the start of a transient
+    bool output = true;            // written to the waveforms by default (internal nodes are not)
+    bool isNode = true;            // a circuit node (shown as v(name)) rather than a branch current (i(name))
+    double abstol = 0;             // Nature::State only: its absolute tolerance
+    double initial = 0;            // Nature::State only: its value in DC analyses and at the start of a transient
     bool truncationControl = true; // Nature::State only: false for stochastic states (step bound instead)
 
     // The output name: v(node), i(branch) or the state's own name.

@@ -139,9 +139,9 @@ TEST_CASE("mtj netlist: Stoner-Wohlfarth switching field at 10, 30, 45 and 60 de
         const double hsw = std::pow(std::pow(std::cos(psi), 2.0 / 3.0) + std::pow(std::sin(psi), 2.0 / 3.0), -1.5);
         auto finalMz = [&](double ratio) {
             const double h = ratio * hsw * hk;
-            const auto r = run("sw\n.model f mtj (ms=1e6 tf=1.5n d=40n alpha=2 hk=" + num(hk) + " hx=" +
-                               num(h * std::sin(psi)) + " hz=" + num(-h * std::cos(psi)) +
-                               ")\nr1 a 0 1k\nn1 a 0 f theta0=0.01\n.tran 10p 30n\n.end\n");
+            const auto r =
+                run("sw\n.model f mtj (ms=1e6 tf=1.5n d=40n alpha=2 hk=" + num(hk) + " hx=" + num(h * std::sin(psi)) +
+                    " hz=" + num(-h * std::cos(psi)) + ")\nr1 a 0 1k\nn1 a 0 f theta0=0.01\n.tran 10p 30n\n.end\n");
             REQUIRE(r.analyses.at(0).error.empty());
             return signal(r.analyses.at(0), "n1.mz").back();
         };

@@ -59,9 +59,9 @@ TEST_CASE("pbit.lib: the 1T-1sMTJ p-bit follows its sMTJ rates and <m> = tanh(u)
     // I the sMTJ current mid -> vdd: nu(P->AP) = e^{-(1 + x_P)}, nu(AP->P) = e^{-(1 - x_AP)} per tau0.
     for (const double u : {-2.0, -0.7, 0.0, 1.0, 2.0}) {
         CAPTURE(u);
-        const auto r = run("p-bit transfer\n" + kLib + ".options seed=21\nvdd vdd 0 1\nvi in 0 {" +
-                           gateVoltage(num(u)) +
-                           "}\nx1 in out vdd pbit_1t1s\n.save v(out) v(x1.mid) x1.nmtj.state\n.tran 10n 20u\n.end\n");
+        const auto r =
+            run("p-bit transfer\n" + kLib + ".options seed=21\nvdd vdd 0 1\nvi in 0 {" + gateVoltage(num(u)) +
+                "}\nx1 in out vdd pbit_1t1s\n.save v(out) v(x1.mid) x1.nmtj.state\n.tran 10n 20u\n.end\n");
         REQUIRE(r.analyses.at(0).error.empty());
         const Segmented seg = analyse(r.analyses.at(0), 4e3, 3.0);
         REQUIRE(seg.flips > 1500);
@@ -71,7 +71,8 @@ TEST_CASE("pbit.lib: the 1T-1sMTJ p-bit follows its sMTJ rates and <m> = tanh(u)
         CHECK(seg.fractionP == doctest::Approx(nuAPP / (nuAPP + nuPAP)).epsilon(0.04));
         // the output copies the sMTJ (AP: out high) and its mean is tanh(u) (standard error < 0.026)
         CHECK(seg.meanM == doctest::Approx(std::tanh(u)).epsilon(0.06));
-        CHECK(seg.meanM == doctest::Approx(1.0 - 2.0 * seg.fractionP).epsilon(0.03)); // analog out: not quite rail-to-rail
+        CHECK(seg.meanM ==
+              doctest::Approx(1.0 - 2.0 * seg.fractionP).epsilon(0.03)); // analog out: not quite rail-to-rail
     }
 }
 

@@ -70,14 +70,14 @@ TEST_CASE("rng: uniforms and normals have the right moments; streams are indepen
         sn4 += std::pow(g[0], 4) + std::pow(g[1], 4);
         cross += (u - 0.5) * (b.uniform(k) - 0.5);
     }
-    CHECK(su / n == doctest::Approx(0.5).epsilon(3e-3));           // sd 6.5e-4
+    CHECK(su / n == doctest::Approx(0.5).epsilon(3e-3)); // sd 6.5e-4
     CHECK(su2 / n - std::pow(su / n, 2) == doctest::Approx(1.0 / 12).epsilon(4e-3));
-    CHECK(sn / (2 * n) == doctest::Approx(0.0).epsilon(1e-2));     // sd 1.6e-3
-    CHECK(sn2 / (2 * n) == doctest::Approx(1.0).epsilon(1.5e-2));  // sd 3.2e-3
-    CHECK(sn4 / (2 * n) == doctest::Approx(3.0).epsilon(0.06));    // kurtosis 3, sd 0.0216
-    CHECK(cross / n == doctest::Approx(0.0).epsilon(3e-3));        // two instances: uncorrelated (sd 1.9e-4)
-    CHECK(a.uniform(7) != c.uniform(7));                           // the seed changes the stream
-    CHECK(a.uniform(7) == rng::Stream(1, "n1").uniform(7));        // a pure function of (seed, name, index)
+    CHECK(sn / (2 * n) == doctest::Approx(0.0).epsilon(1e-2));    // sd 1.6e-3
+    CHECK(sn2 / (2 * n) == doctest::Approx(1.0).epsilon(1.5e-2)); // sd 3.2e-3
+    CHECK(sn4 / (2 * n) == doctest::Approx(3.0).epsilon(0.06));   // kurtosis 3, sd 0.0216
+    CHECK(cross / n == doctest::Approx(0.0).epsilon(3e-3));       // two instances: uncorrelated (sd 1.9e-4)
+    CHECK(a.uniform(7) != c.uniform(7));                          // the seed changes the stream
+    CHECK(a.uniform(7) == rng::Stream(1, "n1").uniform(7));       // a pure function of (seed, name, index)
 }
 
 namespace {
@@ -94,8 +94,8 @@ std::string stochasticLlgsDeck(int devices, double i, double tstop, int seed, do
     for (int k = 0; k < devices; ++k) deck += " n" + std::to_string(k) + ".mz";
     deck += "\n";
     for (int k = 0; k < devices; ++k)
-        deck += "i" + std::to_string(k) + " 0 a" + std::to_string(k) + " " + num(i * ic0) + "\nn" +
-                std::to_string(k) + " a" + std::to_string(k) + " 0 s\n";
+        deck += "i" + std::to_string(k) + " 0 a" + std::to_string(k) + " " + num(i * ic0) + "\nn" + std::to_string(k) +
+                " a" + std::to_string(k) + " 0 s\n";
     return deck + ".tran " + num(tnoise) + " " + num(tstop) + "\n.end\n";
 }
 } // namespace
@@ -136,7 +136,8 @@ TEST_CASE("stochastic LLGS: same seed gives identical waveforms, another seed di
     CHECK(za == zb);
     REQUIRE(za.size() > 100);
     double differ = 0;
-    for (std::size_t k = 0; k < std::min(za.size(), zc.size()); ++k) differ = std::max(differ, std::fabs(za[k] - zc[k]));
+    for (std::size_t k = 0; k < std::min(za.size(), zc.size()); ++k)
+        differ = std::max(differ, std::fabs(za[k] - zc[k]));
     CHECK(differ > 0.1);
     // the two devices of one run see independent noise
     const auto& z1 = signal(a.analyses.at(0), "n1.mz");
@@ -209,7 +210,8 @@ TEST_CASE("smtj: fraction, dwell times and correlation time follow the Neel-Brow
 TEST_CASE("smtj: flip times do not depend on the time steps taken (counter-based RNG, hazard integration)") {
     auto flipTimes = [](const std::string& tran) {
         const auto r = run("smtj\n.model sm smtj (rp=1k tmr=1 delta=2 tau0=1n i0=20u)\n.options seed=9\n"
-                           "v1 a 0 0.02\nn1 a 0 sm\n.save n1.state\n" + tran + "\n.end\n");
+                           "v1 a 0 0.02\nn1 a 0 sm\n.save n1.state\n" +
+                           tran + "\n.end\n");
         REQUIRE(r.analyses.at(0).error.empty());
         return flips(r.analyses.at(0), "n1.state").flipTimes;
     };
@@ -269,7 +271,7 @@ TEST_CASE("stochastic LLGS: dwell times between m_z = +0.5 and -0.5 match the ex
                                           integrate([&](double y) { return std::exp(-potential(y)); }, z, 1.0, 400);
                                       return std::exp(potential(z)) / (1 - z * z) * inner;
                                   },
-                                  -0.5, 0.5, 400); // in units of tau_N
+                                  -0.5, 0.5, 400);       // in units of tau_N
     CHECK(mfpt == doctest::Approx(7.268).epsilon(1e-3)); // device-physics.md 1.3 / 3.3-2
     const double gammaMu0 = 1.76085963e11 * 4e-7 * std::numbers::pi;
     const double tauN = (1 + alpha * alpha) * sigma / (alpha * gammaMu0 * 159154.943);
@@ -296,4 +298,25 @@ TEST_CASE("stochastic LLGS: dwell times between m_z = +0.5 and -0.5 match the ex
     }
     REQUIRE(count > 700);
     CHECK(sum / count / tauN == doctest::Approx(mfpt).epsilon(0.10));
+}
+
+TEST_CASE("sotmtj thermal=1: the same stochastic free layer (stationary <m_z^2> without strip current)") {
+    // sigma = 3, i = 0, alpha = 0.5: <m_z^2> from eq. 3.4; 8 devices x 40 ns, standard error ~4e-3.
+    const double kT = 1.380649e-23 * 300.15;
+    const double area = 2.0 * 3.0 * kT / (0.2 * 1e6) / 1.5e-9;
+    std::string deck = "sot thermal\n.model s sotmtj (ms=1e6 tf=1.5n area=" + num(area) +
+                       " alpha=0.5 hk=159154.943 rp=1k tmr=1 rhm=500 thermal=1 tnoise=0.5p)\n.options seed=17\n.save";
+    for (int k = 0; k < 8; ++k) deck += " n" + std::to_string(k) + ".mz";
+    deck += "\n";
+    for (int k = 0; k < 8; ++k) deck += "n" + std::to_string(k) + " 0 0 t" + std::to_string(k) + " s\n";
+    deck += ".tran 0.5p 40n\n.end\n";
+    const auto r = run(deck);
+    REQUIRE(r.analyses.at(0).error.empty());
+    const auto& w = r.analyses.at(0);
+    double mz2 = 0;
+    for (int k = 0; k < 8; ++k)
+        mz2 += timeAverage(signal(w, "time"), signal(w, "n" + std::to_string(k) + ".mz"), 2e-9,
+                           [](double v) { return v * v; }) /
+               8;
+    CHECK(mz2 == doctest::Approx(boltzmannAverage(3.0, 0.0, [](double z) { return z * z; })).epsilon(0.02));
 }
