@@ -45,6 +45,9 @@ CASES = {
     "floating_node":       ({1, 2}, None, [r"floatnode"]),
     "vsource_loop":        ({1, 2}, None, [r"\bva1\b|\bvb2\b"]),
     "dc_unknown_source":   ({2}, [5], [r"vnope"]),
+    "seed_fraction":       ({2}, None, [r"seed", r"integer"]),
+    "pbit_bad_tau":        ({2}, [2], [r"\btau\b"]),
+    "smtj_ic_and_i0":      ({2}, [4], [r"\bn1\b", r"\bic\b.*\bi0\b"]),
 }
 
 CRASH_MARKERS = ["terminate called", "Segmentation", "core dumped", "AddressSanitizer",
