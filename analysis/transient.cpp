@@ -218,16 +218,22 @@ void TransientRun::run(TransientCounters& counters) {
     double eventTolerance = 0.0; // > 0 while a step is being redone to end just after an event
     std::vector<double> qdotNew(n1_, 0.0);
     long sinceProgress = 0;
+    bool reactive = newton_.lastEvaluationReactive(); // any charge in the circuit (re-checked per step)
 
     while (time < tstop_ && tstop_ - time > delmin) {
         h = std::min(h, maxStep);
         double b0 = nextBreakpoint(time);
         while (b0 - time <= delmin && b0 < tstop_) b0 = nextBreakpoint(b0);
         if (atBreakpoint) {
-            // First step after a breakpoint: backward Euler with a small step (ngspice dctran.c).
+            // First step after a breakpoint: backward Euler with a small step (ngspice dctran.c). A
+            // purely algebraic circuit has nothing to integrate: it steps straight on.
             order = 1;
-            h = std::min(h, 0.1 * std::min(saveDelta, b0 - time));
-            if (firstTime) h /= 10.0;
+            if (reactive) {
+                h = std::min(h, 0.1 * std::min(saveDelta, b0 - time));
+                if (firstTime) h /= 10.0;
+            } else {
+                h = maxStep;
+            }
             h = std::max(h, 2.0 * delmin);
             atBreakpoint = false;
             havePrevious = false; // the slope changes at a breakpoint: no predictor across it
@@ -280,10 +286,16 @@ void TransientRun::run(TransientCounters& counters) {
                     eventTolerance = tolerance;
                     h = tEvent - time + 0.5 * tolerance;
                     landing = false;
+                } else if (!newton_.lastEvaluationReactive()) {
+                    accepted = true; // no charges: no truncation error, the step is bounded by maxStep only
+                    newDelta = maxStep;
+                    reactive = false;
                 } else if (firstTime) {
                     accepted = true;
                     newDelta = hEff;
+                    reactive = true;
                 } else {
+                    reactive = true;
                     newDelta = truncationStep(order, hEff, qNew, qdotNew);
                     if (newDelta > 0.9 * hEff) {
                         if (order == 1 && maxOrder_ > 1) {

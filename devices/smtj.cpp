@@ -87,8 +87,11 @@ public:
     // The flip predicted from the hazard so far and the rate at the last accepted point.
     double nextBreakpoint(double t) const override {
         if (acceptedTime_ < 0) return 0.0; // before the transient starts: registers as a breakpoint source
-        if (rateStale_ || !(acceptedRate_ > 0)) return kInf;
-        const double tFlip = acceptedTime_ + (threshold_ - hazard_) / acceptedRate_;
+        // Right after a flip the new state's rate is estimated at the old bias (the circuit has not
+        // responded yet): a breakpoint too early costs one step, one too late is caught by eventTime.
+        const double rate = rateStale_ ? predictedRate_ : acceptedRate_;
+        if (!(rate > 0)) return kInf;
+        const double tFlip = acceptedTime_ + (threshold_ - hazard_) / rate;
         return tFlip > t ? tFlip : kInf;
     }
     // A flip inside a converged step: where the trapezoidal hazard (rate linear in time) reaches E.
@@ -98,7 +101,7 @@ public:
         const double r1 = rate(state_, ctx.x[a_] - ctx.x[b_]);
         const double r0 = rateStale_ ? r1 : acceptedRate_;
         const double need = threshold_ - hazard_;
-        if (0.5 * (r0 + r1) * h <= need * (1.0 + 1e-9)) return kInf;
+        if (0.5 * (r0 + r1) * h <= need * (1.0 + 1e-6)) return kInf;
         // need = r0 s + (r1 - r0) s^2/(2h): the positive root, written to avoid cancellation.
         const double a = 0.5 * (r1 - r0) / h;
         const double s = 2.0 * need / (r0 + std::sqrt(std::max(0.0, r0 * r0 + 4.0 * a * need)));
@@ -115,13 +118,15 @@ public:
         acceptedTime_ = ctx.time;
         acceptedRate_ = r1;
         rateStale_ = false;
-        if (hazard_ >= threshold_ * (1.0 - 1e-12)) {
+        // (a residual below 1e-6 of the threshold counts as reached: a step never lands closer than rounding)
+        if (hazard_ >= threshold_ * (1.0 - 1e-6)) {
             state_ = -state_;
             threshold_ = stream_.exponential(++flips_);
             hazard_ = 0.0;
             // The new state's current is known only after the next step (the circuit responds to the
             // flip): the first step after a flip integrates the hazard with its end-point rate.
             rateStale_ = true;
+            predictedRate_ = rate(state_, v);
         }
     }
     void topology(TopologyBuilder& t) const override {
@@ -153,7 +158,8 @@ private:
     rng::Stream stream_;
     std::uint64_t flips_ = 0;
     double threshold_ = 1.0, hazard_ = 0.0, acceptedTime_ = -1.0, acceptedRate_ = 0.0;
-    bool rateStale_ = false; // a flip happened at acceptedTime_: acceptedRate_ is the old state's
+    bool rateStale_ = false;   // a flip happened at acceptedTime_: acceptedRate_ is the old state's
+    double predictedRate_ = 0; // the new state's rate at the bias of the flip (for the breakpoint only)
 };
 
 std::unique_ptr<Device> makeSmtj(const InstanceSpec& s) {

@@ -62,6 +62,10 @@ void NewtonSolver::collectHeldOffsets() {
             heldOffsets_.push_back(k);
 }
 
+bool NewtonSolver::lastEvaluationReactive() const {
+    return std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) { return v != 0.0; });
+}
+
 void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context) {
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);

@@ -50,6 +50,9 @@ public:
     const std::vector<double>& charges() const { return qFinal_; }
     // Charges of the last evaluate() (not corrected).
     const std::vector<double>& loadedCharges() const { return q_; }
+    // Whether the last evaluation had any dq/dx entry: false for a purely algebraic circuit (resistive
+    // elements, controlled sources, p-bits, sMTJs), which has no truncation error to control.
+    bool lastEvaluationReactive() const;
     // The last device Jacobians (for AC: G = jf, C = jq).
     const std::vector<double>& jacobianF() const { return jf_; }
     const std::vector<double>& jacobianQ() const { return jq_; }

@@ -233,7 +233,7 @@ TEST_CASE("smtj: a time-varying current biases the rates through the hazard inte
     const auto& s = signal(r.analyses.at(0), "n1.state");
     double early = 0, late = 0;
     for (std::size_t k = 1; k < t.size(); ++k) {
-        const double p = s[k - 1] > 0 ? t[k] - t[k - 1] : 0.0;
+        const double p = s[k] > 0 ? t[k] - t[k - 1] : 0.0; // a point holds the state of the interval it ends
         (t[k] < 5e-6 ? early : late) += t[k] > 15e-6 || t[k] < 5e-6 ? p : 0.0;
     }
     // v < -20 mV in the first quarter: <m> ~ tanh(x) < -0.7; v > 20 mV in the last: mostly P.
@@ -251,9 +251,10 @@ TEST_CASE("pbit: P(m = +1) = (1 + tanh(beta u))/2 for a fixed input, and the upd
         const auto& t = signal(w, "time");
         const auto& m = signal(w, "n1.m");
         const auto& v = signal(w, "v(out)");
-        // m at each update event (points where the step ended on an update: m changes at the next one)
+        // time-weighted: a point holds the pre-update value, i.e. the state of the interval it ends
         double up = 0;
-        for (std::size_t k = 1; k < t.size(); ++k) up += m[k - 1] > 0 ? t[k] - t[k - 1] : 0.0;
+        for (std::size_t k = 1; k < t.size(); ++k)
+            up += m[k] > 0 ? t[k] - t[k - 1] : 0.0; // the state of the interval ending at point k
         // 2e4 updates: standard error of the fraction <= 0.0035 (independent samples at each update)
         CHECK(up / t.back() == doctest::Approx(0.5 * (1 + std::tanh(1e6 * u))).epsilon(0.015));
         for (std::size_t k = 0; k < t.size(); k += 101) CHECK(v[k] == doctest::Approx(m[k]).epsilon(1e-12));
