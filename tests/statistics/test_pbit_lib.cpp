@@ -130,3 +130,51 @@ TEST_CASE("pbit.lib: three 1T-1sMTJ p-bits as the invertible AND gate sample its
     const double valid = (hist[0] + hist[2] + hist[1] + hist[7]) / t.back(); // (-,-,-) (-,+,-) (+,-,-) (+,+,+)
     CHECK(valid > 0.9);
 }
+
+TEST_CASE("pbit.lib: five 1T-1sMTJ p-bits as a full adder sample its Boltzmann distribution") {
+    // Full adder (a, b, cin, s, cout): penalty 4 (a + b + cin - s - 2 cout)^2 in spins, h = 0,
+    // J_ij = -2 w_i w_j with w = (1, 1, 1, -1, -2) (scripts/pbitnet.py, checked there by enumeration).
+    const int w[5] = {1, 1, 1, -1, -2};
+    std::string deck = "full adder from 1T-1sMTJ p-bits\n" + kLib + ".options seed=8\nvdd vdd 0 1\n.save";
+    for (int i = 0; i < 5; ++i) deck += " v(out" + std::to_string(i) + ")";
+    deck += "\n";
+    for (int i = 0; i < 5; ++i) {
+        std::string sum = "0";
+        for (int j = 0; j < 5; ++j)
+            if (j != i) sum += "+(" + std::to_string(-2 * w[i] * w[j]) + ")*(2*v(out" + std::to_string(j) + ")-1)";
+        deck += "b" + std::to_string(i) + " in" + std::to_string(i) + " 0 v={" + gateVoltage("max(-18," + sum + ")") +
+                "}\nx" + std::to_string(i) + " in" + std::to_string(i) + " out" + std::to_string(i) +
+                " vdd pbit_1t1s\n";
+    }
+    deck += ".tran 10n 30u\n.end\n";
+    const auto r = run(deck);
+    REQUIRE(r.analyses.at(0).error.empty());
+    const auto& wv = r.analyses.at(0);
+    const auto& t = signal(wv, "time");
+    std::vector<const std::vector<double>*> out;
+    for (int i = 0; i < 5; ++i) out.push_back(&signal(wv, "v(out" + std::to_string(i) + ")"));
+    std::array<double, 32> hist{}, exact{};
+    for (std::size_t k = 1; k < t.size(); ++k) {
+        int code = 0;
+        for (int i = 0; i < 5; ++i) code |= ((*out[static_cast<std::size_t>(i)])[k] > 0.5 ? 1 : 0) << i;
+        hist[static_cast<std::size_t>(code)] += (t[k] - t[k - 1]) / t.back();
+    }
+    double z = 0;
+    for (int code = 0; code < 32; ++code) {
+        double e = 0;
+        for (int i = 0; i < 5; ++i)
+            for (int j = 0; j < 5; ++j)
+                if (i != j) e += 0.5 * (-2 * w[i] * w[j]) * ((code >> i & 1) ? 1 : -1) * ((code >> j & 1) ? 1 : -1);
+        exact[static_cast<std::size_t>(code)] = std::exp(e);
+        z += std::exp(e);
+    }
+    double kl = 0, validSim = 0, validExact = 0;
+    for (std::size_t c = 0; c < 32; ++c) {
+        const double q = exact[c] / z;
+        if (hist[c] > 0) kl += hist[c] * std::log(hist[c] / q);
+        if (q > 0.05) validSim += hist[c], validExact += q; // the 8 rows of the truth table
+    }
+    MESSAGE("full adder KL(circuit || Boltzmann) = " << kl << ", P(truth table) " << validSim << " vs " << validExact);
+    CHECK(kl < 0.03);
+    CHECK(validSim == doctest::Approx(validExact).epsilon(0.02));
+}
