@@ -99,7 +99,12 @@ public:
 
 private:
     // P (state +1) switches with I < 0, AP (state -1) with I > 0.
-    static bool drives(double state, double current) { return state > 0 ? current < 0 : current > 0; }
+    // A current below 1e-9 Ic0 drives nothing (a dead band): an idle array sits at round-off voltages
+    // whose sign would otherwise flip the progress equation between Newton iterations.
+    bool drives(double state, double current) const {
+        if (std::fabs(current) <= 1e-9 * ic0_) return false;
+        return state > 0 ? current < 0 : current > 0;
+    }
     // 1/tau and its derivative with respect to |I|.
     double switchingRate(double current, double& dRate) const {
         const double i = current / ic0_;
