@@ -109,38 +109,52 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
     static constexpr double kTrapFactor[2] = {0.5, 1.0 / 12.0};
     static constexpr double kGearFactor[2] = {0.5, 2.0 / 9.0};
     const double factor = (gear_ ? kGearFactor : kTrapFactor)[order - 1];
+    // The (order+1)-th divided difference over the points t0 > t1 > ... is a fixed linear combination
+    // of the charges there: its weights depend on the step sizes only, so they are computed once
+    // (the recursion below on unit vectors) and each row costs a dot product instead of divisions.
     const double dt[3] = {h, deltaOld_[0], deltaOld_[1]};
-    double best = 2.0 * h;
-    std::size_t skip = 0; // index into uncontrolled_ (ascending)
-    for (std::size_t i = 1; i < n1_; ++i) {
-        if (skip < uncontrolled_.size() && uncontrolled_[skip] == i) {
-            ++skip;
-            continue;
-        }
-        double diff[4] = {qNew[i], qHist_[0][i], qHist_[1][i], qHist_[2][i]};
-        bool any = false;
-        for (int k = 0; k <= order + 1; ++k) any = any || diff[k] != 0.0;
-        if (!any) continue;
-        // Charges and fluxes use SPICE's abstol/chgtol; device states their own absolute tolerance.
-        const double currentTol = rateFloor_[i] + opt_.reltol * std::max(std::fabs(qdotNew[i]), std::fabs(qdot_[i]));
-        const double chargeTol =
-            opt_.reltol * std::max(std::max(std::fabs(diff[0]), std::fabs(diff[1])), chargeFloor_[i]) / h;
-        const double tol = std::max(currentTol, chargeTol);
+    double weight[4] = {0, 0, 0, 0};
+    for (int point = 0; point <= order + 1; ++point) {
+        double diff[4] = {0, 0, 0, 0};
+        diff[point] = 1.0;
         double span[3] = {dt[0], dt[1], dt[2]};
         for (int j = order;;) {
             for (int k = 0; k <= j; ++k) diff[k] = (diff[k] - diff[k + 1]) / span[k];
             if (--j < 0) break;
             for (int k = 0; k <= j; ++k) span[k] = span[k + 1] + dt[k];
         }
-        double del =
-            opt_.trtol * tol / std::max(rateFloor_[i] > 0 ? rateFloor_[i] : 1e-300, factor * std::fabs(diff[0]));
-        if (order == 2) del = std::sqrt(del);
-        if (del < best) {
-            best = del;
+        weight[point] = diff[0];
+    }
+    // The step allowed by row i is trtol tol_i / max(floor_i, factor |dd_i|) (to the power 1/order);
+    // the smallest one belongs to the largest ratio max(floor_i, factor |dd_i|) / (trtol tol_i).
+    double worst = 0.0;
+    std::size_t skip = 0; // index into uncontrolled_ (ascending)
+    const auto& q1 = qHist_[0];
+    const auto& q2 = qHist_[1];
+    const auto& q3 = qHist_[2];
+    for (std::size_t i = 1; i < n1_; ++i) {
+        if (skip < uncontrolled_.size() && uncontrolled_[skip] == i) {
+            ++skip;
+            continue;
+        }
+        const double v0 = qNew[i], v1 = q1[i], v2 = q2[i], v3 = order == 2 ? q3[i] : 0.0;
+        if (v0 == 0.0 && v1 == 0.0 && v2 == 0.0 && v3 == 0.0) continue;
+        const double dd = weight[0] * v0 + weight[1] * v1 + weight[2] * v2 + weight[3] * v3;
+        // Charges and fluxes use SPICE's abstol/chgtol; device states their own absolute tolerance.
+        const double currentTol = rateFloor_[i] + opt_.reltol * std::max(std::fabs(qdotNew[i]), std::fabs(qdot_[i]));
+        const double chargeTol = opt_.reltol * std::max(std::max(std::fabs(v0), std::fabs(v1)), chargeFloor_[i]) / h;
+        const double tol = std::max(currentTol, chargeTol);
+        const double ratio =
+            std::max(rateFloor_[i] > 0 ? rateFloor_[i] : 1e-300, factor * std::fabs(dd)) / (opt_.trtol * tol);
+        if (ratio > worst) {
+            worst = ratio;
             lteRow_ = static_cast<int>(i);
         }
     }
-    return best;
+    if (!(worst > 0)) return 2.0 * h;
+    double del = 1.0 / worst;
+    if (order == 2) del = std::sqrt(del);
+    return std::min(del, 2.0 * h);
 }
 
 void TransientRun::fail(double time, double step, const NewtonResult& last) const {
@@ -319,8 +333,8 @@ void TransientRun::run(TransientCounters& counters) {
                     // (q = m) of the new point are then re-evaluated there.
                     Device::Projection projected = Device::Projection::None;
                     for (const Device* d : projectingDevices_)
-                        projected = std::max(projected, d->projectState(xTrial.data()));
-                    if (projected != Device::Projection::None) {
+                        projected = std::max(projected, d->projectState(xTrial.data(), qHist_[0].data()));
+                    if (projected == Device::Projection::Small || projected == Device::Projection::Jump) {
                         EvalContext at = ctx;
                         newton_.evaluate(xTrial, at);
                         qHist_[0] = newton_.loadedCharges();

@@ -161,9 +161,12 @@ public:
     // Projection of internal states after an accepted transient step: Small for a correction onto a
     // manifold (|m| = 1 for a macrospin integrated by the trapezoidal rule), Jump for a discontinuous
     // change (a behavioural state flipping): the integration then restarts as after a breakpoint.
-    enum class Projection { None, Small, Jump };
+    // Exact: a Small projection after which the device has also set the new point's charges of the
+    // rows it changed (`charges`, indexed like x), so the circuit need not be evaluated again.
+    enum class Projection { None, Exact, Small, Jump };
     virtual bool projectsState() const { return false; }
     virtual Projection projectState(double* /*x*/) const { return Projection::None; }
+    virtual Projection projectState(double* x, double* /*charges*/) const { return projectState(x); }
     // Small-signal excitation (J x = rhs convention).
     virtual void loadAc(std::complex<double>* /*rhs*/) const {}
     // .dc sweeps: independent sources accept a DC override; others return false.

@@ -231,6 +231,13 @@ public:
         for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
         return Projection::Small;
     }
+    // q = m on the state rows and nothing else depends on m's charge: patch them directly.
+    Projection projectState(double* x, double* charges) const override {
+        const Projection p = projectState(x);
+        if (p == Projection::None) return p;
+        for (int k = 0; k < 3; ++k) charges[m_[k]] = x[m_[k]];
+        return Projection::Exact;
+    }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double* x = ctx.x;
@@ -244,6 +251,7 @@ public:
         macrospin::LlgsInput input;
         input.current = io.current;
         input.biasVoltage = v;
+        input.directDerivatives = false;
         if (thermal_.active() && ctx.mode == AnalysisMode::Tran) input.extraField = thermal_.at(ctx.time);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);

@@ -84,6 +84,7 @@ Macrospin::Macrospin(const MacrospinParams& params) : params_(params) {
         vcmaFieldPerVolt_ =
             -2.0 * params.vcmaCoefficient / (constants::mu0 * params.Ms * params.thickness * params.oxideThickness);
     sttPrefactor_ = macrospin::sttAmplitudePerAmpere(1.0, params.Ms, params.volume);
+    fieldJacobian0_ = effectiveFieldJacobian(0.0);
 }
 
 double Macrospin::effectiveAnisotropyField(double biasVoltage) const {
@@ -150,7 +151,7 @@ Vec3 Macrospin::rhs(const Vec3& m, const LlgsInput& input, LlgsDerivatives& d) c
     const Vec3& p = polarization_;
     const Vec3& q = input.directPolarization;
     const Vec3 field = effectiveField(m, input.biasVoltage) + input.extraField;
-    const Mat3 fieldJacobian = effectiveFieldJacobian(input.biasVoltage);
+    const Mat3 fieldJacobian = vcmaFieldPerVolt_ != 0.0 ? effectiveFieldJacobian(input.biasVoltage) : fieldJacobian0_;
     const double cosTheta = m.dot(p);
     const double aJPerAmpere = sttAmplitudePerAmpere(cosTheta);
     const double aJ = aJPerAmpere * input.current;
@@ -159,9 +160,13 @@ Vec3 Macrospin::rhs(const Vec3& m, const LlgsInput& input, LlgsDerivatives& d) c
     const Vec3 dampingField = alpha * field + (aJ + alpha * bJ) * p + (input.directAJ + alpha * input.directBJ) * q;
 
     // a_J depends on m through eta(m.p): grad a_J = I hbar/(2 e mu0 Ms V) eta'(c) p.
-    const Vec3 gradAJ = input.current * sttPrefactor_ * sttEfficiencyDerivative(cosTheta) * p;
-    const Mat3 precessionJacobian = fieldJacobian + (xi - alpha) * p * gradAJ.transpose();
-    const Mat3 dampingJacobian = alpha * fieldJacobian + (1.0 + alpha * xi) * p * gradAJ.transpose();
+    const double etaSlope = sttEfficiencyDerivative(cosTheta);
+    Mat3 precessionJacobian = fieldJacobian, dampingJacobian = alpha * fieldJacobian;
+    if (etaSlope != 0.0) { // (a constant efficiency: a_J does not depend on m)
+        const Vec3 gradAJ = input.current * sttPrefactor_ * etaSlope * p;
+        precessionJacobian += (xi - alpha) * p * gradAJ.transpose();
+        dampingJacobian += (1.0 + alpha * xi) * p * gradAJ.transpose();
+    }
     d.dm = -gammaPrime_ * (crossJacobian(m, precessionField, precessionJacobian) +
                            doubleCrossJacobian(m, dampingField, dampingJacobian));
 
@@ -170,10 +175,18 @@ Vec3 Macrospin::rhs(const Vec3& m, const LlgsInput& input, LlgsDerivatives& d) c
         return -gammaPrime_ * (m.cross(dPrecession) + m.cross(m.cross(dDamping)));
     };
     d.dCurrent = along((xi - alpha) * aJPerAmpere * p, (1.0 + alpha * xi) * aJPerAmpere * p);
-    d.dDirectAJ = along(-alpha * q, q);
-    d.dDirectBJ = along(q, alpha * q);
-    const Vec3 dFielddV = vcmaFieldPerVolt_ * m.dot(axis_) * axis_;
-    d.dBiasVoltage = along(dFielddV, alpha * dFielddV);
+    if (input.directDerivatives) {
+        d.dDirectAJ = along(-alpha * q, q);
+        d.dDirectBJ = along(q, alpha * q);
+    } else {
+        d.dDirectAJ = d.dDirectBJ = Vec3::Zero();
+    }
+    if (vcmaFieldPerVolt_ != 0.0) {
+        const Vec3 dFielddV = vcmaFieldPerVolt_ * m.dot(axis_) * axis_;
+        d.dBiasVoltage = along(dFielddV, alpha * dFielddV);
+    } else {
+        d.dBiasVoltage = Vec3::Zero();
+    }
     return -gammaPrime_ * (m.cross(precessionField) + m.cross(m.cross(dampingField)));
 }
 

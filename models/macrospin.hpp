@@ -79,6 +79,7 @@ struct LlgsInput {
     double directAJ = 0; // damping-like amplitude of the direct torque (A/m), e.g. SOT H_DL (eq. 1.3)
     double directBJ = 0; // field-like amplitude of the direct torque (A/m)
     Vec3 directPolarization = Vec3::UnitZ(); // its polarisation (unit), e.g. sigma = z x j_c for SOT
+    bool directDerivatives = true;           // false: skip dDirectAJ/dDirectBJ (a device without direct torque)
     Vec3 extraField = Vec3::Zero();          // added to H_eff in both terms: thermal field (eq. 1.5), Oersted...
     double biasVoltage = 0;                  // voltage across the barrier (V); only VCMA uses it
 };
@@ -140,6 +141,7 @@ private:
     MacrospinParams params_;
     Vec3 axis_, polarization_;
     double gammaPrime_ = 0, anisotropyField_ = 0, vcmaFieldPerVolt_ = 0, sttPrefactor_ = 0;
+    Mat3 fieldJacobian0_ = Mat3::Zero(); // dH_eff/dm without VCMA (constant)
 };
 
 // --- closed forms (the oracles), all SI -------------------------------------------------------------

@@ -18,6 +18,9 @@ struct KluSolver::Impl {
 KluSolver::KluSolver() : impl_(std::make_unique<Impl>()) {
     klu_defaults(&impl_->common);
     impl_->common.btf = 1;
+    // No row scaling (as SPICE's Sparse): KLU would otherwise rescan the whole matrix at every refactor;
+    // partial pivoting with threshold tol = 0.001 works on the unscaled MNA rows.
+    impl_->common.scale = -1; // -1: not even the scan that checks the (fixed, valid) pattern
 }
 
 KluSolver::~KluSolver() {
