@@ -24,8 +24,18 @@ std::string InputError::report() const {
     const std::string where = loc_.str();
     out << (where.empty() ? "" : where + ": ") << "error: " << message_ << "\n";
     if (!lineText_.empty()) {
-        out << "    " << lineText_ << "\n";
-        if (loc_.col > 0) out << "    " << std::string(static_cast<std::size_t>(loc_.col - 1), ' ') << "^\n";
+        // A long line (a generated netlist) is shown as a window of about 100 characters around the column.
+        constexpr std::size_t kWindow = 100;
+        std::size_t caret = loc_.col > 0 ? static_cast<std::size_t>(loc_.col - 1) : 0;
+        std::string shown = lineText_;
+        if (shown.size() > kWindow) {
+            const std::size_t start = caret > kWindow / 2 ? std::min(caret - kWindow / 2, shown.size() - kWindow) : 0;
+            const bool cutLeft = start > 0, cutRight = start + kWindow < shown.size();
+            shown = (cutLeft ? "..." : "") + shown.substr(start, kWindow) + (cutRight ? "..." : "");
+            caret = caret - start + (cutLeft ? 3 : 0);
+        }
+        out << "    " << shown << "\n";
+        if (loc_.col > 0) out << "    " << std::string(caret, ' ') << "^\n";
     }
     if (!hint_.empty()) out << "  " << hint_ << "\n";
     return out.str();

@@ -259,6 +259,43 @@ const auto foldBinary = [](auto& ctx) {
                              offsetOf(ctx, op.begin()));
 };
 
+// A sum or difference chain: folded to the left (a - b + c = (a - b) + c) like every binary level; a
+// long chain (a generated synapse sum with thousands of terms) is built as a balanced tree of additions
+// of the (negated) terms instead, so its height grows with log2 of the length (the tree walks recurse).
+const auto foldAdditive = [](auto& ctx) {
+    auto& attr = x3::_attr(ctx);
+    NodePtr node = boost::fusion::at_c<0>(attr);
+    const auto& rest = boost::fusion::at_c<1>(attr);
+    constexpr std::size_t kBalanceFrom = 64;
+    if (rest.size() < kBalanceFrom) {
+        for (const auto& item : rest) {
+            const Range& op = boost::fusion::at_c<0>(item);
+            node = makeNode(expr::Binary{binaryOpFromText(op), node, boost::fusion::at_c<1>(item)},
+                            offsetOf(ctx, op.begin()));
+        }
+        x3::_val(ctx) = node;
+        return;
+    }
+    std::vector<std::pair<NodePtr, std::size_t>> terms{{node, node->offset}};
+    for (const auto& item : rest) {
+        const Range& op = boost::fusion::at_c<0>(item);
+        const std::size_t at = offsetOf(ctx, op.begin());
+        NodePtr term = boost::fusion::at_c<1>(item);
+        if (*op.begin() == '-') term = makeNode(expr::Unary{expr::UnaryOp::Negate, term}, at);
+        terms.emplace_back(term, at);
+    }
+    while (terms.size() > 1) {
+        std::vector<std::pair<NodePtr, std::size_t>> next;
+        for (std::size_t k = 0; k + 1 < terms.size(); k += 2)
+            next.emplace_back(
+                makeNode(expr::Binary{expr::BinaryOp::Add, terms[k].first, terms[k + 1].first}, terms[k + 1].second),
+                terms[k].second);
+        if (terms.size() % 2) next.push_back(terms.back());
+        terms.swap(next);
+    }
+    x3::_val(ctx) = terms.front().first;
+};
+
 const auto foldUnary = [](auto& ctx) {
     auto& attr = x3::_attr(ctx);
     const std::vector<Range>& ops = boost::fusion::at_c<0>(attr);
@@ -324,7 +361,7 @@ const auto logicalOr_def = logicalAnd[setValue] >> *((asRange(orOp) > logicalAnd
 const auto logicalAnd_def = equality[setValue] >> *((asRange(andOp) > equality)[foldBinary]);
 const auto equality_def = relational[setValue] >> *((asRange(equalityOp) > relational)[foldBinary]);
 const auto relational_def = additive[setValue] >> *((asRange(relationalOp) > additive)[foldBinary]);
-const auto additive_def = multiplicative[setValue] >> *((asRange(additiveOp) > multiplicative)[foldBinary]);
+const auto additive_def = (multiplicative >> *(asRange(additiveOp) > multiplicative))[foldAdditive];
 const auto multiplicative_def = unary[setValue] >> *((asRange(multiplicativeOp) > unary)[foldBinary]);
 const auto unary_def = (*asRange(unaryOp) >> power)[foldUnary];
 // Right-associative: 2^3^2 = 2^(3^2); the exponent may carry a sign (2^-1).

@@ -101,10 +101,9 @@ public:
     void topology(TopologyBuilder& t) const override {
         t.terminal(out_, *this);
         t.voltageBranch(out_, 0, *this);
-        if (currentInput_) {
-            t.terminal(in_, *this);
-            t.voltageBranch(in_, 0, *this);
-        }
+        t.terminal(in_, *this); // sensed in voltage mode, a virtual ground in current mode
+        if (currentInput_) t.voltageBranch(in_, 0, *this);
+        if (ctrl_ >= 0) t.terminal(ctrl_, *this);
     }
 
 private:
