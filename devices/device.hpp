@@ -59,6 +59,9 @@ struct EvalContext {
     double sourceFactor = 1.0;         // source stepping scales independent sources
     bool initJunctions = false;        // first OP iteration: junctions start at vcrit (0 if off)
     bool useInitialConditions = false; // .tran uic at t = 0: charges/fluxes from the ic= values
+    // false on a chord iteration (the solver reuses the last factorisation): a device may then skip
+    // its df/dx entries (jf), but must still load f, q and dq/dx. Devices that ignore it are correct.
+    bool jacobianNeeded = true;
     const SimOptions* options = nullptr;
 };
 
@@ -144,6 +147,11 @@ public:
     virtual void accept(const EvalContext&) {}
 
     virtual bool isLinear() const { return true; }
+    // A nonlinear device whose Jacobian changes little within a time step (a macrospin: smooth in m and
+    // bias) may let Newton reuse the previous factorisation for a converging iteration (chord). Devices
+    // with sharp nonlinearities (junctions, MOSFETs) must not: the chord's final error, though within
+    // tolerance, is far larger than full Newton's and accumulates in oscillators.
+    virtual bool allowsChordIterations() const { return false; }
     // Transient set-up: SPICE waveform defaults depend on tstep/tstop.
     virtual void prepareTransient(double /*tstep*/, double /*tstop*/) {}
     // The first waveform corner strictly after t (+inf if none).

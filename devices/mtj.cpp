@@ -222,6 +222,7 @@ public:
         }
     }
     bool isLinear() const override { return false; }
+    bool allowsChordIterations() const override { return true; }
     double maxStep() const override { return maxStep_; }
     bool projectsState() const override { return true; }
 
@@ -253,6 +254,15 @@ public:
         input.biasVoltage = v;
         input.directDerivatives = false;
         if (thermal_.active() && ctx.mode == AnalysisMode::Tran) input.extraField = thermal_.at(ctx.time);
+        if (!ctx.jacobianNeeded) { // chord iteration: residual and charges only
+            const Vec3 g = model_.rhs(m, input);
+            for (int k = 0; k < 3; ++k) {
+                addQ(out, m_[k], m[k]);
+                out.jq[stateToState_[k][k]] += 1.0;
+                addF(out, m_[k], -g[k]);
+            }
+            return;
+        }
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
         // dg/dm including the current's dependence on m, and dg/dV through I and the VCMA bias.

@@ -82,6 +82,7 @@ public:
         }
     }
     bool isLinear() const override { return false; }
+    bool allowsChordIterations() const override { return true; }
     double maxStep() const override { return maxStep_; }
     bool projectsState() const override { return true; }
 

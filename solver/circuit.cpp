@@ -55,6 +55,8 @@ void Circuit::finalize() {
     pattern_.build(size());
     for (auto& d : devices_) d->bind(pattern_);
     linear_ = std::all_of(devices_.begin(), devices_.end(), [](const auto& d) { return d->isLinear(); });
+    chordAllowed_ = std::all_of(devices_.begin(), devices_.end(),
+                                [](const auto& d) { return d->isLinear() || d->allowsChordIterations(); });
     finalized_ = true;
 }
 

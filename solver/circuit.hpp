@@ -47,6 +47,8 @@ public:
     SimOptions& mutableOptions() { return options_; }
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
     bool linear() const { return linear_; }
+    // Every nonlinear device accepts chord iterations (Device::allowsChordIterations).
+    bool chordAllowed() const { return chordAllowed_; }
 
     int findNode(const std::string& name) const;  // -1 if absent; 0 for ground
     int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
@@ -80,6 +82,7 @@ private:
     PatternBuilder pattern_;
     bool finalized_ = false;
     bool linear_ = true;
+    bool chordAllowed_ = false;
 };
 
 } // namespace spinspice

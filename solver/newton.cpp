@@ -88,9 +88,20 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
     const bool linear = circuit_.linear();
     const auto& pattern = circuit_.pattern();
     x[0] = 0.0;
+    // Chord iterations: once a full Newton iteration of this solve has factored the Jacobian and its
+    // update was already within kChordRatio tolerances, the next iteration reuses that factorisation
+    // (and devices skip their Jacobians). The convergence test bounds the chord update itself, so an
+    // accepted solution is as accurate as with full Newton; a chord iteration that does not converge
+    // is followed by a full one.
+    constexpr double kChordRatio = 1e4;
+    bool factoredHere = false, previousChord = false;
+    double previousWorst = std::numeric_limits<double>::infinity();
     for (int iter = 0; iter < maxIter; ++iter) {
+        const bool chord = !linear && circuit_.chordAllowed() && factoredHere && !previousChord &&
+                           previousWorst < kChordRatio && lastLimited_ == 0 && iter + 1 < maxIter;
         EvalContext ctx = context;
         ctx.initJunctions = context.initJunctions && iter == 0;
+        ctx.jacobianNeeded = !chord;
         evaluate(x, ctx);
         stats.iterations++;
         result.iterations = iter + 1;
@@ -113,8 +124,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         const bool reactive =
             linear && a0 != 0.0 && std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) { return v != 0.0; });
         const bool sameA0 = luA0_ == a0 || (!reactive && !luReactive_ && (a0 == 0.0) == (luA0_ == 0.0));
-        const bool reuseLu = linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
-                             luPseudo_ == aug.pseudoConductance;
+        const bool reuseLu = chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin &&
+                                       luForced_ == aug.forced && luPseudo_ == aug.pseudoConductance);
         if (!reuseLu) {
             if (a0 != 0.0)
                 for (int k = 0; k < nnz_; ++k)
@@ -176,6 +187,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                 return result;
             }
             luValid_ = linear;
+            factoredHere = true;
             luA0_ = a0;
             luReactive_ = reactive;
             luGmin_ = aug.diagGmin;
@@ -211,6 +223,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         }
         result.worstUnknown = worstIndex;
         result.worstRatio = worst;
+        previousWorst = worst;
+        previousChord = chord;
         if (!std::isfinite(worst)) return result; // diverged: caller cuts the step
         for (int i = 1; i <= n_; ++i) x[static_cast<std::size_t>(i)] += rhs_[static_cast<std::size_t>(i)];
 
