@@ -294,22 +294,20 @@ void TransientRun::run(TransientCounters& counters) {
                 const bool redo = tEvent < tNew - tolerance && tEvent > time;
                 const auto& qNew = newton_.charges();
                 for (std::size_t i = 1; i < n1_; ++i) qdotNew[i] = a0_ * qNew[i] + hist_[i];
+                reactive = newton_.lastEvaluationReactive();
                 if (redo) {
                     counters.rejected++;
                     records_.push_back({tNew, hEff, r.iterations, "event inside step", r.worstUnknown});
                     eventTolerance = tolerance;
                     h = tEvent - time + 0.5 * tolerance;
                     landing = false;
-                } else if (!newton_.lastEvaluationReactive()) {
+                } else if (!reactive) {
                     accepted = true; // no charges: no truncation error, the step is bounded by maxStep only
                     newDelta = maxStep;
-                    reactive = false;
                 } else if (firstTime) {
                     accepted = true;
                     newDelta = hEff;
-                    reactive = true;
                 } else {
-                    reactive = true;
                     newDelta = truncationStep(order, hEff, qNew, qdotNew);
                     if (newDelta > 0.9 * hEff) {
                         if (order == 1 && maxOrder_ > 1) {

@@ -177,7 +177,8 @@ RunResult run(const Graph& g, const Csr& J, const Options& o, std::uint64_t seed
             }
             double u = h[static_cast<std::size_t>(i)];
             for (int p = J.ptr[static_cast<std::size_t>(i)]; p < J.ptr[static_cast<std::size_t>(i) + 1]; ++p)
-                u += J.val[static_cast<std::size_t>(p)] * m[static_cast<std::size_t>(J.col[static_cast<std::size_t>(p)])];
+                u += J.val[static_cast<std::size_t>(p)] *
+                     m[static_cast<std::size_t>(J.col[static_cast<std::size_t>(p)])];
             const double r = rng.uniform11();
             const double mi = std::tanh(i0 * u) > r ? 1.0 : -1.0;
             double& cur = m[static_cast<std::size_t>(i)];
@@ -186,8 +187,7 @@ RunResult run(const Graph& g, const Csr& J, const Options& o, std::uint64_t seed
                 cur = mi;
                 if (cut > best) {
                     best = cut;
-                    if (o.target >= 0 && toTarget < 0 && best >= o.target)
-                        toTarget = static_cast<double>(k + 1) / n;
+                    if (o.target >= 0 && toTarget < 0 && best >= o.target) toTarget = static_cast<double>(k + 1) / n;
                 }
             }
         }
@@ -222,13 +222,16 @@ int main(int argc, char** argv) {
             if (k + 1 >= argc) usage();
             return argv[++k];
         };
-        if (a == "--sweeps") o.sweeps = std::stod(next());
-        else if (a == "--runs") o.runs = std::stoi(next());
+        if (a == "--sweeps")
+            o.sweeps = std::stod(next());
+        else if (a == "--runs")
+            o.runs = std::stoi(next());
         else if (a == "--order") {
             const std::string v = next();
             if (v != "random" && v != "sequential") usage();
             o.sequential = v == "sequential";
-        } else if (a == "--i0") o.i0a = o.i0b = std::stod(next());
+        } else if (a == "--i0")
+            o.i0a = o.i0b = std::stod(next());
         else if (a == "--anneal") {
             std::string v = next();
             std::replace(v.begin(), v.end(), ':', ' ');
@@ -238,11 +241,16 @@ int main(int argc, char** argv) {
             is >> kind;
             o.geometric = kind == "geo";
             if (o.geometric && (o.i0a <= 0 || o.i0b <= 0)) usage();
-        } else if (a == "--seed") o.seed = std::stoull(next());
-        else if (a == "--target") o.target = std::stod(next());
-        else if (a == "--trace") o.trace = std::stod(next());
-        else if (!a.empty() && a[0] == '-') usage();
-        else o.graph = a;
+        } else if (a == "--seed")
+            o.seed = std::stoull(next());
+        else if (a == "--target")
+            o.target = std::stod(next());
+        else if (a == "--trace")
+            o.trace = std::stod(next());
+        else if (!a.empty() && a[0] == '-')
+            usage();
+        else
+            o.graph = a;
     }
     if (o.graph.empty() || o.runs < 1 || o.sweeps <= 0) usage();
     Graph g;
@@ -253,8 +261,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const Csr J = couplings(g);
-    std::printf("graph %s: %d p-bits, %zu edges (%zu nonzero J), best-known cut %g\n", o.graph.c_str(), g.n,
-                g.w.size(), J.val.size(), g.bestKnown);
+    std::printf("graph %s: %d p-bits, %zu edges (%zu nonzero J), best-known cut %g\n", o.graph.c_str(), g.n, g.w.size(),
+                J.val.size(), g.bestKnown);
     std::printf("order %s, I0 %g -> %g (%s), %g sweeps = %.0f updates per run\n",
                 o.sequential ? "sequential" : "random", o.i0a, o.i0b, o.geometric ? "geometric" : "linear", o.sweeps,
                 o.sweeps * g.n);

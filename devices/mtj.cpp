@@ -170,6 +170,14 @@ macrospin::Vec3 ThermalField::gridSample(std::uint64_t k) const {
     const auto a = stream_.normals(k, 0), b = stream_.normals(k, 1);
     return macrospin::Vec3(a[0], a[1], b[0]);
 }
+Device::Projection projectUnitMagnetisation(double* x, const std::array<int, 3>& m, double* charges) {
+    const double n = std::sqrt(x[m[0]] * x[m[0]] + x[m[1]] * x[m[1]] + x[m[2]] * x[m[2]]);
+    if (!(n > 0) || std::fabs(n - 1.0) < 1e-10) return Device::Projection::None; // drift far below abstol: keep
+    for (int k = 0; k < 3; ++k) x[m[k]] /= n;
+    if (!charges) return Device::Projection::Small;
+    for (int k = 0; k < 3; ++k) charges[m[k]] = x[m[k]]; // q = m on the state rows, nothing else
+    return Device::Projection::Exact;
+}
 std::vector<ParamSpec> thermalParams() {
     constexpr double kInf = std::numeric_limits<double>::infinity();
     return {{"thermal", 0, "", "1: thermal field (stochastic LLGS, eq. 1.5) at the device temperature in .tran", 0, 1},
@@ -226,18 +234,9 @@ public:
     double maxStep() const override { return maxStep_; }
     bool projectsState() const override { return true; }
 
-    Projection projectState(double* x) const override {
-        const double n = std::sqrt(x[m_[0]] * x[m_[0]] + x[m_[1]] * x[m_[1]] + x[m_[2]] * x[m_[2]]);
-        if (!(n > 0) || std::fabs(n - 1.0) < 1e-10) return Projection::None; // drift far below abstol: keep
-        for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
-        return Projection::Small;
-    }
-    // q = m on the state rows and nothing else depends on m's charge: patch them directly.
+    Projection projectState(double* x) const override { return mtjdetail::projectUnitMagnetisation(x, m_); }
     Projection projectState(double* x, double* charges) const override {
-        const Projection p = projectState(x);
-        if (p == Projection::None) return p;
-        for (int k = 0; k < 3; ++k) charges[m_[k]] = x[m_[k]];
-        return Projection::Exact;
+        return mtjdetail::projectUnitMagnetisation(x, m_, charges);
     }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {

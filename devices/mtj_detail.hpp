@@ -55,6 +55,11 @@ private:
 };
 std::vector<ParamSpec> thermalParams(); // thermal tnoise (model rows)
 
+// Projects the magnetisation unknowns m (indices into x) back to |m| = 1 after an accepted step, when
+// |m| drifted by more than 1e-10 (far below their abstol). With `charges` (the new point's q, indexed
+// like x) it also sets q = m on those rows, the macrospin devices' charge, and reports Exact.
+Device::Projection projectUnitMagnetisation(double* x, const std::array<int, 3>& m, double* charges = nullptr);
+
 template <class... Tables> std::vector<ParamSpec> joinParams(const Tables&... tables) {
     std::vector<ParamSpec> out;
     (out.insert(out.end(), tables.begin(), tables.end()), ...);

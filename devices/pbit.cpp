@@ -68,13 +68,13 @@ public:
         // Current input: a 0 V source from `in` to ground; its current is the input.
         if (currentInput_) inStamp_.load(out, x, in_, 0, inBranch_);
         // m is algebraic: x_m = the state set at the last update (DC: held at m0 by the solver).
-        addF(out, m_, x[m_] - m_current_);
+        addF(out, m_, x[m_] - state_);
         out.jf[mm_] += 1.0;
     }
 
     void prepareTransient(double, double) override {
         index_ = 0;
-        m_current_ = m0_;
+        state_ = m0_;
         nextUpdate_ = firstUpdate();
     }
     double nextBreakpoint(double t) const override {
@@ -86,7 +86,7 @@ public:
     }
     void accept(const EvalContext& ctx) override {
         if (ctx.mode != AnalysisMode::Tran) {
-            m_current_ = m0_;
+            state_ = m0_;
             return;
         }
         // Every update time up to this accepted point (normally exactly one, landed on as a breakpoint).
@@ -94,7 +94,7 @@ public:
             const double u = currentInput_ ? ctx.x[inBranch_] : ctx.x[in_];
             const double betaEff = ctrl_ >= 0 ? beta_ * ctx.x[ctrl_] : beta_;
             const double r = 2.0 * stream_.uniform(index_, 1) - 1.0;
-            m_current_ = std::tanh(betaEff * u) > r ? 1.0 : -1.0;
+            state_ = std::tanh(betaEff * u) > r ? 1.0 : -1.0;
             nextUpdate_ = following(nextUpdate_, index_++);
         }
     }
@@ -120,7 +120,7 @@ private:
     BranchStamp outStamp_, inStamp_;
     rng::Stream stream_;
     std::uint64_t index_ = 0; // updates done in this transient
-    double nextUpdate_ = kInf, m_current_ = 1.0;
+    double nextUpdate_ = kInf, state_ = 1.0;
 };
 
 std::unique_ptr<Device> makePBit(const InstanceSpec& s) {

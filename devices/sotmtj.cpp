@@ -86,18 +86,9 @@ public:
     double maxStep() const override { return maxStep_; }
     bool projectsState() const override { return true; }
 
-    Projection projectState(double* x) const override {
-        const double n = std::sqrt(x[m_[0]] * x[m_[0]] + x[m_[1]] * x[m_[1]] + x[m_[2]] * x[m_[2]]);
-        if (!(n > 0) || std::fabs(n - 1.0) < 1e-10) return Projection::None;
-        for (int k = 0; k < 3; ++k) x[m_[k]] /= n;
-        return Projection::Small;
-    }
-    // q = m on the state rows and nothing else depends on m's charge: patch them directly.
+    Projection projectState(double* x) const override { return mtjdetail::projectUnitMagnetisation(x, m_); }
     Projection projectState(double* x, double* charges) const override {
-        const Projection p = projectState(x);
-        if (p == Projection::None) return p;
-        for (int k = 0; k < 3; ++k) charges[m_[k]] = x[m_[k]];
-        return Projection::Exact;
+        return mtjdetail::projectUnitMagnetisation(x, m_, charges);
     }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {

@@ -121,8 +121,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         }
         // A linear circuit keeps its LU factors while nothing that enters the matrix changes; a0 only
         // matters when some device has charges (a purely resistive network reuses them across steps).
-        const bool reactive =
-            linear && a0 != 0.0 && std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) { return v != 0.0; });
+        const bool reactive = linear && a0 != 0.0 && lastEvaluationReactive();
         const bool sameA0 = luA0_ == a0 || (!reactive && !luReactive_ && (a0 == 0.0) == (luA0_ == 0.0));
         const bool reuseLu = chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin &&
                                        luForced_ == aug.forced && luPseudo_ == aug.pseudoConductance);
