@@ -7,7 +7,10 @@
 
 namespace spinspice {
 
-// One device per flat element (parameters validated against the type tables), finalized.
+// One device of a flat element, built by its registered type (parameters bound and range-checked).
+std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat, const SimOptions& options);
+
+// One device per flat element, finalized.
 std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options);
 
 } // namespace spinspice

@@ -2,140 +2,101 @@
 
 #include "solver/newton.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace spinspice {
 
 std::string unknownLabel(const NewtonSolver& newton, int unknown) {
-    auto& circuit = const_cast<NewtonSolver&>(newton).circuit();
+    const auto& circuit = newton.circuit();
     if (unknown <= 0 || unknown > circuit.size()) return "(unknown)";
     return circuit.unknowns()[static_cast<std::size_t>(unknown)].label();
 }
 
 namespace {
-struct Attempt {
-    bool ok = false;
-    NewtonResult last;
-};
+// One homotopy's attempt from `start`: success leaves the solution in x; `worst` keeps the last failure.
+struct Homotopy {
+    NewtonSolver& newton;
+    const EvalContext& ctx;
+    const Augmentation& aug;
+    const std::vector<double>& start;
+    const SimOptions& opt;
+    NewtonResult worst;
 
-Attempt newtonAt(NewtonSolver& newton, std::vector<double>& x, const EvalContext& ctx, int maxIter,
-                 const Augmentation& aug) {
-    Attempt a;
-    a.last = newton.solve(x, ctx, maxIter, 0.0, nullptr, aug);
-    a.ok = a.last.converged;
-    return a;
-}
-} // namespace
-
-void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const OperatingPointRequest& request) {
-    const SimOptions& opt = newton.circuit().options();
-    EvalContext ctx;
-    ctx.mode = request.mode;
-    ctx.options = &opt;
-    ctx.initJunctions = !request.warmStart;
-    Augmentation aug;
-    aug.forced = request.forced;
-    const std::vector<double> start = x;
-
-    // 0. Nodesets: a first solve with the nodeset values held, then released.
-    if (request.nodesets && !request.nodesets->empty()) {
-        std::vector<std::pair<int, double>> held = *request.nodesets;
-        if (request.forced) held.insert(held.end(), request.forced->begin(), request.forced->end());
-        Augmentation hold = aug;
-        hold.forced = &held;
-        if (newtonAt(newton, x, ctx, opt.itl1, hold).ok)
-            ctx.initJunctions = false;
-        else
-            x = start;
+    bool newtonAt(std::vector<double>& x, const EvalContext& c, const Augmentation& a) {
+        const NewtonResult r = newton.solve(x, c, opt.itl1, 0.0, nullptr, a);
+        if (!r.converged) worst = r;
+        return r.converged;
     }
 
-    // 1. Plain Newton.
-    Attempt plain = newtonAt(newton, x, ctx, opt.itl1, aug);
-    if (plain.ok) return;
-    NewtonResult worst = plain.last;
-
-    // 2. Dynamic gmin stepping (ngspice cktop.c dynamic_gmin): start with 1e-2 S from every node to
+    // Dynamic gmin stepping (ngspice cktop.c dynamic_gmin): start with 1e-2 S from every node to
     // ground, reduce by `factor` after each success, back off with factor^(1/4) after a failure.
-    if (opt.gminSteps > 0) {
+    bool gminStepping(std::vector<double>& x) {
         x = start;
-        double factor = 10.0;
-        double gmin = 1e-2;
-        double lastGood = 0.0;
+        double factor = 10.0, gmin = 1e-2, lastGood = 0.0;
         std::vector<double> xGood = x;
         EvalContext g = ctx;
-        bool success = false;
         for (int guard = 0; guard < 200; ++guard) {
             Augmentation ga = aug;
             ga.diagGmin = gmin;
-            Attempt a = newtonAt(newton, x, g, opt.itl1, ga);
+            const bool ok = newtonAt(x, g, ga);
             g.initJunctions = false;
-            if (a.ok) {
+            if (ok) {
                 xGood = x;
                 lastGood = gmin;
-                if (gmin <= opt.gmin) {
-                    // Final solve without the shunt.
-                    if (newtonAt(newton, x, g, opt.itl1, aug).ok) success = true;
-                    break;
-                }
+                if (gmin <= opt.gmin) return newtonAt(x, g, aug); // final solve without the shunt
                 factor = std::min(factor * std::sqrt(factor), 10.0);
                 gmin = std::max(gmin / factor, opt.gmin * 0.999);
             } else {
-                worst = a.last;
                 x = xGood;
                 if (lastGood == 0.0) { // not even the first shunt converged
                     gmin *= 10.0;
-                    if (gmin > 1.0) break;
+                    if (gmin > 1.0) return false;
                     continue;
                 }
                 factor = std::sqrt(std::sqrt(factor));
-                if (factor < 1.00005) break;
+                if (factor < 1.00005) return false;
                 gmin = lastGood / factor;
             }
         }
-        if (success) return;
+        return false;
     }
 
-    // 3. Source stepping (Gillespie-like adaptive ramp of every independent source from 0 to 1).
-    if (opt.srcSteps > 0) {
+    // Source stepping (Gillespie-like adaptive ramp of every independent source from 0 to 1).
+    bool sourceStepping(std::vector<double>& x) {
         x = start;
         EvalContext s = ctx;
-        s.sourceFactor = 0.0;
-        Attempt a = newtonAt(newton, x, s, opt.itl1, aug);
-        if (!a.ok) {
+        s.sourceScale = 0.0;
+        bool ok = newtonAt(x, s, aug);
+        if (!ok) {
             Augmentation ga = aug;
             ga.diagGmin = 1e-2; // a zero-source circuit that still fails: help it once
-            a = newtonAt(newton, x, s, opt.itl1, ga);
-            if (a.ok) a = newtonAt(newton, x, s, opt.itl1, aug);
+            ok = newtonAt(x, s, ga) && newtonAt(x, s, aug);
         }
-        if (a.ok) {
-            s.initJunctions = false;
-            double factor = 0.0, step = 1.0 / opt.srcSteps;
-            std::vector<double> xGood = x;
-            while (factor < 1.0) {
-                const double next = std::min(1.0, factor + step);
-                s.sourceFactor = next;
-                Attempt b = newtonAt(newton, x, s, opt.itl1, aug);
-                if (b.ok) {
-                    factor = next;
-                    xGood = x;
-                    step *= 1.5;
-                } else {
-                    worst = b.last;
-                    x = xGood;
-                    step /= 4.0;
-                    if (step < 1e-7) break;
-                }
+        if (!ok) return false;
+        s.initJunctions = false;
+        double factor = 0.0, step = 1.0 / opt.srcSteps;
+        std::vector<double> xGood = x;
+        while (factor < 1.0) {
+            const double next = std::min(1.0, factor + step);
+            s.sourceScale = next;
+            if (newtonAt(x, s, aug)) {
+                factor = next;
+                xGood = x;
+                step *= 1.5;
+            } else {
+                x = xGood;
+                step /= 4.0;
+                if (step < 1e-7) return false;
             }
-            if (factor >= 1.0) return;
-        } else {
-            worst = a.last;
         }
+        return true;
     }
 
-    // 4. Pseudo-transient continuation: march x' = -f(x)/C with backward Euler (a fictitious 1 nF per
+    // Pseudo-transient continuation: march x' = -f(x)/C with backward Euler (a fictitious 1 nF per
     // node, as a capacitor to its previous value) while growing the pseudo step; once the step is huge
     // the fictitious current vanishes and a final plain Newton confirms the operating point.
-    if (opt.pseudoTransient) {
+    bool pseudoTransient(std::vector<double>& x) {
         x = start;
         EvalContext p = ctx;
         p.initJunctions = false; // the fictitious capacitances hold every node near its start value
@@ -146,25 +107,49 @@ void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const Ope
         pa.pseudoPrevious = &previous;
         for (int step = 0; step < 2000 && h < 1e6; ++step) {
             pa.pseudoConductance = kPseudoCapacitance / h;
-            Attempt a = newtonAt(newton, x, p, opt.itl1, pa);
-            if (a.ok) {
+            if (newtonAt(x, p, pa)) {
                 previous = x;
                 h *= 2.0;
             } else {
-                worst = a.last;
                 x = previous;
                 h /= 8.0;
-                if (h < 1e-18) break;
+                if (h < 1e-18) return false;
             }
         }
-        if (h >= 1e6 && newtonAt(newton, x, p, opt.itl1, aug).ok) return;
+        return h >= 1e6 && newtonAt(x, p, aug);
     }
+};
+
+// The SPICE operating point with every state held: Newton, gmin stepping, source stepping,
+// pseudo-transient continuation. Throws SimulationError naming the worst unknown when all fail.
+void solveHeldOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const OperatingPointRequest& request,
+                             EvalContext ctx, const Augmentation& aug) {
+    const SimOptions& opt = newton.circuit().options();
+    const std::vector<double> start = x;
+    Homotopy homotopy{newton, ctx, aug, start, opt, {}};
+
+    // 0. Nodesets: a first solve with the nodeset values held, then released.
+    if (request.nodesets && !request.nodesets->empty()) {
+        std::vector<std::pair<int, double>> held = *request.nodesets;
+        if (request.forced) held.insert(held.end(), request.forced->begin(), request.forced->end());
+        Augmentation hold = aug;
+        hold.forced = &held;
+        if (homotopy.newtonAt(x, ctx, hold))
+            ctx.initJunctions = false;
+        else
+            x = start;
+    }
+    if (homotopy.newtonAt(x, ctx, aug)) return;
+    if (opt.gminSteps > 0 && homotopy.gminStepping(x)) return;
+    if (opt.srcSteps > 0 && homotopy.sourceStepping(x)) return;
+    if (opt.pseudoTransient && homotopy.pseudoTransient(x)) return;
 
     x = start;
     std::string tried = "Newton";
     if (opt.gminSteps > 0) tried += ", gmin stepping";
     if (opt.srcSteps > 0) tried += ", source stepping";
     if (opt.pseudoTransient) tried += ", pseudo-transient continuation";
+    const NewtonResult& worst = homotopy.worst;
     std::string where = worst.worstUnknown > 0 ? unknownLabel(newton, worst.worstUnknown) : "(none)";
     if (worst.singular)
         throw SimulationError("operating point: the matrix is singular at " + where + " (" + tried +
@@ -172,6 +157,75 @@ void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const Ope
                               "DC path to ground and no source drives an ideal short");
     throw SimulationError("operating point did not converge (" + tried + " failed); the largest update was at " +
                           where + ". Try .nodeset near the expected solution, or .options itl1=500");
+}
+
+// Relaxed device states: from the operating point with them held, march their own dynamics with backward
+// Euler (the circuit quasi-static: its nodes solve f = 0 at every step) and steps doubling from 0.1 ps,
+// projecting constrained states (|m| = 1) after each, until a step of at least a second changes them by
+// less than their tolerance. Starting with small steps follows the real motion away from an unstable
+// equilibrium, so the march ends in the stable one the initial state flows to.
+void relaxStates(NewtonSolver& newton, std::vector<double>& x, const EvalContext& ctx, const Augmentation& base) {
+    const Circuit& circuit = newton.circuit();
+    const SimOptions& opt = circuit.options();
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 1; i < circuit.unknowns().size(); ++i)
+        if (circuit.unknowns()[i].nature == Nature::State && circuit.unknowns()[i].dc == DcBehaviour::Relaxed)
+            rows.push_back(i);
+    auto chargesAt = [&](const std::vector<double>& at) {
+        newton.evaluate(at, ctx);
+        return newton.loadedCharges();
+    };
+    std::vector<double> previous = chargesAt(x), xStep = x;
+    Augmentation aug = base;
+    aug.holdRelaxed = false;
+    aug.relaxPrevious = &previous;
+    double h = 1e-13;
+    for (int step = 0; step < 400; ++step) {
+        aug.relaxConductance = 1.0 / h;
+        if (!newton.solve(x, ctx, opt.itl1, 0.0, nullptr, aug).converged) {
+            x = xStep;
+            h /= 8.0;
+            if (h < 1e-20) break;
+            continue;
+        }
+        for (const Device* d : circuit.projectingDevices()) d->projectState(x.data(), nullptr);
+        double change = 0.0;
+        std::size_t worst = 0;
+        for (std::size_t k : rows) {
+            const double scale =
+                opt.reltol * std::max(std::fabs(x[k]), std::fabs(xStep[k])) + circuit.unknowns()[k].abstol;
+            if (std::fabs(x[k] - xStep[k]) / scale > change) {
+                change = std::fabs(x[k] - xStep[k]) / scale;
+                worst = k;
+            }
+        }
+        if (change <= 1.0 && h >= 1.0) return;
+        if (h >= 1e6)
+            throw SimulationError("operating point: " + unknownLabel(newton, static_cast<int>(worst)) +
+                                  " (dcrelax=1) has no stable equilibrium near its initial value: it still moves "
+                                  "after relaxing for 1e6 s; hold it with dcrelax=0");
+        xStep = x;
+        previous = chargesAt(x);
+        h *= 2.0;
+    }
+    throw SimulationError("operating point: the relaxation of the dcrelax=1 states did not converge (Newton failed "
+                          "at every relaxation step)");
+}
+} // namespace
+
+void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const OperatingPointRequest& request) {
+    EvalContext ctx;
+    ctx.dcSources = request.dcSources;
+    ctx.env = &newton.circuit().environment();
+    ctx.initJunctions = !request.warmStart;
+    Augmentation aug;
+    aug.forced = request.forced;
+    const bool relax = newton.circuit().hasRelaxedStates();
+    aug.holdRelaxed = relax; // first the operating point with every state held
+    solveHeldOperatingPoint(newton, x, request, ctx, aug);
+    if (!relax) return;
+    ctx.initJunctions = false;
+    relaxStates(newton, x, ctx, aug);
 }
 
 } // namespace spinspice

@@ -73,26 +73,18 @@ bool sweepsByElaboration(const AnalysisSpec& spec) {
                        [](const AnalysisSpec::Sweep& s) { return s.kind != AnalysisSpec::Sweep::Kind::Source; });
 }
 
-std::vector<double> sweepValues(const AnalysisSpec::Sweep& sw) {
-    // the same point count as Simulator::runDc
-    const long count = static_cast<long>(std::floor((sw.stop - sw.start) / sw.step * (1.0 + 1e-12) + 1e-9)) + 1;
-    std::vector<double> values;
-    for (long k = 0; k < count; ++k) values.push_back(sw.start + static_cast<double>(k) * sw.step);
-    return values;
-}
-
 // A .dc whose sweeps include a parameter or the temperature: every point is an operating point of the
 // re-elaborated deck (source sweeps among them become one-point source sweeps), so each point starts
 // from scratch rather than from the previous solution.
 Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, const AnalysisSpec& spec,
-                          const ProgressCallback& progress, std::vector<std::string>& warnings,
+                          const RunObserver& observer, std::vector<std::string>& warnings,
                           const OptionOverrides& forced) {
     Waveforms w;
     w.name = spec.name;
     w.type = "dc";
     w.sweep = spec.sweeps.front().source;
     std::vector<std::vector<double>> values;
-    for (const auto& sw : spec.sweeps) values.push_back(sweepValues(sw));
+    for (const auto& sw : spec.sweeps) values.push_back(dcSweepValues(sw));
     const std::size_t inner = values[0].size(), outer = values.size() > 1 ? values[1].size() : 1;
     for (std::size_t o = 0; o < outer; ++o) {
         for (std::size_t i = 0; i < inner; ++i) {
@@ -134,14 +126,15 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
             w.re[0].push_back(values[0][i]);
             for (std::size_t k = skip; k < p.names.size(); ++k) w.re[k - skip + 1].push_back(p.re[k].front());
             w.stats.accepted++;
-            if (progress)
-                progress(spec.name, static_cast<double>(o * inner + i + 1) / static_cast<double>(outer * inner));
+            if (observer.progress)
+                observer.progress(spec.name,
+                                  static_cast<double>(o * inner + i + 1) / static_cast<double>(outer * inner));
         }
     }
     return w;
 }
 
-NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progress, const OptionOverrides& forced) {
+NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced) {
     NetlistRun run;
     run.netlist = netlist::elaborate(deck);
     for (const auto& [key, value] : forced) run.netlist.options[key] = value;
@@ -151,15 +144,16 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progr
         const FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced);
         Simulator simulator(flat);
         addWarnings(run.result.warnings, simulator.warnings());
-        ProgressCallback stepProgress = progress;
-        if (progress && steps.size() > 1)
-            stepProgress = [&](const std::string& name, double fraction) {
-                progress(name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")", fraction);
+        RunObserver stepObserver = observer;
+        if (observer.progress && steps.size() > 1)
+            stepObserver.progress = [&](const std::string& name, double fraction) {
+                observer.progress(name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")",
+                                  fraction);
             };
         for (const auto& spec : flat.analyses) {
             Waveforms w = sweepsByElaboration(spec)
-                              ? runElaboratedDc(deck, steps[s], spec, stepProgress, run.result.warnings, forced)
-                              : simulator.run(spec, stepProgress);
+                              ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced)
+                              : simulator.run(spec, stepObserver);
             w.step = steps[s];
             w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
             run.result.analyses.push_back(std::move(w));
@@ -177,14 +171,13 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const ProgressCallback& progr
 
 } // namespace
 
-NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress,
-                               const OptionOverrides& options) {
-    return simulateDeck(netlist::parseDeckFile(path), progress, options);
+NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options) {
+    return simulateDeck(netlist::parseDeckFile(path), observer, options);
 }
 
-NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName, const ProgressCallback& progress,
+NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName, const RunObserver& observer,
                                  const OptionOverrides& options) {
-    return simulateDeck(netlist::parseDeckString(text, fileName), progress, options);
+    return simulateDeck(netlist::parseDeckString(text, fileName), observer, options);
 }
 
 } // namespace spinspice

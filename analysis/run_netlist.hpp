@@ -25,11 +25,11 @@ using OptionOverrides = std::map<std::string, double>;
 // Throws InputError for bad input; simulation failures are recorded in the result's analyses.
 // Under `.step` the analyses of the first step come first (in deck order), each Waveforms carrying its
 // step values in `step`; the first .step card varies fastest.
-NetlistRun simulateNetlistFile(const std::string& path, const ProgressCallback& progress = {},
+NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer = {},
                                const OptionOverrides& options = {});
 
 // The same for netlist text (its first line is the title); `fileName` is used in error locations.
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
-                                 const ProgressCallback& progress = {}, const OptionOverrides& options = {});
+                                 const RunObserver& observer = {}, const OptionOverrides& options = {});
 
 } // namespace spinspice

@@ -31,76 +31,16 @@ bool SimulationResult::failed() const {
 }
 
 SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>& warnings) {
-    SimOptions o;
-    auto positive = [&](const std::string& key, double v) {
-        if (!(v > 0)) throw InputError(".options " + key + " must be > 0 (got " + std::to_string(v) + ")");
-        return v;
-    };
-    auto count = [&](const std::string& key, double v, int minimum) {
-        if (!(v >= minimum) || v != std::floor(v))
-            throw InputError(".options " + key + " must be an integer >= " + std::to_string(minimum));
-        return static_cast<int>(v);
-    };
-    for (const auto& [key, v] : flat.options) {
-        if (key == "reltol")
-            o.reltol = positive(key, v);
-        else if (key == "abstol")
-            o.abstol = positive(key, v);
-        else if (key == "vntol")
-            o.vntol = positive(key, v);
-        else if (key == "chgtol")
-            o.chgtol = positive(key, v);
-        else if (key == "trtol")
-            o.trtol = positive(key, v);
-        else if (key == "gmin")
-            o.gmin = positive(key, v);
-        else if (key == "temp")
-            o.temp = v;
-        else if (key == "tnom")
-            o.tnom = v;
-        else if (key == "itl1")
-            o.itl1 = count(key, v, 1);
-        else if (key == "itl4")
-            o.itl4 = count(key, v, 1);
-        else if (key == "maxord")
-            o.maxord = count(key, v, 1);
-        else if (key == "gminsteps")
-            o.gminSteps = count(key, v, 0);
-        else if (key == "srcsteps")
-            o.srcSteps = count(key, v, 0);
-        else if (key == "pivtol")
-            o.pivtol = positive(key, v);
-        else if (key == "seed") {
-            if (!(v >= 0 && v <= 9007199254740992.0) || v != std::floor(v))
-                throw InputError(".options seed must be an integer in [0, 2^53] (got " + std::to_string(v) + ")");
-            o.seed = static_cast<std::uint64_t>(v);
-        } else if (key == "residualcheck")
-            o.residualCheck = v != 0;
-        else if (key == "pseudotran")
-            o.pseudoTransient = v != 0;
-        else if (key == "itl2" || key == "itl3" || key == "itl5" || key == "klu" || key == "noinit" ||
-                 key == "pivrel" || key == "acct" || key == "nopage")
-            warnings.push_back(".options " + key + " has no effect in spinspice (accepted for ngspice compatibility)");
-        else
-            warnings.push_back("unknown option '" + key + "' ignored");
-    }
-    for (const auto& [key, v] : flat.textOptions) {
-        if (key == "method") {
-            if (v == "trap" || v == "trapezoidal")
-                o.method = SimOptions::Method::Trap;
-            else if (v == "gear" || v == "bdf2" || v == "gear2")
-                o.method = SimOptions::Method::Gear;
-            else if (v == "euler" || v == "be") {
-                o.method = SimOptions::Method::Gear;
-                o.maxord = 1;
-            } else
-                throw InputError(".options method=" + v + " is not known", {}, {}, "use method=trap, gear or euler");
-        } else {
-            warnings.push_back("unknown option '" + key + "=" + v + "' ignored");
-        }
-    }
+    SimOptions o = parseOptions(flat.options, flat.textOptions, warnings);
     if (flat.temp) o.temp = *flat.temp;
     return o;
+}
+
+std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sw) {
+    const long count = static_cast<long>(std::floor((sw.stop - sw.start) / sw.step * (1.0 + 1e-12) + 1e-9)) + 1;
+    std::vector<double> values;
+    for (long k = 0; k < count; ++k) values.push_back(sw.start + static_cast<double>(k) * sw.step);
+    return values;
 }
 
 struct Simulator::Selection {
@@ -192,21 +132,22 @@ Simulator::Selection Simulator::selection() const {
     return s;
 }
 
-SimulationResult Simulator::runAll(const ProgressCallback& progress) {
+SimulationResult Simulator::runAll(const RunObserver& observer) {
     SimulationResult result;
     result.title = flat_.title;
     result.warnings = warnings_;
     for (const auto& spec : flat_.analyses) {
-        result.analyses.push_back(run(spec, progress));
+        result.analyses.push_back(run(spec, observer));
         result.analyses.back().measurements =
             measure::evaluateMeasurements(flat_.measures, result.analyses.back(), flat_.params);
     }
     return result;
 }
 
-Waveforms Simulator::run(const AnalysisSpec& spec, const ProgressCallback& progress) {
+Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
+    circuit_->restart(); // every analysis starts from the devices' initial memory
     const SolverStats before = newton_->stats;
     const FactorStats kluBefore = newton_->linearSolver().stats;
     Waveforms w;
@@ -215,7 +156,7 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const ProgressCallback& progr
         case AnalysisSpec::Kind::Op: w = runOp(spec); break;
         case AnalysisSpec::Kind::Dc: w = runDc(spec); break;
         case AnalysisSpec::Kind::Ac: w = runAc(spec); break;
-        case AnalysisSpec::Kind::Tran: w = runTran(spec, progress); break;
+        case AnalysisSpec::Kind::Tran: w = runTran(spec, observer); break;
         }
     } catch (const SimulationError& e) {
         // runTran keeps its partial data in partial_; other analyses have none worth keeping.
@@ -265,7 +206,6 @@ Waveforms Simulator::runOp(const AnalysisSpec&) {
     partial_ = w;
     std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     OperatingPointRequest req;
-    req.mode = AnalysisMode::DcOp;
     req.nodesets = &nodeset_;
     solveOperatingPoint(*newton_, x, req);
     appendRow(w, 0.0, false, sel.unknowns, x);
@@ -292,11 +232,8 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
         }
         if (sw.step == 0.0 || (sw.stop - sw.start) * sw.step < 0.0)
             throw InputError(".dc " + sw.source + ": the step does not lead from start to stop", spec.loc);
-        const long count = static_cast<long>(std::floor((sw.stop - sw.start) / sw.step * (1.0 + 1e-12) + 1e-9)) + 1;
-        std::vector<double> v;
-        for (long k = 0; k < count; ++k) v.push_back(sw.start + static_cast<double>(k) * sw.step);
         sources.push_back(d);
-        values.push_back(std::move(v));
+        values.push_back(dcSweepValues(sw));
     }
     Waveforms w = emptyWaveforms("dc", spec.sweeps.front().source, sel.names, false);
     partial_ = w;
@@ -308,16 +245,14 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
         for (double v : values[0]) {
             sources[0]->setDcOverride(v);
             OperatingPointRequest req;
-            req.mode = AnalysisMode::DcSweep;
             req.nodesets = warm ? nullptr : &nodeset_;
             req.warmStart = warm;
             solveOperatingPoint(*newton_, x, req);
             warm = true;
-            EvalContext accepted;
-            accepted.options = &circuit_->options();
-            accepted.mode = AnalysisMode::DcSweep;
-            accepted.x = x.data();
-            circuit_->accept(accepted);
+            // A DC sweep point is an accepted solution (hysteresis carries over), with no time axis.
+            const AcceptContext accepted{x.data(), 0.0, 0.0, &circuit_->environment()};
+            DeviceClock noClock;
+            for (Device* d : circuit_->acceptingDevices()) d->accept(accepted, noClock);
             appendRow(w, v, true, sel.unknowns, x);
             w.stats.accepted++;
             partial_ = w;
@@ -326,24 +261,31 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
     return w;
 }
 
+// The small-signal matrix at angular frequency omega: G + jwC from the devices' Jacobians at the
+// operating point (jf/jq of the last evaluation), plus the admittances of devices that supply their own.
+void Simulator::assembleAc(double omega, const std::vector<double>& x, std::vector<std::complex<double>>& a) const {
+    const std::vector<double>& g = newton_->jacobianF();
+    const std::vector<double>& c = newton_->jacobianQ();
+    const std::size_t nnz = static_cast<std::size_t>(circuit_->pattern().nnz());
+    for (std::size_t k = 0; k < nnz; ++k) a[k] = {g[k], omega * c[k]};
+    a[nnz] = 0.0;
+    for (const Device* d : circuit_->ownAdmittanceDevices()) d->admittance(omega, x.data(), a.data());
+}
+
 Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     const Selection sel = selection();
     Waveforms w = emptyWaveforms("ac", "frequency", sel.names, true);
     partial_ = w;
     std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     OperatingPointRequest req;
-    req.mode = AnalysisMode::DcOp;
     req.nodesets = &nodeset_;
     solveOperatingPoint(*newton_, x, req);
 
-    // Small-signal matrices at the operating point: G = df/dx, C = dq/dx.
+    // Small-signal matrices at the operating point: G = df/dx, C = dq/dx (without the devices that
+    // supply their own admittance).
     EvalContext ctx;
-    ctx.options = &circuit_->options();
-    ctx.mode = AnalysisMode::DcOp;
-    newton_->evaluate(x, ctx);
-    const std::vector<double>& g = newton_->jacobianF();
-    const std::vector<double>& c = newton_->jacobianQ();
-    const int nnz = circuit_->pattern().nnz();
+    ctx.env = &circuit_->environment();
+    newton_->evaluate(x, ctx, /*skipOwnAdmittance=*/true);
     const std::size_t n1 = static_cast<std::size_t>(circuit_->size()) + 1;
 
     std::vector<double> freqs;
@@ -360,15 +302,11 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
             freqs.push_back(f);
         }
     }
-    std::vector<double> a(2 * static_cast<std::size_t>(nnz));
+    std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
     std::vector<std::complex<double>> rhs(n1);
     for (double f : freqs) {
-        const double omega = 2.0 * M_PI * f;
-        for (int k = 0; k < nnz; ++k) {
-            a[2 * static_cast<std::size_t>(k)] = g[static_cast<std::size_t>(k)];
-            a[2 * static_cast<std::size_t>(k) + 1] = omega * c[static_cast<std::size_t>(k)];
-        }
-        if (!newton_->linearSolver().factorComplex(a.data()))
+        assembleAc(2.0 * M_PI * f, x, a);
+        if (!newton_->linearSolver().factorComplex(reinterpret_cast<const double*>(a.data())))
             throw SimulationError("ac: the small-signal matrix is singular at f = " + std::to_string(f) + " Hz at " +
                                   unknownLabel(*newton_, newton_->linearSolver().singularColumn()));
         std::fill(rhs.begin(), rhs.end(), std::complex<double>(0.0, 0.0));
@@ -385,7 +323,7 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     return w;
 }
 
-Waveforms Simulator::runTran(const AnalysisSpec& spec, const ProgressCallback& progress) {
+Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observer) {
     const Selection sel = selection();
     partial_ = emptyWaveforms("tran", "time", sel.names, false);
     TransientSetup setup;
@@ -397,7 +335,8 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const ProgressCallback& p
     setup.ic = &ic_;
     setup.nodesets = &nodeset_;
     setup.output = [&](double t, const std::vector<double>& x) { appendRow(partial_, t, true, sel.unknowns, x); };
-    if (progress) setup.progress = [&](double fraction) { progress(spec.name, fraction); };
+    if (observer.progress) setup.progress = [&](double fraction) { observer.progress(spec.name, fraction); };
+    if (observer.trace) setup.trace = [&](const StepTrace& step) { observer.trace(spec.name, step); };
     TransientCounters counters;
     try {
         runTransient(*newton_, setup, counters);

@@ -6,9 +6,11 @@
 #pragma once
 
 #include "analysis/results.hpp"
+#include "analysis/transient.hpp"
 #include "netlist/flat_circuit.hpp"
 #include "solver/circuit.hpp"
 
+#include <complex>
 #include <functional>
 #include <memory>
 
@@ -18,9 +20,20 @@ class NewtonSolver;
 
 // Called during long analyses with the completed fraction in [0, 1].
 using ProgressCallback = std::function<void(const std::string& analysis, double fraction)>;
+// Called for every attempted time step of a transient (the CLI prints it with SPINSPICE_TRACE=1).
+using TraceCallback = std::function<void(const std::string& analysis, const StepTrace& step)>;
+
+// What the caller observes while a run goes on: the library itself prints nothing.
+struct RunObserver {
+    ProgressCallback progress;
+    TraceCallback trace;
+};
 
 // SimOptions from `.options` and `.temp` (unknown keys produce warnings; bad values throw InputError).
 SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>& warnings);
+
+// The points of a `.dc` sweep, start to stop (inclusive, within rounding).
+std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sweep);
 
 class Simulator {
 public:
@@ -29,8 +42,12 @@ public:
 
     // Every analysis of the netlist in order. A failing analysis keeps its partial data, records the
     // error and the run goes on with the next one.
-    SimulationResult runAll(const ProgressCallback& progress = {});
-    Waveforms run(const AnalysisSpec& spec, const ProgressCallback& progress = {});
+    SimulationResult runAll(const RunObserver& observer = {});
+    SimulationResult runAll(const ProgressCallback& progress) { return runAll(RunObserver{progress, {}}); }
+    Waveforms run(const AnalysisSpec& spec, const RunObserver& observer = {});
+    Waveforms run(const AnalysisSpec& spec, const ProgressCallback& progress) {
+        return run(spec, RunObserver{progress, {}});
+    }
 
     Circuit& circuit() { return *circuit_; }
     const FlatCircuit& netlist() const { return flat_; }
@@ -42,7 +59,8 @@ private:
     Waveforms runOp(const AnalysisSpec& spec);
     Waveforms runDc(const AnalysisSpec& spec);
     Waveforms runAc(const AnalysisSpec& spec);
-    Waveforms runTran(const AnalysisSpec& spec, const ProgressCallback& progress);
+    Waveforms runTran(const AnalysisSpec& spec, const RunObserver& observer);
+    void assembleAc(double omega, const std::vector<double>& x, std::vector<std::complex<double>>& a) const;
 
     FlatCircuit flat_;
     std::vector<std::string> warnings_;

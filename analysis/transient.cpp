@@ -1,5 +1,6 @@
 #include "analysis/transient.hpp"
 
+#include "analysis/event_queue.hpp"
 #include "analysis/operating_point.hpp"
 #include "solver/newton.hpp"
 
@@ -7,10 +8,10 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <deque>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 namespace spinspice {
 namespace {
@@ -26,59 +27,147 @@ struct StepRecord {
 
 class TransientRun {
 public:
-    TransientRun(NewtonSolver& newton, const TransientSetup& setup)
-        : newton_(newton), circuit_(newton.circuit()), opt_(circuit_.options()), setup_(setup) {
-        n1_ = static_cast<std::size_t>(circuit_.size()) + 1;
-        gear_ = opt_.method == SimOptions::Method::Gear;
-        rateFloor_.assign(n1_, opt_.abstol);
-        chargeFloor_.assign(n1_, opt_.chgtol);
-        for (std::size_t i = 1; i < n1_; ++i)
-            if (const auto& u = circuit_.unknowns()[i]; u.nature == Nature::State) {
-                rateFloor_[i] = 0.0;
-                chargeFloor_[i] = u.abstol;
-                if (!u.truncationControl) uncontrolled_.push_back(i);
-            }
-        maxOrder_ = std::clamp(opt_.maxord, 1, 2);
-    }
-
-    void run(TransientCounters& counters);
+    TransientRun(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters);
+    void run();
 
 private:
-    double nextBreakpoint(double t) const;
+    // ---- set-up and the initial point
+    void beginDevices();
+    void initialPoint();
+    // ---- one step: size, attempts, acceptance
+    void chooseStep();
+    bool attempt(); // true when the step was accepted
+    double predictAndSolve(NewtonResult& r);
+    void acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r);
+    void acceptedPointHooks(double step);
+    // ---- integration formulas and error control
     void coefficients(int order, double h);
     double truncationStep(int order, double h, const std::vector<double>& qNew,
                           const std::vector<double>& qdotNew) const;
+    double eventInside(double tNew) const;
+    void record(double time, double step, const NewtonResult& r, const char* outcome);
     [[noreturn]] void fail(double time, double step, const NewtonResult& last) const;
+    double maxStep() const { return std::min(globalMaxStep_, queue_.maxStep()); }
 
     NewtonSolver& newton_;
     Circuit& circuit_;
     const SimOptions& opt_;
     const TransientSetup& setup_;
+    TransientCounters& counters_;
     std::size_t n1_ = 0;
     bool gear_ = false;
     int maxOrder_ = 2;
-    std::vector<const Device*> breakpointDevices_;
-    std::vector<const Device*> eventDevices_;
-    std::vector<const Device*> projectingDevices_;
-    double tstop_ = 0;
+    double tstop_ = 0, globalMaxStep_ = kInf, delmin_ = 0;
+    // The time axis: one event and one step bound per device (slot = index in circuit.devices()).
+    EventQueue queue_;
+    std::vector<DeviceClock> clocks_;
+    std::unordered_map<const Device*, int> slotOf_;
+    std::vector<int> dueSlots_;
     // History: q at the last four accepted points (qHist_[0] newest), dq/dt at the newest, the
     // accepted step sizes (deltaOld_[0] newest).
     std::array<std::vector<double>, 4> qHist_;
-    std::vector<double> qdot_;
+    std::vector<double> qdot_, qdotNew_;
     std::array<double, 4> deltaOld_{};
     double a0_ = 0;
     std::vector<double> hist_;
+    std::vector<double> rateFloor_, chargeFloor_; // per-row absolute floors of the truncation test
+    std::vector<std::size_t> uncontrolled_;       // stochastic states: no truncation-error test
+    mutable int lteRow_ = -1;                     // the unknown that limited the last truncation-error step
     std::deque<StepRecord> records_;
-    std::vector<double> rateFloor_, chargeFloor_;            // per-row absolute floors of the truncation test
-    std::vector<std::size_t> uncontrolled_;                  // stochastic states: no truncation-error test
-    mutable int lteRow_ = -1;                                // the unknown that limited the last truncation-error step
-    bool trace_ = std::getenv("SPINSPICE_TRACE") != nullptr; // print every attempted step to stderr
+    // The stepping state.
+    std::vector<double> x_, xPrev_, xTrial_;
+    EvalContext ctx_;
+    double time_ = 0, h_ = 0, saveDelta_ = 0, b0_ = 0;
+    int order_ = 1;
+    bool firstTime_ = true, atBreakpoint_ = true, havePrevious_ = false, landing_ = false, reactive_ = false;
+    double eventTolerance_ = 0.0; // > 0 while a step is being redone to end just after an event
 };
 
-double TransientRun::nextBreakpoint(double t) const {
-    double best = tstop_;
-    for (const Device* d : breakpointDevices_) best = std::min(best, d->nextBreakpoint(t));
-    return best;
+TransientRun::TransientRun(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters)
+    : newton_(newton), circuit_(newton.circuit()), opt_(circuit_.options()), setup_(setup), counters_(counters),
+      queue_(circuit_.devices().size()) {
+    n1_ = static_cast<std::size_t>(circuit_.size()) + 1;
+    gear_ = opt_.method == SimOptions::Method::Gear;
+    rateFloor_.assign(n1_, opt_.abstol);
+    chargeFloor_.assign(n1_, opt_.chgtol);
+    for (std::size_t i = 1; i < n1_; ++i)
+        if (const auto& u = circuit_.unknowns()[i]; u.nature == Nature::State) {
+            rateFloor_[i] = 0.0;
+            chargeFloor_[i] = u.abstol;
+            if (!u.truncationControl) uncontrolled_.push_back(i);
+        }
+    maxOrder_ = std::clamp(opt_.maxord, 1, 2);
+    const auto& devices = circuit_.devices();
+    for (std::size_t k = 0; k < devices.size(); ++k) {
+        clocks_.emplace_back(&queue_, static_cast<int>(k));
+        slotOf_.emplace(devices[k].get(), static_cast<int>(k));
+    }
+}
+
+// Every device starts its time axis: waveform defaults, first events, step bounds.
+void TransientRun::beginDevices() {
+    tstop_ = setup_.tstop;
+    globalMaxStep_ = setup_.tmax > 0 ? setup_.tmax : std::min(setup_.tstep, (setup_.tstop - setup_.tstart) / 50.0);
+    const TransientWindow window{setup_.tstep, tstop_};
+    const auto& devices = circuit_.devices();
+    for (std::size_t k = 0; k < devices.size(); ++k) devices[k]->beginTransient(window, clocks_[k]);
+    delmin_ = 1e-11 * maxStep();
+}
+
+// The operating point (with .ic held), or the .ic values directly with uic; its charges start the history.
+void TransientRun::initialPoint() {
+    x_.assign(n1_, 0.0);
+    if (!setup_.uic) {
+        OperatingPointRequest req;
+        req.dcSources = false; // sources at their waveform's t = 0 value
+        req.forced = setup_.ic;
+        req.nodesets = setup_.nodesets;
+        solveOperatingPoint(newton_, x_, req);
+    } else {
+        for (std::size_t i = 1; i < n1_; ++i)
+            if (circuit_.unknowns()[i].nature == Nature::State) x_[i] = circuit_.unknowns()[i].initial;
+        if (setup_.ic)
+            for (const auto& [u, v] : *setup_.ic) x_[static_cast<std::size_t>(u)] = v;
+    }
+    ctx_.env = &circuit_.environment();
+    ctx_.dcSources = false;
+    ctx_.noise = true;
+    ctx_.time = 0.0;
+    ctx_.useInitialConditions = setup_.uic;
+    newton_.evaluate(x_, ctx_);
+    for (auto& q : qHist_) q = newton_.loadedCharges();
+    qdot_.assign(n1_, 0.0);
+    qdotNew_.assign(n1_, 0.0);
+    hist_.assign(n1_, 0.0);
+    deltaOld_.fill(maxStep());
+    ctx_.useInitialConditions = false;
+    ctx_.x = x_.data();
+    acceptedPointHooks(0.0);
+    if (setup_.output && setup_.tstart <= 0.0) setup_.output(0.0, x_);
+    xPrev_ = x_;
+    xTrial_.assign(n1_, 0.0);
+    reactive_ = newton_.lastEvaluationReactive();
+}
+
+// The devices' hooks at an accepted point: accept() for those that asked, then the events that are due
+// (within delmin of it), each of which may schedule the next.
+void TransientRun::acceptedPointHooks(double step) {
+    const AcceptContext at{x_.data(), time_, step, &circuit_.environment()};
+    for (Device* d : circuit_.acceptingDevices()) d->accept(at, clocks_[static_cast<std::size_t>(slotOf_.at(d))]);
+    const std::size_t limit = 1000 + 4 * clocks_.size();
+    std::size_t dispatched = 0;
+    for (queue_.popDue(time_ + delmin_, dueSlots_); !dueSlots_.empty(); queue_.popDue(time_ + delmin_, dueSlots_)) {
+        for (int slot : dueSlots_) {
+            circuit_.devices()[static_cast<std::size_t>(slot)]->event(at, clocks_[static_cast<std::size_t>(slot)]);
+            if (++dispatched > limit) {
+                std::ostringstream msg;
+                msg << "events closer than the minimum time step " << delmin_ << " s at t = " << time_ << " s: device "
+                    << circuit_.devices()[static_cast<std::size_t>(slot)]->name()
+                    << " keeps scheduling events that a time step cannot resolve";
+                throw SimulationError(msg.str(), circuit_.devices()[static_cast<std::size_t>(slot)]->loc());
+            }
+        }
+    }
 }
 
 // dq/dt ~= a0 q + hist. BE: (q - q1)/h. Trapezoidal: 2/h (q - q1) - qdot1. Gear-2 with variable step
@@ -157,6 +246,23 @@ double TransientRun::truncationStep(int order, double h, const std::vector<doubl
     return std::min(del, 2.0 * h);
 }
 
+// Event location: a device that changes state inside the step (a switch) reports when.
+double TransientRun::eventInside(double tNew) const {
+    double tEvent = kInf;
+    if (circuit_.eventLocatingDevices().empty()) return tEvent;
+    EvalContext converged = ctx_;
+    converged.time = tNew;
+    converged.x = xTrial_.data(); // this step's solution (ctx_.x is still the accepted one)
+    for (const Device* d : circuit_.eventLocatingDevices()) tEvent = std::min(tEvent, d->eventTime(converged, time_));
+    return tEvent;
+}
+
+void TransientRun::record(double time, double step, const NewtonResult& r, const char* outcome) {
+    records_.push_back({time, step, r.iterations, outcome, r.worstUnknown});
+    if (setup_.trace) setup_.trace({time, step, r.iterations, outcome, unknownLabel(newton_, r.worstUnknown), order_});
+    if (records_.size() > 8) records_.pop_front();
+}
+
 void TransientRun::fail(double time, double step, const NewtonResult& last) const {
     std::ostringstream msg;
     msg << "timestep too small at t = " << time << " s (step " << step << " s): ";
@@ -181,211 +287,170 @@ void TransientRun::fail(double time, double step, const NewtonResult& last) cons
     throw SimulationError(msg.str());
 }
 
-void TransientRun::run(TransientCounters& counters) {
-    const double tstep = setup_.tstep;
-    tstop_ = setup_.tstop;
-    double maxStep = setup_.tmax > 0 ? setup_.tmax : std::min(tstep, (setup_.tstop - setup_.tstart) / 50.0);
-    for (const auto& d : circuit_.devices()) {
-        d->prepareTransient(tstep, tstop_);
-        maxStep = std::min(maxStep, d->maxStep());
-        if (std::isfinite(d->nextBreakpoint(-1.0))) breakpointDevices_.push_back(d.get());
-        if (d->hasEvents()) eventDevices_.push_back(d.get());
-        if (d->projectsState()) projectingDevices_.push_back(d.get());
+// The next step size: bounded by the devices, restarted small after a breakpoint, landing exactly on
+// the next breakpoint (the earliest pending event, or tstop).
+void TransientRun::chooseStep() {
+    const double bound = maxStep();
+    h_ = std::min(h_, bound);
+    b0_ = std::min(tstop_, queue_.nextTime());
+    if (atBreakpoint_) {
+        // First step after a breakpoint: backward Euler with a small step (ngspice dctran.c). A
+        // purely algebraic circuit has nothing to integrate: it steps straight on.
+        order_ = 1;
+        if (reactive_) {
+            h_ = std::min(h_, 0.1 * std::min(saveDelta_, b0_ - time_));
+            if (firstTime_) h_ /= 10.0;
+        } else {
+            h_ = bound;
+        }
+        h_ = std::max(h_, 2.0 * delmin_);
+        atBreakpoint_ = false;
+        havePrevious_ = false; // the slope changes at a breakpoint: no predictor across it
     }
-    const double delmin = 1e-11 * maxStep;
+    landing_ = false;
+    if (time_ + h_ >= b0_ || b0_ - (time_ + h_) <= delmin_) {
+        saveDelta_ = h_;
+        h_ = b0_ - time_;
+        landing_ = true;
+    }
+}
 
-    // Initial point: operating point (with .ic held), or the .ic values directly with uic.
-    std::vector<double> x(n1_, 0.0), xPrev(n1_, 0.0), xTrial(n1_, 0.0);
-    if (!setup_.uic) {
-        OperatingPointRequest req;
-        req.mode = AnalysisMode::TranOp;
-        req.forced = setup_.ic;
-        req.nodesets = setup_.nodesets;
-        solveOperatingPoint(newton_, x, req);
+// Linear predictor from the last two accepted points, then Newton at the new time.
+double TransientRun::predictAndSolve(NewtonResult& r) {
+    const double tNew = landing_ ? b0_ : time_ + h_;
+    const double hEff = tNew - time_;
+    coefficients(order_, hEff);
+    if (havePrevious_) {
+        const double ratio = hEff / deltaOld_[0];
+        for (std::size_t i = 1; i < n1_; ++i) xTrial_[i] = x_[i] + (x_[i] - xPrev_[i]) * ratio;
     } else {
-        for (std::size_t i = 1; i < n1_; ++i)
-            if (circuit_.unknowns()[i].nature == Nature::State) x[i] = circuit_.unknowns()[i].initial;
-        if (setup_.ic)
-            for (const auto& [u, v] : *setup_.ic) x[static_cast<std::size_t>(u)] = v;
+        xTrial_ = x_;
     }
-    EvalContext ctx;
-    ctx.options = &opt_;
-    ctx.mode = AnalysisMode::Tran;
-    ctx.time = 0.0;
-    ctx.useInitialConditions = setup_.uic;
-    ctx.x = x.data();
-    newton_.evaluate(x, ctx);
-    for (auto& q : qHist_) q = newton_.loadedCharges();
-    qdot_.assign(n1_, 0.0);
-    hist_.assign(n1_, 0.0);
-    deltaOld_.fill(maxStep);
-    ctx.useInitialConditions = false;
-    circuit_.accept(ctx);
-    if (setup_.output && setup_.tstart <= 0.0) setup_.output(0.0, x);
-    xPrev = x;
+    ctx_.time = tNew;
+    r = newton_.solve(xTrial_, ctx_, opt_.itl4, a0_, hist_.data());
+    return tNew;
+}
 
-    double time = 0.0;
-    double h = std::min(tstop_ / 100.0, tstep) / 10.0;
-    double saveDelta = tstop_ / 50.0;
-    int order = 1;
-    bool firstTime = true, atBreakpoint = true, havePrevious = false;
-    double eventTolerance = 0.0; // > 0 while a step is being redone to end just after an event
-    std::vector<double> qdotNew(n1_, 0.0);
+// One attempt at the current step size: Newton, event location, truncation error.
+bool TransientRun::attempt() {
+    NewtonResult r;
+    const double olddelta = h_;
+    const double tNew = predictAndSolve(r);
+    const double hEff = tNew - time_;
+    bool accepted = false;
+    if (!r.converged) {
+        counters_.rejected++;
+        h_ = hEff / 8.0;
+        order_ = 1;
+        landing_ = false;
+        record(tNew, hEff, r, r.singular ? "singular matrix" : "no convergence");
+    } else {
+        const double tEvent = eventInside(tNew);
+        const double tolerance = eventTolerance_ > 0 ? eventTolerance_ : std::max(10.0 * delmin_, 1e-3 * hEff);
+        const auto& qNew = newton_.charges();
+        for (std::size_t i = 1; i < n1_; ++i) qdotNew_[i] = a0_ * qNew[i] + hist_[i];
+        reactive_ = newton_.lastEvaluationReactive();
+        double newDelta = h_;
+        const char* rejection = nullptr;
+        if (tEvent < tNew - tolerance && tEvent > time_) { // redo the step to end just after the event
+            rejection = "event inside step";
+            eventTolerance_ = tolerance;
+            h_ = tEvent - time_ + 0.5 * tolerance;
+        } else if (!reactive_) {
+            accepted = true; // no charges: no truncation error, the step is bounded by the devices only
+            newDelta = maxStep();
+        } else if (firstTime_) {
+            accepted = true;
+            newDelta = hEff;
+        } else {
+            newDelta = truncationStep(order_, hEff, qNew, qdotNew_);
+            if (newDelta > 0.9 * hEff) {
+                if (order_ == 1 && maxOrder_ > 1) {
+                    // Raise the order only when order 2 allows a clearly larger step.
+                    newDelta = truncationStep(2, hEff, qNew, qdotNew_);
+                    order_ = newDelta > 1.05 * hEff ? 2 : 1;
+                }
+                accepted = true;
+            } else {
+                rejection = "truncation error";
+                r.worstUnknown = lteRow_;
+                h_ = newDelta;
+            }
+        }
+        if (rejection) {
+            counters_.rejected++;
+            landing_ = false;
+            record(tNew, hEff, r, rejection);
+        } else {
+            acceptStep(tNew, hEff, newDelta, tEvent, r);
+        }
+    }
+    if (accepted) return true;
+    if (h_ <= delmin_) {
+        if (olddelta > delmin_)
+            h_ = delmin_;
+        else
+            fail(tNew, hEff, r);
+    }
+    return false;
+}
+
+void TransientRun::acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r) {
+    std::rotate(qHist_.rbegin(), qHist_.rbegin() + 1, qHist_.rend());
+    qHist_[0] = newton_.charges();
+    // States with a constraint (|m| = 1) are projected on accepted steps; the charges (q = m) of the new
+    // point are then re-evaluated there.
+    Device::Projection projected = Device::Projection::None;
+    for (const Device* d : circuit_.projectingDevices())
+        projected = std::max(projected, d->projectState(xTrial_.data(), qHist_[0].data()));
+    if (projected == Device::Projection::Small || projected == Device::Projection::Jump) {
+        newton_.evaluate(xTrial_, ctx_);
+        qHist_[0] = newton_.loadedCharges();
+        if (projected == Device::Projection::Jump) { // restart as after a breakpoint
+            for (auto& q : qHist_) q = qHist_[0];
+            std::fill(qdotNew_.begin(), qdotNew_.end(), 0.0);
+        }
+    }
+    qdot_.swap(qdotNew_);
+    std::rotate(deltaOld_.rbegin(), deltaOld_.rbegin() + 1, deltaOld_.rend());
+    deltaOld_[0] = hEff;
+    xPrev_.swap(x_);
+    x_.swap(xTrial_);
+    time_ = tNew;
+    // After a breakpoint or a located event: restart at order 1 with a small step.
+    atBreakpoint_ = landing_ || (eventTolerance_ > 0 && std::isfinite(tEvent)) || projected == Device::Projection::Jump;
+    eventTolerance_ = 0.0;
+    havePrevious_ = true;
+    firstTime_ = false;
+    h_ = newDelta;
+    ctx_.x = x_.data();
+    acceptedPointHooks(hEff);
+    counters_.accepted++;
+    record(tNew, hEff, r, "accepted");
+    if (setup_.output && time_ >= setup_.tstart) setup_.output(time_, x_);
+}
+
+void TransientRun::run() {
+    beginDevices();
+    initialPoint();
+    h_ = std::min(tstop_ / 100.0, setup_.tstep) / 10.0;
+    saveDelta_ = tstop_ / 50.0;
     long sinceProgress = 0;
-    bool reactive = newton_.lastEvaluationReactive(); // any charge in the circuit (re-checked per step)
-
-    while (time < tstop_ && tstop_ - time > delmin) {
-        h = std::min(h, maxStep);
-        double b0 = nextBreakpoint(time);
-        while (b0 - time <= delmin && b0 < tstop_) b0 = nextBreakpoint(b0);
-        if (atBreakpoint) {
-            // First step after a breakpoint: backward Euler with a small step (ngspice dctran.c). A
-            // purely algebraic circuit has nothing to integrate: it steps straight on.
-            order = 1;
-            if (reactive) {
-                h = std::min(h, 0.1 * std::min(saveDelta, b0 - time));
-                if (firstTime) h /= 10.0;
-            } else {
-                h = maxStep;
-            }
-            h = std::max(h, 2.0 * delmin);
-            atBreakpoint = false;
-            havePrevious = false; // the slope changes at a breakpoint: no predictor across it
-        }
-        bool landing = false;
-        if (time + h >= b0 || b0 - (time + h) <= delmin) {
-            saveDelta = h;
-            h = b0 - time;
-            landing = true;
-        }
-
-        for (;;) {
-            const double olddelta = h;
-            const double tNew = landing ? b0 : time + h;
-            const double hEff = tNew - time;
-            coefficients(order, hEff);
-            if (havePrevious) {
-                const double ratio = hEff / deltaOld_[0];
-                for (std::size_t i = 1; i < n1_; ++i) xTrial[i] = x[i] + (x[i] - xPrev[i]) * ratio;
-            } else {
-                xTrial = x;
-            }
-            ctx.time = tNew;
-            NewtonResult r = newton_.solve(xTrial, ctx, opt_.itl4, a0_, hist_.data());
-            bool accepted = false;
-            double newDelta = h;
-            if (!r.converged) {
-                counters.rejected++;
-                h = hEff / 8.0;
-                order = 1;
-                landing = false;
-                records_.push_back(
-                    {tNew, hEff, r.iterations, r.singular ? "singular matrix" : "no convergence", r.worstUnknown});
-            } else {
-                // Event location: a device that changes state inside the step (a switch) has the step
-                // redone to end just after the event.
-                double tEvent = std::numeric_limits<double>::infinity();
-                if (!eventDevices_.empty()) {
-                    EvalContext converged = ctx;
-                    converged.x = xTrial.data(); // this step's solution (ctx.x is still the accepted one)
-                    for (const Device* d : eventDevices_) tEvent = std::min(tEvent, d->eventTime(converged, time));
-                }
-                const double tolerance = eventTolerance > 0 ? eventTolerance : std::max(10.0 * delmin, 1e-3 * hEff);
-                const bool redo = tEvent < tNew - tolerance && tEvent > time;
-                const auto& qNew = newton_.charges();
-                for (std::size_t i = 1; i < n1_; ++i) qdotNew[i] = a0_ * qNew[i] + hist_[i];
-                reactive = newton_.lastEvaluationReactive();
-                if (redo) {
-                    counters.rejected++;
-                    records_.push_back({tNew, hEff, r.iterations, "event inside step", r.worstUnknown});
-                    eventTolerance = tolerance;
-                    h = tEvent - time + 0.5 * tolerance;
-                    landing = false;
-                } else if (!reactive) {
-                    accepted = true; // no charges: no truncation error, the step is bounded by maxStep only
-                    newDelta = maxStep;
-                } else if (firstTime) {
-                    accepted = true;
-                    newDelta = hEff;
-                } else {
-                    newDelta = truncationStep(order, hEff, qNew, qdotNew);
-                    if (newDelta > 0.9 * hEff) {
-                        if (order == 1 && maxOrder_ > 1) {
-                            // Raise the order only when order 2 allows a clearly larger step.
-                            newDelta = truncationStep(2, hEff, qNew, qdotNew);
-                            order = newDelta > 1.05 * hEff ? 2 : 1;
-                        }
-                        accepted = true;
-                    } else {
-                        counters.rejected++;
-                        r.worstUnknown = lteRow_;
-                        records_.push_back({tNew, hEff, r.iterations, "truncation error", r.worstUnknown});
-                        h = newDelta;
-                        landing = false;
-                    }
-                }
-                if (accepted) {
-                    std::rotate(qHist_.rbegin(), qHist_.rbegin() + 1, qHist_.rend());
-                    qHist_[0] = qNew;
-                    // States with a constraint (|m| = 1) are projected on accepted steps; the charges
-                    // (q = m) of the new point are then re-evaluated there.
-                    Device::Projection projected = Device::Projection::None;
-                    for (const Device* d : projectingDevices_)
-                        projected = std::max(projected, d->projectState(xTrial.data(), qHist_[0].data()));
-                    if (projected == Device::Projection::Small || projected == Device::Projection::Jump) {
-                        EvalContext at = ctx;
-                        newton_.evaluate(xTrial, at);
-                        qHist_[0] = newton_.loadedCharges();
-                        if (projected == Device::Projection::Jump) { // restart as after a breakpoint
-                            for (auto& q : qHist_) q = qHist_[0];
-                            std::fill(qdotNew.begin(), qdotNew.end(), 0.0);
-                        }
-                    }
-                    qdot_.swap(qdotNew);
-                    std::rotate(deltaOld_.rbegin(), deltaOld_.rbegin() + 1, deltaOld_.rend());
-                    deltaOld_[0] = hEff;
-                    xPrev.swap(x);
-                    x.swap(xTrial);
-                    time = tNew;
-                    // After a breakpoint or a located event: restart at order 1 with a small step.
-                    atBreakpoint = landing || (eventTolerance > 0 && std::isfinite(tEvent)) ||
-                                   projected == Device::Projection::Jump;
-                    eventTolerance = 0.0;
-                    havePrevious = true;
-                    firstTime = false;
-                    h = newDelta;
-                    ctx.x = x.data();
-                    circuit_.accept(ctx);
-                    counters.accepted++;
-                    records_.push_back({tNew, hEff, r.iterations, "accepted", r.worstUnknown});
-                    if (setup_.output && time >= setup_.tstart) setup_.output(time, x);
-                }
-            }
-            if (trace_) {
-                const auto& rec = records_.back();
-                std::fprintf(stderr, "%.9e %.3e %d %s %s order=%d\n", rec.time, rec.step, rec.iterations, rec.outcome,
-                             unknownLabel(newton_, rec.worstUnknown).c_str(), order);
-            }
-            if (records_.size() > 8) records_.pop_front();
-            if (accepted) break;
-            if (h <= delmin) {
-                if (olddelta > delmin)
-                    h = delmin;
-                else
-                    fail(tNew, hEff, r);
-            }
+    while (time_ < tstop_ && tstop_ - time_ > delmin_) {
+        chooseStep();
+        while (!attempt()) {
         }
         if (setup_.progress && ++sinceProgress >= 256) {
             sinceProgress = 0;
-            setup_.progress(time / tstop_);
+            setup_.progress(time_ / tstop_);
         }
     }
 }
 } // namespace
 
 void runTransient(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters) {
-    TransientRun run(newton, setup);
-    run.run(counters);
+    TransientRun run(newton, setup, counters);
+    run.run();
 }
 
 } // namespace spinspice

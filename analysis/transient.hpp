@@ -1,18 +1,29 @@
 // Transient analysis: trapezoidal (default) or Gear-2, backward Euler after breakpoints, charge-based
 // integration of f(x) + dq/dt = 0, SPICE local-truncation-error step control on the charges (trtol),
-// breakpoints at source corners, Newton failure -> step / 8 and order 1, "timestep too small" below
-// delmin with a report of the last steps.
+// breakpoints from the devices' events (source corners, p-bit updates, predicted flips) through one
+// event queue, per-device step bounds, Newton failure -> step / 8 and order 1, "timestep too small"
+// below delmin with a report of the last steps.
 #pragma once
 
 #include "devices/device.hpp"
 
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace spinspice {
 
 class NewtonSolver;
+
+// One attempted time point, for a caller-owned trace (SPINSPICE_TRACE in the CLI).
+struct StepTrace {
+    double time, step;
+    int iterations;
+    const char* outcome; // "accepted", "no convergence", "singular matrix", "truncation error", ...
+    std::string worst;   // the unknown with the largest update or truncation error, "v(out)"
+    int order;
+};
 
 struct TransientSetup {
     double tstep = 0, tstop = 0, tstart = 0, tmax = 0; // tmax 0: min(tstep, (tstop - tstart) / 50)
@@ -22,6 +33,7 @@ struct TransientSetup {
     // Called for t = 0 and every accepted time point with t >= tstart.
     std::function<void(double time, const std::vector<double>& x)> output;
     std::function<void(double fraction)> progress; // optional, called every few hundred steps
+    std::function<void(const StepTrace&)> trace;   // optional, every attempted step
 };
 
 struct TransientCounters {

@@ -1,6 +1,6 @@
 #include "devices/behavioral.hpp"
 
-#include "solver/pattern.hpp"
+#include "devices/pattern.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -350,15 +350,22 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
     return v[last];
 }
 
-BehavioralSource::BehavioralSource(std::string name, SourceLoc loc, std::string nodePos, std::string nodeNeg, char kind,
-                                   expr::NodePtr expression, std::string text, double temperature)
-    : Device(std::move(name), std::move(loc)), nodeNames_{std::move(nodePos), std::move(nodeNeg)}, kind_(kind),
-      expression_(std::move(expression)), text_(std::move(text)), temperature_(temperature) {}
+BehavioralSource::BehavioralSource(const InstanceContext& c, const Params&)
+    : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, kind_(c.element.behaviorKind),
+      expression_(c.element.behavior), text_(c.element.behaviorText), temperature_(c.env.temp) {
+    if (!expression_) c.fail("missing expression");
+}
+
+// A source whose value depends on no unknown (only on time) is affine in x.
+DeviceTraits BehavioralSource::traits() const {
+    return {variableUnknowns_.empty() ? Linearity::Linear : Linearity::Nonlinear, Chord::Unsafe, Charge::None,
+            Randomness::Deterministic};
+}
 
 void BehavioralSource::setup(SetupContext& ctx) {
     p_ = ctx.node(nodeNames_[0]);
     n_ = ctx.node(nodeNames_[1]);
-    if (kind_ == 'v') br_ = ctx.addUnknown(name_, Nature::Current, true);
+    if (kind_ == 'v') br_ = ctx.branch(name_);
     // Variables in order of first use; node voltages are resolved now, currents in resolve().
     try {
         tape_ = ExpressionTape::compile(*expression_, [&](const std::string& name, bool current) {
@@ -411,8 +418,7 @@ void BehavioralSource::bind(const PatternBuilder& pb) {
 
 void BehavioralSource::eval(const EvalContext& ctx, LoadBuffers& out) {
     for (std::size_t k = 0; k < variableUnknowns_.size(); ++k) values_[k] = ctx.x[variableUnknowns_[k]];
-    const double time = ctx.mode == AnalysisMode::Tran ? ctx.time : 0.0;
-    const double value = tape_.evaluate(values_.data(), time, temperature_, gradient_.data());
+    const double value = tape_.evaluate(values_.data(), ctx.time, temperature_, gradient_.data());
     const std::size_t k = variableUnknowns_.size();
     if (kind_ == 'v') { // branch: v(p) - v(n) - E(x) = 0
         branch_.load(out, ctx.x, p_, n_, br_);
@@ -437,5 +443,14 @@ void BehavioralSource::topology(TopologyBuilder& t) const {
         for (int u : variableUnknowns_)
             if (u == p_ || u == n_) t.dcPath(p_, n_);
 }
+
+namespace {
+const ParamTable<BehavioralSource::Params> kNoParams;
+const DeviceRegistration kRegistration{elementType<BehavioralSource>(
+    'b',
+    "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), time, temper and "
+    "parameters",
+    kNoParams)};
+} // namespace
 
 } // namespace spinspice

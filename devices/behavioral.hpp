@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/expr.hpp"
-#include "devices/device.hpp"
+#include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 
 #include <array>
@@ -88,15 +88,15 @@ private:
 
 class BehavioralSource : public Device {
 public:
-    BehavioralSource(std::string name, SourceLoc loc, std::string nodePos, std::string nodeNeg, char kind,
-                     expr::NodePtr expression, std::string text, double temperature);
+    struct Params {};
+    BehavioralSource(const InstanceContext& c, const Params&);
+    DeviceTraits traits() const override;
     void setup(SetupContext& ctx) override;
     void resolve(const DeviceLookup& lookup) override;
     void declare(PatternBuilder& pb) override;
     void bind(const PatternBuilder& pb) override;
     void eval(const EvalContext& ctx, LoadBuffers& out) override;
     void topology(TopologyBuilder& t) const override;
-    bool isLinear() const override { return variableUnknowns_.empty(); }
     int branchUnknown() const override { return kind_ == 'v' ? br_ : -1; }
 
 private:

@@ -1,11 +1,18 @@
 // The device contract. Every element speaks one equation,
 //     f(x, t) + d/dt q(x) = 0,
 // and returns f, q, df/dx and dq/dx (Xyce's F/Q form). Analyses combine them: OP uses f, transient
-// uses f + (a0) q + history with Jacobian df/dx + a0 dq/dx, AC uses G + jwC. No device knows which
-// analysis runs. Lifecycle (VACASK-like): setup -> resolve -> declare -> bind -> eval* -> accept.
+// uses f + a0 q + history with Jacobian df/dx + a0 dq/dx, AC uses G + jwC (or the device's own
+// admittance). No device knows which analysis runs: what differs between DC and transient is declared
+// by the device (traits, the DC behaviour of its states, the step hooks it asks for) and applied by the
+// analysis.
+//
+// Lifecycle (VACASK-like): setup -> resolve -> declare -> bind, then per analysis restart(), per
+// Newton iteration eval(), and on the transient's time axis beginTransient(), accept(), event(),
+// eventTime(), projectState() for the devices that asked for them in setup().
 #pragma once
 
 #include "core/diagnostics.hpp"
+#include "devices/pattern.hpp"
 
 #include <complex>
 #include <cstdint>
@@ -23,50 +30,61 @@ enum class Nature : std::uint8_t {
              // named "<instance>.<state>" in the output
 };
 
-enum class AnalysisMode : std::uint8_t {
-    DcOp,    // .op and the operating point of .ac
-    DcSweep, // a .dc sweep point
-    TranOp,  // the operating point that starts a transient (sources at their t = 0 value)
-    Tran,    // a transient time point
+// What an internal state does in DC analyses (.op, .dc, and the operating points of .ac and .tran).
+enum class DcBehaviour : std::uint8_t {
+    Held,    // held at its initial value (memory states: mtj, dwmtj; dcrelax=0)
+    Relaxed, // relaxed to the stable equilibrium nearest its initial value (dcrelax=1)
 };
 
-struct SimOptions {
-    double reltol = 1e-3;
-    double abstol = 1e-12; // A: current unknowns and KCL residuals
-    double vntol = 1e-6;   // V: voltage unknowns and branch-equation residuals
-    double chgtol = 1e-14; // C: charge floor of the truncation-error test
-    double trtol = 7.0;    // truncation-error overestimate factor (SPICE)
-    double gmin = 1e-12;   // S: conductance across every junction
-    double temp = 27.0;    // degC
-    double tnom = 27.0;    // degC
-    int itl1 = 100;        // DC Newton iteration limit
-    int itl4 = 10;         // transient Newton iteration limit per time point
-    int maxord = 2;
-    enum class Method { Trap, Gear } method = Method::Trap;
-    int gminSteps = 10;          // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
-    int srcSteps = 10;           // source stepping: initial number of steps (0 disables)
-    bool residualCheck = true;   // require the KCL/branch residual to be small, not only the update
-    bool pseudoTransient = true; // last operating-point fall-back: pseudo-transient continuation
-    double pivtol = 1e-13;       // absolute pivot threshold below which the matrix is called singular
-    std::uint64_t seed = 1;      // key of every device's random stream (.options seed=, --seed)
+// Circuit conditions a device may read: not solver settings.
+struct DeviceEnvironment {
+    double temp = 27.0;     // degC: circuit temperature (an instance `temp=` overrides it)
+    double tnom = 27.0;     // degC: parameter measurement temperature
+    double gmin = 1e-12;    // S: conductance across every junction
+    std::uint64_t seed = 1; // key of every random stream
 };
 
+// ---- traits: declared by every device, no defaults -------------------------------------------------
+// A device that forgot one does not compile (Device::traits() is pure and DeviceTraits has no default
+// constructor); `spinspice --check-device` verifies the declarations against the device's equations.
+enum class Linearity : std::uint8_t { Linear, Nonlinear };
+// Chord iterations reuse the previous factorisation: safe for a Jacobian that changes little within a
+// step (a macrospin), unsafe for sharp nonlinearities (junctions, MOSFETs), whose chord error, though
+// within tolerance, accumulates in oscillators.
+enum class Chord : std::uint8_t { Unsafe, Safe };
+enum class Charge : std::uint8_t { None, Present }; // any q / dq/dx at all
+enum class Randomness : std::uint8_t { Deterministic, Stochastic };
+
+struct DeviceTraits {
+    constexpr DeviceTraits(Linearity l, Chord c, Charge q, Randomness r)
+        : linearity(l), chord(c), charge(q), randomness(r) {}
+    Linearity linearity;
+    Chord chord;
+    Charge charge;
+    Randomness randomness;
+    bool linear() const { return linearity == Linearity::Linear; }
+};
+
+// ---- evaluation -------------------------------------------------------------------------------------
 // Everything a device may read during eval.
 struct EvalContext {
     const double* x = nullptr; // the iterate; x[0] is ground (always 0)
-    double time = 0.0;
-    AnalysisMode mode = AnalysisMode::DcOp;
-    double sourceFactor = 1.0;         // source stepping scales independent sources
+    double time = 0.0;         // s: time of the solution (0 in DC analyses and at a transient's start)
+    // Independent sources take their DC value (.op, .dc, .ac) rather than their waveform at `time`
+    // (a transient and its operating point), as ngspice does.
+    bool dcSources = true;
+    double sourceScale = 1.0;          // source stepping scales independent sources
+    bool noise = false;                // random forcing (thermal fields) is on: transient time points only
     bool initJunctions = false;        // first OP iteration: junctions start at vcrit (0 if off)
     bool useInitialConditions = false; // .tran uic at t = 0: charges/fluxes from the ic= values
     // false on a chord iteration (the solver reuses the last factorisation): a device may then skip
     // its df/dx entries (jf), but must still load f, q and dq/dx. Devices that ignore it are correct.
     bool jacobianNeeded = true;
-    const SimOptions* options = nullptr;
+    const DeviceEnvironment* env = nullptr;
 };
 
 // Where a device writes. Arrays are indexed by unknown (row) or by the CSC offsets the device stored
-// in bind(); row 0 and offset `trash` are write-only sinks for the ground row/column.
+// in bind(); row 0 and offset nnz are write-only sinks for the ground row/column.
 struct LoadBuffers {
     double* f = nullptr;      // resistive residual, size n+1
     double* q = nullptr;      // charges/fluxes, size n+1
@@ -85,24 +103,35 @@ inline void addQ(LoadBuffers& lb, int row, double value) {
     lb.q[row] += value;
 }
 
-class PatternBuilder;
 class Device;
 
-// Handed to setup(): node and unknown allocation.
+// ---- setup --------------------------------------------------------------------------------------------
+// A device-internal state unknown.
+struct StateSpec {
+    std::string name;   // "<instance>.<state>": the output signal
+    double abstol;      // > 0: its absolute tolerance (Newton update test and truncation error)
+    double initial = 0; // its value in held DC analyses and at the start of a transient
+    DcBehaviour dc = DcBehaviour::Held;
+    // false for a state driven by noise (a thermal field): no smooth local truncation error, so the
+    // device bounds the step instead (DeviceClock::limitStep).
+    bool truncationControl = true;
+    bool output = true;
+};
+
+// Handed to setup(): unknowns, and the step hooks the device takes part in.
 class SetupContext {
 public:
     virtual ~SetupContext() = default;
-    virtual int node(const std::string& name) = 0; // 0 for ground
-    // A branch current, internal node or internal state. For Nature::State, `abstol` is the state's
-    // absolute tolerance (update test and truncation error) and `initial` its initial value; name it
-    // "<instance>.<state>". DC analyses (.op, .dc, the operating point of .tran and .ac) hold every
-    // state at its initial value; transients start from it and integrate its f/q equation.
-    virtual int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
-                           double initial = 0.0) = 0;
-    // A state driven by noise (a thermal field) has no smooth local truncation error: its step is
-    // bounded by the device's maxStep() (the noise grid) instead of the truncation-error test.
-    virtual void exemptFromTruncationControl(int /*unknown*/) {}
-    virtual const SimOptions& options() const = 0;
+    virtual int node(const std::string& name) = 0;         // 0 for ground
+    virtual int branch(const std::string& name) = 0;       // a branch current, written as i(name)
+    virtual int internalNode(const std::string& name) = 0; // a voltage unknown not written by default
+    virtual int state(const StateSpec& spec) = 0;          // "<instance>.<state>"
+    virtual const DeviceEnvironment& environment() const = 0;
+    // Step hooks (nothing is called on a device that did not ask):
+    virtual void acceptSteps() = 0;   // accept() after every accepted time point and DC sweep point
+    virtual void locateEvents() = 0;  // eventTime() on every converged time step
+    virtual void projectStates() = 0; // projectState() after every accepted time step
+    virtual void ownAdmittance() = 0; // .ac uses admittance() instead of G + jwC from eval()
 };
 
 // Handed to resolve(): find the devices an element refers to (K -> inductors, F/H -> V sources).
@@ -123,6 +152,48 @@ public:
     virtual void voltageBranch(int a, int b, const Device& d, bool dcOnly = false) = 0;
 };
 
+// ---- the time axis ------------------------------------------------------------------------------------
+// The transient owns one event queue and one step bound per device; a device writes its entries through
+// its clock. Outside a transient (DC sweeps) the clock ignores them.
+class StepScheduler {
+public:
+    virtual ~StepScheduler() = default;
+    virtual void schedule(int slot, double time) = 0;
+    virtual void limitStep(int slot, double maxStep) = 0;
+};
+
+class DeviceClock {
+public:
+    DeviceClock() = default;
+    DeviceClock(StepScheduler* scheduler, int slot) : scheduler_(scheduler), slot_(slot) {}
+    // This device's next event (a breakpoint the transient lands on, then event() is called); it
+    // replaces the pending one. +inf: none.
+    void scheduleEvent(double time) const {
+        if (scheduler_) scheduler_->schedule(slot_, time);
+    }
+    // The largest time step this device tolerates from now on (+inf: no bound).
+    void limitStep(double maxStep) const {
+        if (scheduler_) scheduler_->limitStep(slot_, maxStep);
+    }
+
+private:
+    StepScheduler* scheduler_ = nullptr;
+    int slot_ = -1;
+};
+
+struct TransientWindow {
+    double tstep = 0, tstop = 0; // SPICE waveform defaults depend on them
+};
+
+// An accepted solution: a transient time point, or a DC sweep point (step = 0).
+struct AcceptContext {
+    const double* x = nullptr;
+    double time = 0; // s
+    double step = 0; // s since the previous accepted point (0 at the first point and in DC sweeps)
+    const DeviceEnvironment* env = nullptr;
+};
+
+// ---- the device -----------------------------------------------------------------------------------------
 class Device {
 public:
     Device(std::string name, SourceLoc loc) : name_(std::move(name)), loc_(std::move(loc)) {}
@@ -133,7 +204,9 @@ public:
     const std::string& name() const { return name_; }
     const SourceLoc& loc() const { return loc_; }
 
-    // 1. nodes, branch and internal unknowns; validate parameters (throw InputError with loc()).
+    virtual DeviceTraits traits() const = 0;
+
+    // 1. nodes, branch and internal unknowns, step hooks.
     virtual void setup(SetupContext& ctx) = 0;
     // 1b. references to other devices.
     virtual void resolve(const DeviceLookup&) {}
@@ -143,46 +216,40 @@ public:
     virtual void bind(const PatternBuilder& pattern) = 0;
     // 4. per Newton iteration: f, q and their Jacobians at ctx.x. No allocation, no look-ups.
     virtual void eval(const EvalContext& ctx, LoadBuffers& out) = 0;
-    // 5. an accepted solution (time point, sweep point): advance internal histories.
-    virtual void accept(const EvalContext&) {}
 
-    virtual bool isLinear() const { return true; }
-    // A nonlinear device whose Jacobian changes little within a time step (a macrospin: smooth in m and
-    // bias) may let Newton reuse the previous factorisation for a converging iteration (chord). Devices
-    // with sharp nonlinearities (junctions, MOSFETs) must not: the chord's final error, though within
-    // tolerance, is far larger than full Newton's and accumulates in oscillators.
-    virtual bool allowsChordIterations() const { return false; }
-    // Transient set-up: SPICE waveform defaults depend on tstep/tstop.
-    virtual void prepareTransient(double /*tstep*/, double /*tstop*/) {}
-    // The first waveform corner strictly after t (+inf if none).
-    virtual double nextBreakpoint(double /*t*/) const { return std::numeric_limits<double>::infinity(); }
-    // Largest time step this device tolerates (+inf if no limit).
-    virtual double maxStep() const { return std::numeric_limits<double>::infinity(); }
-    // Event location in transients: called with the converged solution of a step from previousTime to
-    // ctx.time (ctx.x), before the step is accepted. A device that sees an event inside the step (a
-    // switch changing state) returns its estimated time; the step is then redone to end just after it,
-    // and the integration restarts at order 1 as after a breakpoint. +inf: no event.
+    // An analysis starts: forget what earlier analyses accepted (hysteresis, charge histories).
+    virtual void restart() {}
+    // A transient starts (before its operating point): schedule the first event, bound the step.
+    virtual void beginTransient(const TransientWindow&, DeviceClock&) {}
+    // Devices that called acceptSteps(): an accepted solution; advance histories, reschedule.
+    virtual void accept(const AcceptContext&, DeviceClock&) {}
+    // The event this device scheduled was reached by an accepted time point.
+    virtual void event(const AcceptContext&, DeviceClock&) {}
+    // Devices that called locateEvents(): with the converged solution of a step from previousTime to
+    // ctx.time (ctx.x), before it is accepted. A device that sees an event inside the step (a switch
+    // changing state) returns its estimated time; the step is then redone to end just after it, and the
+    // integration restarts at order 1 as after a breakpoint. +inf: no event.
     virtual double eventTime(const EvalContext& /*ctx*/, double /*previousTime*/) const {
         return std::numeric_limits<double>::infinity();
     }
-    virtual bool hasEvents() const { return false; }
-    // Projection of internal states after an accepted transient step: Small for a correction onto a
-    // manifold (|m| = 1 for a macrospin integrated by the trapezoidal rule), Jump for a discontinuous
-    // change (a behavioural state flipping): the integration then restarts as after a breakpoint.
-    // Exact: a Small projection after which the device has also set the new point's charges of the
-    // rows it changed (`charges`, indexed like x), so the circuit need not be evaluated again.
+    // Devices that called projectStates(): after an accepted step. Small for a correction onto a
+    // manifold (|m| = 1), Jump for a discontinuous change (a behavioural state flipping: the
+    // integration restarts as after a breakpoint), Exact: Small, and the device also set the new
+    // point's charges of the rows it changed (`charges`, indexed like x; may be null).
     enum class Projection { None, Exact, Small, Jump };
-    virtual bool projectsState() const { return false; }
-    virtual Projection projectState(double* /*x*/) const { return Projection::None; }
-    virtual Projection projectState(double* x, double* /*charges*/) const { return projectState(x); }
+    virtual Projection projectState(double* /*x*/, double* /*charges*/) const { return Projection::None; }
+
     // Small-signal excitation (J x = rhs convention).
     virtual void loadAc(std::complex<double>* /*rhs*/) const {}
+    // Devices that called ownAdmittance(): their small-signal admittance at angular frequency omega,
+    // added at their own CSC offsets (`values` has nnz + 1 entries; the last is a sink).
+    virtual void admittance(double /*omega*/, const double* /*x*/, std::complex<double>* /*values*/) const {}
     // .dc sweeps: independent sources accept a DC override; others return false.
     virtual bool setDcOverride(double /*value*/) { return false; }
     virtual void clearDcOverride() {}
     // DC connectivity for the topology checks.
     virtual void topology(TopologyBuilder&) const {}
-    // The branch-current unknown this device defines (V, L, E, H), or -1.
+    // The branch-current unknown this device defines (V, L, E, H, B with V=), or -1.
     virtual int branchUnknown() const { return -1; }
 
 protected:

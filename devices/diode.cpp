@@ -1,15 +1,14 @@
 #include "devices/diode.hpp"
 
-#include "devices/param_table.hpp"
-#include "solver/pattern.hpp"
+#include "models/constants.hpp"
 
 #include <cmath>
+#include <limits>
+#include <numbers>
 
 namespace spinspice {
 namespace {
-// k/q in V/K with ngspice's constants (CONSTboltz 1.38064852e-23 J/K, CHARGE 1.6021766208e-19 C).
-constexpr double kBoltzmannOverQ = 1.38064852e-23 / 1.6021766208e-19;
-constexpr double kCelsiusToKelvin = 273.15;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // SPICE3 junction limiting (ngspice devsup.c DEVpnjlim, with VACASK's fix: use log(1 + arg) so a step
 // just above 2 vt never moves against the Newton direction).
@@ -33,56 +32,41 @@ double pnjlim(double vnew, double vold, double vt, double vcrit, bool& limited) 
 }
 } // namespace
 
-DiodeModel DiodeModel::fromParams(const std::map<std::string, double>& params) {
-    const DeviceTypeInfo* info = findDeviceType("d");
-    auto get = [&](const char* name) { return paramValue(*info->findModelParam(name), {}, &params); };
-    DiodeModel m;
-    m.is = get("is");
-    m.n = get("n");
-    m.rs = get("rs");
-    m.cjo = params.count("cjo") ? get("cjo") : get("cj0");
-    m.vj = get("vj");
-    m.m = get("m");
-    m.tt = get("tt");
-    m.bvGiven = params.count("bv") && std::isfinite(params.at("bv"));
-    m.bv = m.bvGiven ? params.at("bv") : 0.0;
-    m.ibv = get("ibv");
-    m.fc = get("fc");
-    m.eg = get("eg");
-    m.xti = get("xti");
-    m.tnom = get("tnom");
-    return m;
+Diode::Diode(const InstanceContext& c, const DiodeParams& p)
+    : Diode(c.name(), {c.nodes()[0], c.nodes()[1]}, p, p.temp.valueOr(c.env.temp)) {
+    loc_ = c.loc();
 }
 
-Diode::Diode(std::string name, SourceLoc loc, std::string anode, std::string cathode, const DiodeModel& model,
-             double area, double m, bool off, bool icGiven, double ic, double temp)
-    : Device(std::move(name), std::move(loc)), anodeName_(std::move(anode)), cathodeName_(std::move(cathode)),
-      model_(model), area_(area), mult_(m), off_(off), icGiven_(icGiven), ic_(ic) {
-    const double tempK = temp + kCelsiusToKelvin;
-    const double tnomK = model.tnom + kCelsiusToKelvin;
-    vt_ = kBoltzmannOverQ * tempK;
-    vte_ = model.n * vt_;
+Diode::Diode(std::string name, std::array<std::string, 2> nodes, const DiodeParams& p, double temp)
+    : Device(std::move(name), {}), nodeNames_(std::move(nodes)), p_(p) {
+    const double tempK = temp + constants::celsiusToKelvin;
+    const double tnomK = p.tnom + constants::celsiusToKelvin;
+    const double area = p.area;
+    bvGiven_ = p.bv.given && std::isfinite(p.bv.value);
+    vt_ = constants::spice::boltzmannOverCharge * tempK;
+    vte_ = p.n * vt_;
     // Saturation current temperature scaling (SPICE: IS(T) = IS (T/Tnom)^(XTI/N) exp(EG/(N vt)(T/Tnom - 1))).
     const double ratio = tempK / tnomK;
-    isat_ = model.is * area * std::exp((ratio - 1.0) * model.eg / vte_ + model.xti / model.n * std::log(ratio));
+    isat_ = p.is * area * std::exp((ratio - 1.0) * p.eg / vte_ + p.xti / p.n * std::log(ratio));
     vcrit_ = vte_ * std::log(vte_ / (std::sqrt(2.0) * isat_));
-    gs_ = model.rs > 0 ? area / model.rs : 0.0;
-    czero_ = model.cjo * area;
+    gs_ = p.rs > 0 ? area / p.rs : 0.0;
+    czero_ = (p.cjo.given ? p.cjo.value : p.cj0.value) * area;
     // Depletion-charge constants (SPICE2/3): F1 = VJ (1 - (1-FC)^(1-M)) / (1-M), F2 = (1-FC)^(1+M), F3 = 1 - FC (1+M).
-    f1_ = model.vj * (1.0 - std::pow(1.0 - model.fc, 1.0 - model.m)) / (1.0 - model.m);
-    f2_ = std::pow(1.0 - model.fc, 1.0 + model.m);
-    f3_ = 1.0 - model.fc * (1.0 + model.m);
-    depletionLimit_ = model.fc * model.vj;
+    f1_ = p.vj * (1.0 - std::pow(1.0 - p.fc, 1.0 - p.grading)) / (1.0 - p.grading);
+    f2_ = std::pow(1.0 - p.fc, 1.0 + p.grading);
+    f3_ = 1.0 - p.fc * (1.0 + p.grading);
+    depletionLimit_ = p.fc * p.vj;
     // Effective breakdown voltage: the current at -BV equals IBV (ngspice 39 diotemp.c, with the
     // breakdown emission coefficient NBV = N).
-    if (model.bvGiven) {
-        const double cbv = model.ibv * area;
-        double xbv = model.bv;
-        if (cbv >= isat_ * model.bv / vt_) {
-            xbv = model.bv - vte_ * std::log(1.0 + cbv / isat_);
+    if (bvGiven_) {
+        const double bv = p.bv.value;
+        const double cbv = p.ibv * area;
+        double xbv = bv;
+        if (cbv >= isat_ * bv / vt_) {
+            xbv = bv - vte_ * std::log(1.0 + cbv / isat_);
             for (int iter = 0; iter < 50; ++iter) {
-                xbv = model.bv - vte_ * std::log(cbv / isat_ + 1.0 - xbv / vt_);
-                const double xcbv = isat_ * (std::exp((model.bv - xbv) / vte_) - 1.0 + xbv / vt_);
+                xbv = bv - vte_ * std::log(cbv / isat_ + 1.0 - xbv / vt_);
+                const double xcbv = isat_ * (std::exp((bv - xbv) / vte_) - 1.0 + xbv / vt_);
                 if (std::fabs(xcbv - cbv) <= 1e-12 * cbv) break;
             }
         }
@@ -90,10 +74,15 @@ Diode::Diode(std::string name, SourceLoc loc, std::string anode, std::string cat
     }
 }
 
+DeviceTraits Diode::traits() const {
+    const bool charge = czero_ > 0 || p_.tt > 0;
+    return {Linearity::Nonlinear, Chord::Unsafe, charge ? Charge::Present : Charge::None, Randomness::Deterministic};
+}
+
 void Diode::setup(SetupContext& ctx) {
-    a_ = ctx.node(anodeName_);
-    k_ = ctx.node(cathodeName_);
-    ai_ = gs_ > 0 ? ctx.addUnknown(name_ + "#a", Nature::Voltage, false) : a_;
+    a_ = ctx.node(nodeNames_[0]);
+    k_ = ctx.node(nodeNames_[1]);
+    ai_ = gs_ > 0 ? ctx.internalNode(name_ + "#a") : a_;
 }
 
 void Diode::declare(PatternBuilder& pb) {
@@ -113,7 +102,7 @@ void Diode::junction(double vd, double gmin, double& id, double& gd) const {
         const double e = std::exp(vd / vte_);
         id = isat_ * (e - 1.0) + gmin * vd;
         gd = isat_ * e / vte_ + gmin;
-    } else if (!model_.bvGiven || vd >= -bvEff_) {
+    } else if (!bvGiven_ || vd >= -bvEff_) {
         double arg = 3.0 * vte_ / (vd * std::numbers::e);
         arg = arg * arg * arg;
         id = -isat_ * (1.0 + arg) + gmin * vd;
@@ -128,7 +117,7 @@ void Diode::junction(double vd, double gmin, double& id, double& gd) const {
 void Diode::charge(double vd, double id, double gd, double& q, double& c) const {
     double qDep = 0, cDep = 0;
     if (czero_ > 0) {
-        const double vj = model_.vj, m = model_.m;
+        const double vj = p_.vj, m = p_.grading;
         if (vd < depletionLimit_) {
             const double arg = 1.0 - vd / vj;
             const double sarg = std::exp(-m * std::log(arg));
@@ -141,22 +130,22 @@ void Diode::charge(double vd, double id, double gd, double& q, double& c) const 
             cDep = czof2 * (f3_ + m * vd / vj);
         }
     }
-    q = model_.tt * id + qDep;
-    c = model_.tt * gd + cDep;
+    q = p_.tt * id + qDep;
+    c = p_.tt * gd + cDep;
 }
 
 void Diode::eval(const EvalContext& ctx, LoadBuffers& out) {
-    const double gmin = ctx.options->gmin;
+    const double gmin = ctx.env->gmin;
     const double vdActual = ctx.x[ai_] - ctx.x[k_];
     double vd = vdActual;
     bool limited = false;
-    if (ctx.useInitialConditions && icGiven_) {
-        vd = ic_;
+    if (ctx.useInitialConditions && p_.ic.given) {
+        vd = p_.ic.value;
     } else if (ctx.initJunctions) {
-        vd = off_ ? 0.0 : (icGiven_ ? ic_ : vcrit_);
+        vd = p_.off ? 0.0 : (p_.ic.given ? p_.ic.value : vcrit_);
         limited = true;
     } else {
-        if (model_.bvGiven && vd < std::min(0.0, -bvEff_ + 10.0 * vte_)) {
+        if (bvGiven_ && vd < std::min(0.0, -bvEff_ + 10.0 * vte_)) {
             // Limit in the breakdown region around -BV, mirrored.
             const double vdt = pnjlim(-(vd + bvEff_), -(vdOld_ + bvEff_), vte_, vcrit_, limited);
             vd = -(vdt + bvEff_);
@@ -174,23 +163,23 @@ void Diode::eval(const EvalContext& ctx, LoadBuffers& out) {
     // Evaluated at the limited vd; the residual is the linearisation there, taken at the actual vd,
     // so f stays consistent with the Jacobian (Xyce's dFdxdVp correction).
     const double dv = vdActual - vd;
-    const double i = mult_ * (id + gd * dv);
-    const double g = mult_ * gd;
+    const double i = p_.mult * (id + gd * dv);
+    const double g = p_.mult * gd;
     addF(out, ai_, i);
     addF(out, k_, -i);
-    const double qj = mult_ * (q + c * dv);
+    const double qj = p_.mult * (q + c * dv);
     addQ(out, ai_, qj);
     addQ(out, k_, -qj);
     out.jf[junctionOff_[0]] += g;
     out.jf[junctionOff_[1]] -= g;
     out.jf[junctionOff_[2]] -= g;
     out.jf[junctionOff_[3]] += g;
-    const double cm = mult_ * c;
+    const double cm = p_.mult * c;
     out.jq[junctionOff_[0]] += cm;
     out.jq[junctionOff_[1]] -= cm;
     out.jq[junctionOff_[2]] -= cm;
     out.jq[junctionOff_[3]] += cm;
-    if (gs_ > 0) series_.load(out, ctx.x, a_, ai_, mult_ * gs_);
+    if (gs_ > 0) series_.load(out, ctx.x, a_, ai_, p_.mult * gs_);
 }
 
 void Diode::topology(TopologyBuilder& t) const {
@@ -199,5 +188,34 @@ void Diode::topology(TopologyBuilder& t) const {
     t.dcPath(a_, ai_);
     t.dcPath(ai_, k_);
 }
+
+namespace {
+const ParamTable<DiodeParams> kDiodeParams{
+    param("area", &DiodeParams::area, 1, "", "area factor (scales IS, CJO, IBV; divides RS)").positive().instance(),
+    param("m", &DiodeParams::mult, 1, "", "parallel multiplier").positive().instance(),
+    flagParam("off", &DiodeParams::off, false, "start the operating point with the junction off").instance(),
+    param("ic", &DiodeParams::ic, 0, "V", "initial junction voltage (used with uic)").instance(),
+    param("temp", &DiodeParams::temp, 27, "degC", "instance temperature (default: circuit temperature)").instance(),
+    param("is", &DiodeParams::is, 1e-14, "A", "saturation current").positive(),
+    param("n", &DiodeParams::n, 1, "", "emission coefficient").positive(),
+    param("rs", &DiodeParams::rs, 0, "ohm", "ohmic series resistance").nonNegative(),
+    param("cjo", &DiodeParams::cjo, 0, "F", "zero-bias junction capacitance").nonNegative(),
+    param("cj0", &DiodeParams::cj0, 0, "F", "alias of cjo").nonNegative(),
+    param("vj", &DiodeParams::vj, 1, "V", "junction potential").positive(),
+    param("m", &DiodeParams::grading, 0.5, "", "grading coefficient").range(0, 0.9),
+    param("tt", &DiodeParams::tt, 0, "s", "transit time (diffusion charge tt*id)").nonNegative(),
+    param("bv", &DiodeParams::bv, kInf, "V", "reverse breakdown voltage (magnitude)").positive(),
+    param("ibv", &DiodeParams::ibv, 1e-3, "A", "current at breakdown voltage").positive(),
+    param("fc", &DiodeParams::fc, 0.5, "", "forward-bias depletion capacitance coefficient").range(0, 0.95),
+    param("eg", &DiodeParams::eg, 1.11, "eV", "activation energy").positive(),
+    param("xti", &DiodeParams::xti, 3, "", "saturation-current temperature exponent"),
+    param("tnom", &DiodeParams::tnom, 27, "degC", "temperature at which the parameters were measured"),
+    integerParam("level", &DiodeParams::level, 1, 1, 1, "model level (only 1)"),
+};
+
+const DeviceRegistration kRegistration{
+    elementType<Diode>('d', "Junction diode (SPICE level 1): Dname anode cathode model [area] [off] [ic=vd] [m=]",
+                       kDiodeParams, {}, {"d"})};
+} // namespace
 
 } // namespace spinspice

@@ -3,33 +3,39 @@
 // charge TT*Id, junction limiting (pnjlim) and gmin across the junction.
 #pragma once
 
-#include "devices/device.hpp"
+#include "devices/params.hpp"
+#include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 
 #include <array>
-#include <map>
 #include <string>
 
 namespace spinspice {
 
-struct DiodeModel {
-    double is = 1e-14, n = 1, rs = 0, cjo = 0, vj = 1, m = 0.5, tt = 0, bv = 0, ibv = 1e-3, fc = 0.5, eg = 1.11,
-           xti = 3, tnom = 27;
-    bool bvGiven = false;
-    // From the `.model` parameters (names as in the `d` parameter table).
-    static DiodeModel fromParams(const std::map<std::string, double>& params);
+// The `d` type's table: instance (area, m, off, ic, temp) and `.model` parameters in one struct.
+struct DiodeParams {
+    double area = 1, mult = 1; // instance: area factor, parallel multiplier `m`
+    bool off = false;
+    OptionalValue ic, temp;
+    double is = 1e-14, n = 1, rs = 0;
+    OptionalValue cjo, cj0;               // cj0: alias of cjo
+    double vj = 1, grading = 0.5, tt = 0; // grading: the model's `m`
+    OptionalValue bv;                     // breakdown only when given and finite
+    double ibv = 1e-3, fc = 0.5, eg = 1.11, xti = 3, tnom = 27;
+    int level = 1;
 };
 
 class Diode : public Device {
 public:
-    Diode(std::string name, SourceLoc loc, std::string anode, std::string cathode, const DiodeModel& model,
-          double area = 1, double m = 1, bool off = false, bool icGiven = false, double ic = 0, double temp = 27);
+    Diode(const InstanceContext& c, const DiodeParams& p);
+    // For unit tests of the junction equations: a diode between `nodes` at `temp` degC.
+    Diode(std::string name, std::array<std::string, 2> nodes, const DiodeParams& p, double temp);
+    DeviceTraits traits() const override;
     void setup(SetupContext& ctx) override;
     void declare(PatternBuilder& pb) override;
     void bind(const PatternBuilder& pb) override;
     void eval(const EvalContext& ctx, LoadBuffers& out) override;
     void topology(TopologyBuilder& t) const override;
-    bool isLinear() const override { return false; }
 
     // Junction current and conductance at vd (gmin included), exposed for tests.
     void junction(double vd, double gmin, double& id, double& gd) const;
@@ -38,11 +44,10 @@ public:
     double vcrit() const { return vcrit_; }
 
 private:
-    std::string anodeName_, cathodeName_;
-    DiodeModel model_;
-    double area_, mult_;
-    bool off_, icGiven_;
-    double ic_;
+    std::array<std::string, 2> nodeNames_;
+    DiodeParams p_;
+    bool bvGiven_ = false;
+    double czeroPerArea_ = 0;
     // Temperature-adjusted, area-scaled constants.
     double vt_ = 0, vte_ = 0, isat_ = 0, vcrit_ = 0, gs_ = 0, czero_ = 0, bvEff_ = 0;
     double f1_ = 0, f2_ = 0, f3_ = 0, depletionLimit_ = 0;

@@ -37,50 +37,65 @@ namespace spinspice {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+struct DwMtjParams {
+    int mode = 1;
+    double len = 200e-9, xlo = 0;
+    OptionalValue xhi;
+    double rp = 1e3, tmr = 1.0, wtr = 50e-9, ttr = 1e-9, ms = 1.1e6, aex = 1.5e-11, keff = 8e5, dmi = 0, alpha = 0.1,
+           tf = 0.6e-9, thetash = 0, pol = 0, beta = 0, hkw = 0, hx = 0, hy = 0, hz = 0, qw = 1, hpin = 0, ppin = 10e-9,
+           mu = 1e-10, jdep = 1e11, q0 = 0, phi0 = 0;
+    bool dcrelax = false;
+};
+
 class DwMtj : public Device {
 public:
-    explicit DwMtj(const InstanceSpec& s) : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]} {
-        oneD_ = s.param("mode") == 1;
-        if (!oneD_ && s.param("mode") != 2) throw InputError(s.name + ": mode must be 1 (1d) or 2 (fitted)", s.loc);
-        length_ = s.param("len");
-        xlo_ = s.param("xlo");
-        xhi_ = s.given("xhi") ? s.param("xhi") : length_;
-        if (!(xlo_ < xhi_)) throw InputError(s.name + ": the MTJ window needs xlo < xhi", s.loc);
-        gp_ = 1.0 / s.param("rp");
-        gap_ = gp_ / (1.0 + s.param("tmr"));
-        section_ = s.param("wtr") * s.param("ttr");
-        q0_ = std::clamp(s.param("q0"), 0.0, length_);
-        phi0_ = s.param("phi0");
-        const double ms = s.param("ms");
+    DwMtj(const InstanceContext& c, const DwMtjParams& p)
+        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]},
+          dc_(p.dcrelax ? DcBehaviour::Relaxed : DcBehaviour::Held) {
+        oneD_ = p.mode == 1;
+        length_ = p.len;
+        xlo_ = p.xlo;
+        xhi_ = p.xhi.valueOr(length_);
+        if (!(xlo_ < xhi_)) c.fail("the MTJ window needs xlo < xhi");
+        gp_ = 1.0 / p.rp;
+        gap_ = gp_ / (1.0 + p.tmr);
+        section_ = p.wtr * p.ttr;
+        q0_ = std::clamp(p.q0, 0.0, length_);
+        phi0_ = p.phi0;
         // Dw = sqrt(A/K_eff); H_D = D/(mu0 Ms Dw) (eq. 2.9 definitions).
-        wallWidth_ = std::sqrt(s.param("aex") / s.param("keff"));
-        hd_ = s.param("dmi") / (constants::mu0 * ms * wallWidth_);
-        hk_ = s.param("hkw");
-        hx_ = s.param("hx");
-        hy_ = s.param("hy");
-        hz_ = s.param("hz");
-        chirality_ = s.param("qw") >= 0 ? 1.0 : -1.0;
-        alpha_ = s.param("alpha");
-        beta_ = s.param("beta");
+        wallWidth_ = std::sqrt(p.aex / p.keff);
+        hd_ = p.dmi / (constants::mu0 * p.ms * wallWidth_);
+        hk_ = p.hkw;
+        hx_ = p.hx;
+        hy_ = p.hy;
+        hz_ = p.hz;
+        chirality_ = p.qw >= 0 ? 1.0 : -1.0;
+        alpha_ = p.alpha;
+        beta_ = p.beta;
         // dH_SH/dJ = hbar theta_SH/(2 e mu0 Ms t_F) (eq. 1.3); du/dJ = g muB P/(2 e Ms), g = 2.
-        hshPerJ_ = macrospin::sotDampingLikeField(s.param("thetash"), 1.0, ms, s.param("tf"));
-        uPerJ_ = constants::bohrMagneton * s.param("pol") / (constants::elementaryCharge * ms);
-        hpin_ = s.param("hpin");
-        kpin_ = 2.0 * constants::pi / s.param("ppin");
-        mobility_ = s.param("mu");
-        jdep_ = s.param("jdep");
+        hshPerJ_ = macrospin::sotDampingLikeField(p.thetash, 1.0, p.ms, p.tf);
+        uPerJ_ = constants::bohrMagneton * p.pol / (constants::elementaryCharge * p.ms);
+        hpin_ = p.hpin;
+        kpin_ = 2.0 * constants::pi / p.ppin;
+        mobility_ = p.mu;
+        jdep_ = p.jdep;
         if (oneD_) { // 1/20 of the precession period in the largest static field
             const double field = std::fabs(hk_) + std::fabs(hd_) + std::hypot(hx_, hy_, hz_) + std::fabs(hpin_);
             maxStep_ = field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0 : kInf;
         }
     }
+    DeviceTraits traits() const override {
+        return {Linearity::Nonlinear, Chord::Unsafe, Charge::Present, Randomness::Deterministic};
+    }
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(maxStep_); }
 
     void setup(SetupContext& ctx) override {
         a_ = ctx.node(nodeNames_[0]);
         b_ = ctx.node(nodeNames_[1]);
         // Tolerances: 1e-12 m on q (a thousandth of a nm), 1e-6 rad on phi.
-        q_ = ctx.addUnknown(name_ + ".q", Nature::State, true, 1e-12, q0_);
-        if (oneD_) phi_ = ctx.addUnknown(name_ + ".phi", Nature::State, true, 1e-6, phi0_);
+        q_ = ctx.state({name_ + ".q", 1e-12, q0_, dc_});
+        if (oneD_) phi_ = ctx.state({name_ + ".phi", 1e-6, phi0_, dc_});
+        ctx.projectStates();
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -103,12 +118,9 @@ public:
             for (int j = 0; j < nStates; ++j) stateToState_[k][j] = pb.offset(stateToState_[k][j]);
         }
     }
-    bool isLinear() const override { return false; }
-    double maxStep() const override { return maxStep_; }
-    bool projectsState() const override { return true; }
 
     // Hard ends of the track: q in [0, len].
-    Projection projectState(double* x) const override {
+    Projection projectState(double* x, double*) const override {
         const double q = std::clamp(x[q_], 0.0, length_);
         if (q == x[q_]) return Projection::None;
         x[q_] = q;
@@ -191,6 +203,7 @@ public:
 
 private:
     std::array<std::string, 2> nodeNames_;
+    DcBehaviour dc_;
     bool oneD_ = true;
     double length_ = 0, xlo_ = 0, xhi_ = 0, gp_ = 0, gap_ = 0, section_ = 1, q0_ = 0, phi0_ = 0;
     double wallWidth_ = 1, hd_ = 0, hk_ = 0, hx_ = 0, hy_ = 0, hz_ = 0, chirality_ = 1, alpha_ = 0, beta_ = 0;
@@ -200,54 +213,46 @@ private:
     int nodeToQ_[2]{}, stateToNode_[2][2]{}, stateToState_[2][2]{};
 };
 
-std::unique_ptr<Device> makeDwMtj(const InstanceSpec& s) {
-    return std::make_unique<DwMtj>(s);
-}
-
-const std::vector<ParamSpec> kInstanceParams = {
-    {"q0", 0, "m", "initial wall position (clamped to [0, len])"},
-    {"phi0", 0, "rad", "initial wall angle (mode=1)"},
+using P = DwMtjParams;
+const ParamTable<P> kDwMtjParams{
+    integerParam("mode", &P::mode, 1, 1, 2, "1: 1D (q, phi) model (eq. 2.9); 2: fitted depinning law"),
+    param("len", &P::len, 200e-9, "m", "track length L (q in [0, L])").positive(),
+    param("xlo", &P::xlo, 0, "m", "MTJ window start (q < xlo: all P)").nonNegative(),
+    param("xhi", &P::xhi, 0, "m", "MTJ window end (q > xhi: all AP; default len)").nonNegative(),
+    param("rp", &P::rp, 1e3, "ohm", "parallel-state resistance of the whole window").positive(),
+    param("tmr", &P::tmr, 1.0, "", "TMR (R_AP - R_P)/R_P").nonNegative(),
+    param("wtr", &P::wtr, 50e-9, "m", "width of the drive-current cross-section (J = I/(wtr ttr))").positive(),
+    param("ttr", &P::ttr, 1e-9, "m", "thickness of the drive-current cross-section").positive(),
+    param("ms", &P::ms, 1.1e6, "A/m", "saturation magnetisation").positive(),
+    param("aex", &P::aex, 1.5e-11, "J/m", "exchange stiffness A").positive(),
+    param("keff", &P::keff, 8e5, "J/m^3", "effective PMA K_eff (wall width sqrt(A/K_eff))").positive(),
+    param("dmi", &P::dmi, 0, "J/m^2", "interfacial DMI constant D"),
+    param("alpha", &P::alpha, 0.1, "", "Gilbert damping").positive(),
+    param("tf", &P::tf, 0.6e-9, "m", "free-layer thickness t_F (for H_SH)").positive(),
+    param("thetash", &P::thetash, 0, "", "spin Hall angle theta_SH (SOT drive)"),
+    param("pol", &P::pol, 0, "", "spin polarisation P of the STT drive (u = muB P J/(e Ms))"),
+    param("beta", &P::beta, 0, "", "non-adiabatic STT parameter"),
+    param("hkw", &P::hkw, 0, "A/m", "wall (Bloch-Neel) shape anisotropy field H_K"),
+    param("hx", &P::hx, 0, "A/m", "in-plane field x (along the track)"),
+    param("hy", &P::hy, 0, "A/m", "in-plane field y"),
+    param("hz", &P::hz, 0, "A/m", "out-of-plane field"),
+    param("qw", &P::qw, 1, "", "wall type Q: +1 up-down, -1 down-up (sign taken)"),
+    param("hpin", &P::hpin, 0, "A/m", "pinning field amplitude: H_pin = -hpin sin(2 pi q/ppin)"),
+    param("ppin", &P::ppin, 10e-9, "m", "pinning period").positive(),
+    param("mu", &P::mu, 1e-10, "m^3/(A s)", "fitted mobility: dq/dt = mu (|J| - jdep) (mode=2)").nonNegative(),
+    param("jdep", &P::jdep, 1e11, "A/m^2", "fitted depinning current density (mode=2)").nonNegative(),
+    param("q0", &P::q0, 0, "m", "initial wall position (clamped to [0, len])"),
+    param("phi0", &P::phi0, 0, "rad", "initial wall angle (mode=1)"),
+    flagParam("dcrelax", &P::dcrelax, false,
+              "DC analyses: 0 hold the wall at q0 (memory); 1 relax it to the stable equilibrium nearest to q0"),
 };
 
-DeviceRegistration registration{
-    {{"dwmtj",
-      "Domain-wall MTJ memristor (two terminals: read and write share the path): Nname a b model [q0=] "
-      "[phi0=]; G(q) from the P/AP areas of the MTJ window (eq. 2.8); mode=1: 1D (q, phi) wall model "
-      "(eq. 2.9) driven by J = I/(wtr ttr) (STT u, SOT H_SH), mode=2: fitted dq/dt = mu (|J| - jdep) "
-      "sign(J); states name.q (name.phi)",
-      {"dwmtj"},
-      kInstanceParams,
-      {{"mode", 1, "", "1: 1D (q, phi) model (eq. 2.9); 2: fitted depinning law", 1, 2},
-       {"len", 200e-9, "m", "track length L (q in [0, L])", 0, kInf, true},
-       {"xlo", 0, "m", "MTJ window start (q < xlo: all P)", 0, kInf},
-       {"xhi", 0, "m", "MTJ window end (q > xhi: all AP; default len)", 0, kInf},
-       {"rp", 1e3, "ohm", "parallel-state resistance of the whole window", 0, kInf, true},
-       {"tmr", 1.0, "", "TMR (R_AP - R_P)/R_P", 0, kInf},
-       {"wtr", 50e-9, "m", "width of the drive-current cross-section (J = I/(wtr ttr))", 0, kInf, true},
-       {"ttr", 1e-9, "m", "thickness of the drive-current cross-section", 0, kInf, true},
-       {"ms", 1.1e6, "A/m", "saturation magnetisation", 0, kInf, true},
-       {"aex", 1.5e-11, "J/m", "exchange stiffness A", 0, kInf, true},
-       {"keff", 8e5, "J/m^3", "effective PMA K_eff (wall width sqrt(A/K_eff))", 0, kInf, true},
-       {"dmi", 0, "J/m^2", "interfacial DMI constant D"},
-       {"alpha", 0.1, "", "Gilbert damping", 0, kInf, true},
-       {"tf", 0.6e-9, "m", "free-layer thickness t_F (for H_SH)", 0, kInf, true},
-       {"thetash", 0, "", "spin Hall angle theta_SH (SOT drive)"},
-       {"pol", 0, "", "spin polarisation P of the STT drive (u = muB P J/(e Ms))"},
-       {"beta", 0, "", "non-adiabatic STT parameter"},
-       {"hkw", 0, "A/m", "wall (Bloch-Neel) shape anisotropy field H_K"},
-       {"hx", 0, "A/m", "in-plane field x (along the track)"},
-       {"hy", 0, "A/m", "in-plane field y"},
-       {"hz", 0, "A/m", "out-of-plane field"},
-       {"qw", 1, "", "wall type Q: +1 up-down, -1 down-up (sign taken)"},
-       {"hpin", 0, "A/m", "pinning field amplitude: H_pin = -hpin sin(2 pi q/ppin)"},
-       {"ppin", 10e-9, "m", "pinning period", 0, kInf, true},
-       {"mu", 1e-10, "m^3/(A s)", "fitted mobility: dq/dt = mu (|J| - jdep) (mode=2)", 0, kInf},
-       {"jdep", 1e11, "A/m^2", "fitted depinning current density (mode=2)", 0, kInf},
-       {"q0", 0, "m", "initial wall position"},
-       {"phi0", 0, "rad", "initial wall angle (mode=1)"}}},
-     2,
-     2,
-     &makeDwMtj}};
+const DeviceRegistration kRegistration{compactModelType<DwMtj>(
+    "dwmtj",
+    "Domain-wall MTJ memristor (two terminals: read and write share the path): Nname a b model [q0=] [phi0=]; G(q) "
+    "from the P/AP areas of the MTJ window (eq. 2.8); mode=1: 1D (q, phi) wall model (eq. 2.9) driven by J = "
+    "I/(wtr ttr) (STT u, SOT H_SH), mode=2: fitted dq/dt = mu (|J| - jdep) sign(J); states name.q (name.phi)",
+    2, 2, kDwMtjParams)};
 
 } // namespace
 } // namespace spinspice

@@ -1,15 +1,13 @@
 #include "devices/mosfet.hpp"
 
-#include "devices/param_table.hpp"
-#include "solver/pattern.hpp"
+#include "models/constants.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace spinspice {
 namespace {
-constexpr double kBoltzmannOverQ = 1.38064852e-23 / 1.6021766208e-19; // as ngspice 39
-constexpr double kCelsiusToKelvin = 273.15;
 constexpr double kEpsOx = 3.9 * 8.854214871e-12; // F/m, SiO2 permittivity as in mos1temp.c
 constexpr double kMaxExpArg = 709.0;
 
@@ -122,73 +120,38 @@ void junctionCurrent(double v, double isat, double vt, double gmin, double& i, d
 }
 } // namespace
 
-MosModel MosModel::fromParams(const std::string& modelType, const std::map<std::string, double>& params) {
-    const DeviceTypeInfo* info = findDeviceType("m");
-    auto get = [&](const char* name) { return paramValue(*info->findModelParam(name), {}, &params); };
-    MosModel m;
-    m.type = modelType == "pmos" ? -1 : 1;
-    m.vto = get("vto");
-    m.kp = get("kp");
-    m.kpGiven = params.count("kp") > 0;
-    m.gamma = get("gamma");
-    m.phi = get("phi");
-    m.lambda = get("lambda");
-    m.rd = get("rd");
-    m.rs = get("rs");
-    m.cbd = get("cbd");
-    m.cbdGiven = params.count("cbd") > 0;
-    m.cbs = get("cbs");
-    m.cbsGiven = params.count("cbs") > 0;
-    m.is = get("is");
-    m.pb = get("pb");
-    m.cgso = get("cgso");
-    m.cgdo = get("cgdo");
-    m.cgbo = get("cgbo");
-    m.rsh = get("rsh");
-    m.cj = get("cj");
-    m.mj = get("mj");
-    m.cjsw = get("cjsw");
-    m.mjsw = get("mjsw");
-    m.js = get("js");
-    m.tox = get("tox");
-    m.ld = get("ld");
-    m.uo = get("uo");
-    m.fc = get("fc");
-    m.tnom = get("tnom");
-    return m;
-}
-
-Mosfet::Mosfet(std::string name, SourceLoc loc, std::array<std::string, 4> nodes, const MosModel& model,
-               const MosGeometry& geometry, double temp)
-    : Device(std::move(name), std::move(loc)), nodeNames_(std::move(nodes)), model_(model), geo_(geometry) {
-    vt_ = kBoltzmannOverQ * (temp + kCelsiusToKelvin);
-    const double leff = geo_.l - 2.0 * model.ld;
+Mosfet::Mosfet(const InstanceContext& c, const MosParams& p)
+    : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1], c.nodes()[2], c.nodes()[3]}, p_(p),
+      type_(c.model && c.model->type == "pmos" ? -1.0 : 1.0) {
+    const MosParams& model = p;
+    vt_ = constants::spice::boltzmannOverCharge * (p.temp.valueOr(c.env.temp) + constants::celsiusToKelvin);
+    const double leff = p_.l - 2.0 * model.ld;
     if (!(leff > 0))
         throw InputError(name_ + ": effective channel length L - 2 LD must be > 0", loc_, {},
-                         "L = " + std::to_string(geo_.l) + " m, LD = " + std::to_string(model.ld) + " m");
+                         "L = " + std::to_string(p_.l) + " m, LD = " + std::to_string(model.ld) + " m");
     const double cox = model.tox > 0 ? kEpsOx / model.tox : 0.0;
-    const double kp = (!model.kpGiven && model.tox > 0) ? model.uo * cox * 1e-4 : model.kp;
-    beta_ = kp * geo_.w / leff * geo_.m;
-    oxideCap_ = cox * leff * geo_.w * geo_.m;
+    const double kp = (!model.kp.given && model.tox > 0) ? model.uo * cox * 1e-4 : model.kp.value;
+    beta_ = kp * p_.w / leff * p_.mult;
+    oxideCap_ = cox * leff * p_.w * p_.mult;
     phi_ = model.phi;
     // Built-in threshold without body effect: von = type vbi + gamma sqrt(phi - vbs) (mos1temp.c).
-    vbi_ = model.vto - model.type * model.gamma * std::sqrt(model.phi);
-    const double rd = model.rd > 0 ? model.rd : model.rsh * geo_.nrd;
-    const double rs = model.rs > 0 ? model.rs : model.rsh * geo_.nrs;
-    gdrain_ = rd > 0 ? geo_.m / rd : 0.0;
-    gsource_ = rs > 0 ? geo_.m / rs : 0.0;
-    if (model.js == 0 || geo_.ad == 0 || geo_.as == 0) {
-        drainSat_ = sourceSat_ = geo_.m * model.is;
+    vbi_ = model.vto - type_ * model.gamma * std::sqrt(model.phi);
+    const double rd = model.rd > 0 ? model.rd : model.rsh * p_.nrd;
+    const double rs = model.rs > 0 ? model.rs : model.rsh * p_.nrs;
+    gdrain_ = rd > 0 ? p_.mult / rd : 0.0;
+    gsource_ = rs > 0 ? p_.mult / rs : 0.0;
+    if (model.js == 0 || p_.ad == 0 || p_.as == 0) {
+        drainSat_ = sourceSat_ = p_.mult * model.is;
     } else {
-        drainSat_ = geo_.m * model.js * geo_.ad;
-        sourceSat_ = geo_.m * model.js * geo_.as;
+        drainSat_ = p_.mult * model.js * p_.ad;
+        sourceSat_ = p_.mult * model.js * p_.as;
     }
     drainVcrit_ = vt_ * std::log(vt_ / (std::sqrt(2.0) * drainSat_));
     sourceVcrit_ = vt_ * std::log(vt_ / (std::sqrt(2.0) * sourceSat_));
-    czbd_ = geo_.m * (model.cbdGiven ? model.cbd : model.cj * geo_.ad);
-    czbs_ = geo_.m * (model.cbsGiven ? model.cbs : model.cj * geo_.as);
-    czbdsw_ = geo_.m * model.cjsw * geo_.pd;
-    czbssw_ = geo_.m * model.cjsw * geo_.ps;
+    czbd_ = p_.mult * (model.cbd.given ? model.cbd.value : model.cj * p_.ad);
+    czbs_ = p_.mult * (model.cbs.given ? model.cbs.value : model.cj * p_.as);
+    czbdsw_ = p_.mult * model.cjsw * p_.pd;
+    czbssw_ = p_.mult * model.cjsw * p_.ps;
 }
 
 void Mosfet::setup(SetupContext& ctx) {
@@ -196,8 +159,15 @@ void Mosfet::setup(SetupContext& ctx) {
     g_ = ctx.node(nodeNames_[1]);
     s_ = ctx.node(nodeNames_[2]);
     b_ = ctx.node(nodeNames_[3]);
-    di_ = gdrain_ > 0 ? ctx.addUnknown(name_ + "#d", Nature::Voltage, false) : d_;
-    si_ = gsource_ > 0 ? ctx.addUnknown(name_ + "#s", Nature::Voltage, false) : s_;
+    di_ = gdrain_ > 0 ? ctx.internalNode(name_ + "#d") : d_;
+    si_ = gsource_ > 0 ? ctx.internalNode(name_ + "#s") : s_;
+    ctx.acceptSteps(); // the Meyer charges are integrated from the accepted point
+}
+
+DeviceTraits Mosfet::traits() const {
+    const bool charge = oxideCap_ > 0 || p_.cgso > 0 || p_.cgdo > 0 || p_.cgbo > 0 || czbd_ > 0 || czbs_ > 0 ||
+                        czbdsw_ > 0 || czbssw_ > 0;
+    return {Linearity::Nonlinear, Chord::Unsafe, charge ? Charge::Present : Charge::None, Randomness::Deterministic};
 }
 
 void Mosfet::declare(PatternBuilder& pb) {
@@ -224,20 +194,23 @@ Mosfet::Channel Mosfet::channel(double vgs, double vds, double vbs) const {
         sarg = std::max(0.0, sarg - vbs / (sarg + sarg));
     }
     Channel c{};
-    c.von = vbi_ * model_.type + model_.gamma * sarg;
+    c.von = vbi_ * type_ + p_.gamma * sarg;
     const double vgst = vgs - c.von;
     c.vdsat = std::max(vgst, 0.0);
-    const double arg = sarg > 0 ? model_.gamma / (sarg + sarg) : 0.0;
+    // d von / d(-vbs) / gamma: 1/(2 sarg) on the square-root branch; on the linear extension for vbs > 0
+    // it is 1/(2 sqrt(phi)) (mos1load.c uses 1/(2 sarg) there too, which is not the derivative of its
+    // own current: the converged solutions agree, only Newton's path differs).
+    const double arg = sarg <= 0 ? 0.0 : vbs <= 0 ? p_.gamma / (sarg + sarg) : p_.gamma / (2.0 * std::sqrt(phi_));
     if (vgst <= 0) return c; // cut off
-    const double betap = beta_ * (1.0 + model_.lambda * vds);
+    const double betap = beta_ * (1.0 + p_.lambda * vds);
     if (vgst <= vds) { // saturation
         c.id = betap * vgst * vgst * 0.5;
         c.gm = betap * vgst;
-        c.gds = model_.lambda * beta_ * vgst * vgst * 0.5;
+        c.gds = p_.lambda * beta_ * vgst * vgst * 0.5;
     } else { // linear region
         c.id = betap * vds * (vgst - 0.5 * vds);
         c.gm = betap * vds;
-        c.gds = betap * (vgst - vds) + model_.lambda * beta_ * vds * (vgst - 0.5 * vds);
+        c.gds = betap * (vgst - vds) + p_.lambda * beta_ * vds * (vgst - 0.5 * vds);
     }
     c.gmbs = c.gm * arg;
     return c;
@@ -245,7 +218,7 @@ Mosfet::Channel Mosfet::channel(double vgs, double vds, double vbs) const {
 
 // Depletion charge of a bulk junction (bottom + sidewall), linearly extrapolated above fc*pb.
 double Mosfet::junctionCharge(double v, double czero, double czeroSw, double& cap) const {
-    const double pb = model_.pb, mj = model_.mj, mjsw = model_.mjsw, fc = model_.fc;
+    const double pb = p_.pb, mj = p_.mj, mjsw = p_.mjsw, fc = p_.fc;
     if (czero == 0 && czeroSw == 0) {
         cap = 0;
         return 0;
@@ -268,18 +241,18 @@ double Mosfet::junctionCharge(double v, double czero, double czeroSw, double& ca
 }
 
 void Mosfet::eval(const EvalContext& ctx, LoadBuffers& out) {
-    const double t = model_.type;
+    const double t = type_;
     const double* x = ctx.x;
     // Actual normalised terminal voltages.
     const double vgsA = t * (x[g_] - x[si_]), vdsA = t * (x[di_] - x[si_]), vbsA = t * (x[b_] - x[si_]);
     double vgs = vgsA, vds = vdsA, vbs = vbsA;
     bool limited = false;
     if (ctx.initJunctions) {
-        if (geo_.off) {
+        if (p_.off) {
             vgs = vds = vbs = 0;
         } else {
             vbs = -1.0;
-            vgs = t * model_.vto;
+            vgs = t * p_.vto;
             vds = 0.0;
         }
         limited = true;
@@ -310,7 +283,7 @@ void Mosfet::eval(const EvalContext& ctx, LoadBuffers& out) {
     struct Sens {
         double gs = 0, ds = 0, bs = 0;
     };
-    const double gmin = ctx.options->gmin;
+    const double gmin = ctx.env->gmin;
     double cbs, gbs, cbd, gbd;
     junctionCurrent(vbs, sourceSat_, vt_, gmin, cbs, gbs);
     junctionCurrent(vbd, drainSat_, vt_, gmin, cbd, gbd);
@@ -360,11 +333,11 @@ void Mosfet::eval(const EvalContext& ctx, LoadBuffers& out) {
         meyer(vgs, vgd, ch.von, ch.vdsat, phi_, oxideCap_, capHalfNow_[0], capHalfNow_[1], capHalfNow_[2]);
     else
         meyer(vgd, vgs, ch.von, ch.vdsat, phi_, oxideCap_, capHalfNow_[1], capHalfNow_[0], capHalfNow_[2]);
-    const double overlap[3] = {model_.cgso * geo_.w * geo_.m, model_.cgdo * geo_.w * geo_.m,
-                               model_.cgbo * (geo_.l - 2.0 * model_.ld) * geo_.m};
+    const double overlap[3] = {p_.cgso * p_.w * p_.mult, p_.cgdo * p_.w * p_.mult,
+                               p_.cgbo * (p_.l - 2.0 * p_.ld) * p_.mult};
     const double vGate[3] = {vgsA, vgsA - vdsA, vgsA - vbsA}; // gs, gd, gb
     double cap[3], q[3];
-    const bool history = ctx.mode == AnalysisMode::Tran && acceptedOnce_;
+    const bool history = acceptedOnce_; // a transient step after an accepted point
     for (int k = 0; k < 3; ++k) {
         cap[k] = (history ? capHalfNow_[k] + capHalfAcc_[k] : 2.0 * capHalfNow_[k]) + overlap[k];
         q[k] = history ? qAcc_[k] + cap[k] * (vGate[k] - vAcc_[k]) : cap[k] * vGate[k];
@@ -383,9 +356,8 @@ void Mosfet::eval(const EvalContext& ctx, LoadBuffers& out) {
 }
 
 // The accepted point becomes the Meyer reference: its half capacitances, voltages and charges.
-void Mosfet::accept(const EvalContext& ctx) {
-    if (ctx.mode != AnalysisMode::Tran) return;
-    const double t = model_.type;
+void Mosfet::accept(const AcceptContext& ctx, DeviceClock&) {
+    const double t = type_;
     const double* x = ctx.x;
     const double vgs = t * (x[g_] - x[si_]), vds = t * (x[di_] - x[si_]), vbs = t * (x[b_] - x[si_]);
     const double vgd = vgs - vds;
@@ -396,8 +368,8 @@ void Mosfet::accept(const EvalContext& ctx) {
         meyer(vgs, vgd, ch.von, ch.vdsat, phi_, oxideCap_, half[0], half[1], half[2]);
     else
         meyer(vgd, vgs, ch.von, ch.vdsat, phi_, oxideCap_, half[1], half[0], half[2]);
-    const double overlap[3] = {model_.cgso * geo_.w * geo_.m, model_.cgdo * geo_.w * geo_.m,
-                               model_.cgbo * (geo_.l - 2.0 * model_.ld) * geo_.m};
+    const double overlap[3] = {p_.cgso * p_.w * p_.mult, p_.cgdo * p_.w * p_.mult,
+                               p_.cgbo * (p_.l - 2.0 * p_.ld) * p_.mult};
     const double v[3] = {vgs, vgd, vgs - vbs};
     for (int k = 0; k < 3; ++k) {
         const double cap = (acceptedOnce_ ? half[k] + capHalfAcc_[k] : 2.0 * half[k]) + overlap[k];
@@ -416,5 +388,54 @@ void Mosfet::topology(TopologyBuilder& t) const {
     t.dcPath(di_, b_);
     t.dcPath(si_, b_);
 }
+
+namespace {
+const ParamTable<MosParams> kMosParams{
+    param("l", &MosParams::l, 100e-6, "m", "channel length").positive().instance(),
+    param("w", &MosParams::w, 100e-6, "m", "channel width").positive().instance(),
+    param("ad", &MosParams::ad, 0, "m^2", "drain diffusion area").nonNegative().instance(),
+    param("as", &MosParams::as, 0, "m^2", "source diffusion area").nonNegative().instance(),
+    param("pd", &MosParams::pd, 0, "m", "drain perimeter").nonNegative().instance(),
+    param("ps", &MosParams::ps, 0, "m", "source perimeter").nonNegative().instance(),
+    param("nrd", &MosParams::nrd, 1, "", "drain squares (with rsh)").nonNegative().instance(),
+    param("nrs", &MosParams::nrs, 1, "", "source squares (with rsh)").nonNegative().instance(),
+    param("m", &MosParams::mult, 1, "", "parallel multiplier").positive().instance(),
+    flagParam("off", &MosParams::off, false, "start the operating point with the device off").instance(),
+    param("temp", &MosParams::temp, 27, "degC", "instance temperature (default: circuit temperature)").instance(),
+    integerParam("level", &MosParams::level, 1, 1, 1, "model level (only 1)"),
+    param("vto", &MosParams::vto, 0, "V", "zero-bias threshold voltage (negative for enhancement PMOS)"),
+    param("kp", &MosParams::kp, 2e-5, "A/V^2", "transconductance parameter (default uo*cox when tox is given)")
+        .nonNegative(),
+    param("gamma", &MosParams::gamma, 0, "V^0.5", "body-effect coefficient").nonNegative(),
+    param("phi", &MosParams::phi, 0.6, "V", "surface potential").positive(),
+    param("lambda", &MosParams::lambda, 0, "1/V", "channel-length modulation").nonNegative(),
+    param("rd", &MosParams::rd, 0, "ohm", "drain series resistance").nonNegative(),
+    param("rs", &MosParams::rs, 0, "ohm", "source series resistance").nonNegative(),
+    param("cbd", &MosParams::cbd, 0, "F", "zero-bias bulk-drain capacitance").nonNegative(),
+    param("cbs", &MosParams::cbs, 0, "F", "zero-bias bulk-source capacitance").nonNegative(),
+    param("is", &MosParams::is, 1e-14, "A", "bulk junction saturation current").positive(),
+    param("pb", &MosParams::pb, 0.8, "V", "bulk junction potential").positive(),
+    param("cgso", &MosParams::cgso, 0, "F/m", "gate-source overlap capacitance per width").nonNegative(),
+    param("cgdo", &MosParams::cgdo, 0, "F/m", "gate-drain overlap capacitance per width").nonNegative(),
+    param("cgbo", &MosParams::cgbo, 0, "F/m", "gate-bulk overlap capacitance per length").nonNegative(),
+    param("rsh", &MosParams::rsh, 0, "ohm/sq", "drain/source diffusion sheet resistance").nonNegative(),
+    param("cj", &MosParams::cj, 0, "F/m^2", "bulk junction bottom capacitance per area").nonNegative(),
+    param("mj", &MosParams::mj, 0.5, "", "bottom grading coefficient").range(0, 0.99),
+    param("cjsw", &MosParams::cjsw, 0, "F/m", "sidewall capacitance per perimeter").nonNegative(),
+    param("mjsw", &MosParams::mjsw, 0.5, "", "sidewall grading coefficient").range(0, 0.99),
+    param("js", &MosParams::js, 0, "A/m^2", "bulk junction saturation current density").nonNegative(),
+    param("tox", &MosParams::tox, 0, "m", "oxide thickness (0: no Meyer gate capacitance, as ngspice)").nonNegative(),
+    param("ld", &MosParams::ld, 0, "m", "lateral diffusion").nonNegative(),
+    param("uo", &MosParams::uo, 600, "cm^2/Vs", "surface mobility").positive(),
+    param("fc", &MosParams::fc, 0.5, "", "forward-bias depletion capacitance coefficient").range(0, 0.95),
+    param("tnom", &MosParams::tnom, 27, "degC", "parameter measurement temperature"),
+};
+
+const DeviceRegistration kRegistration{elementType<Mosfet>(
+    'm',
+    "MOSFET level 1 (Shichman-Hodges): Mname drain gate source bulk model [l=] [w=] [ad=] [as=] [pd=] [ps=] [nrd=] "
+    "[nrs=] [m=] [off]",
+    kMosParams, {}, {"nmos", "pmos"}, 4)};
+} // namespace
 
 } // namespace spinspice

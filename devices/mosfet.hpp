@@ -7,40 +7,39 @@
 // accepted point and at the iterate. The accepted charges advance only in accept().
 #pragma once
 
-#include "devices/device.hpp"
+#include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 
 #include <array>
-#include <map>
 #include <string>
 
 namespace spinspice {
 
-struct MosModel {
-    int type = 1; // +1 NMOS, -1 PMOS
-    double vto = 0, kp = 2e-5, gamma = 0, phi = 0.6, lambda = 0, rd = 0, rs = 0, cbd = 0, cbs = 0, is = 1e-14, pb = 0.8,
-           cgso = 0, cgdo = 0, cgbo = 0, rsh = 0, cj = 0, mj = 0.5, cjsw = 0, mjsw = 0.5, js = 0, tox = 0, ld = 0,
-           uo = 600, fc = 0.5, tnom = 27;
-    bool kpGiven = false, cbdGiven = false, cbsGiven = false;
-    static MosModel fromParams(const std::string& modelType, const std::map<std::string, double>& params);
-};
-
-struct MosGeometry {
-    double l = 100e-6, w = 100e-6, ad = 0, as = 0, pd = 0, ps = 0, nrd = 1, nrs = 1, m = 1;
+// The `m` type's table: instance geometry and `.model` parameters in one struct.
+struct MosParams {
+    double l = 100e-6, w = 100e-6, ad = 0, as = 0, pd = 0, ps = 0, nrd = 1, nrs = 1, mult = 1; // instance
     bool off = false;
+    OptionalValue temp;
+    int level = 1;
+    double vto = 0;
+    OptionalValue kp; // default uo*cox when tox is given, else 2e-5
+    double gamma = 0, phi = 0.6, lambda = 0, rd = 0, rs = 0;
+    OptionalValue cbd, cbs;
+    double is = 1e-14, pb = 0.8, cgso = 0, cgdo = 0, cgbo = 0, rsh = 0, cj = 0, mj = 0.5, cjsw = 0, mjsw = 0.5, js = 0,
+           tox = 0, ld = 0, uo = 600, fc = 0.5, tnom = 27;
 };
 
 class Mosfet : public Device {
 public:
-    Mosfet(std::string name, SourceLoc loc, std::array<std::string, 4> nodes, const MosModel& model,
-           const MosGeometry& geometry, double temp);
+    Mosfet(const InstanceContext& c, const MosParams& p);
+    DeviceTraits traits() const override;
     void setup(SetupContext& ctx) override;
     void declare(PatternBuilder& pb) override;
     void bind(const PatternBuilder& pb) override;
     void eval(const EvalContext& ctx, LoadBuffers& out) override;
-    void accept(const EvalContext& ctx) override;
+    void restart() override { acceptedOnce_ = false; }
+    void accept(const AcceptContext& ctx, DeviceClock&) override;
     void topology(TopologyBuilder& t) const override;
-    bool isLinear() const override { return false; }
 
     // Drain current and its derivatives for normalised (type-multiplied) vgs, vds >= 0, vbs.
     struct Channel {
@@ -51,8 +50,8 @@ public:
 private:
     enum Terminal { D = 0, G = 1, S = 2, B = 3 };
     std::array<std::string, 4> nodeNames_;
-    MosModel model_;
-    MosGeometry geo_;
+    MosParams p_;
+    double type_ = 1;                                     // +1 NMOS, -1 PMOS
     int d_ = 0, g_ = 0, s_ = 0, b_ = 0, di_ = 0, si_ = 0; // external and internal (after RD/RS) nodes
     double beta_ = 0, vbi_ = 0, phi_ = 0, vt_ = 0, oxideCap_ = 0, gdrain_ = 0, gsource_ = 0;
     double drainSat_ = 0, sourceSat_ = 0, drainVcrit_ = 0, sourceVcrit_ = 0;

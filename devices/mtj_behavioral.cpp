@@ -6,35 +6,42 @@
 // with tau = Sun's mean precessional time (eq. 2.4) for |I| >= Ic0 and the Neel-Brown time
 // tau0 exp(Delta (1 - |I|/Ic0)) below. When p reaches 1 the state flips (the transient locates the
 // instant) and p restarts at 0. As in the published model, tau is discontinuous at Ic0.
-#include "devices/mtj_detail.hpp"
+#include "devices/mtj_params.hpp"
 #include "devices/stamps.hpp"
 
 #include <cmath>
 #include <limits>
 
-namespace spinspice::mtjdetail {
+namespace spinspice {
 namespace {
 using macrospin::Vec3;
+using namespace macrospindevice;
 
 class BehavioralMtj : public Device {
 public:
-    explicit BehavioralMtj(const InstanceSpec& s)
-        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1]}, transport_(transport(s)), tau0_(s.param("tau0")) {
-        const macrospin::Macrospin model = macrospinModel(s);
+    BehavioralMtj(const InstanceContext& c, const MtjParams& p)
+        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, transport_(transport(p)), tau0_(p.tau0) {
+        const macrospin::Macrospin model = macrospinModel(p, c);
         reference_ = model.polarization();
         ic0_ = model.criticalCurrent();
-        delta_ = model.thermalStability(s.temperature + 273.15);
+        delta_ = model.thermalStability(temperatureKelvin(p, c));
         alpha_ = model.params().alpha;
         hkEff_ = model.effectiveAnisotropyField();
         // Initial state from theta0: antiparallel when m starts closer to -p than to +p.
-        antiparallel_ = s.given("theta0") && std::cos(s.param("theta0")) < 0;
+        antiparallel_ = p.theta0.given && std::cos(p.theta0.value) < 0;
+    }
+    DeviceTraits traits() const override {
+        return {Linearity::Nonlinear, Chord::Unsafe, Charge::Present, Randomness::Deterministic};
     }
 
     void setup(SetupContext& ctx) override {
         a_ = ctx.node(nodeNames_[0]);
         b_ = ctx.node(nodeNames_[1]);
-        p_ = ctx.addUnknown(name_ + ".p", Nature::State, true, 1e-6, 0.0);
-        state_ = ctx.addUnknown(name_ + ".state", Nature::State, true, 1e-6, antiparallel_ ? -1.0 : 1.0);
+        p_ = ctx.state({name_ + ".p", 1e-6, 0.0});
+        state_ = ctx.state({name_ + ".state", 1e-6, antiparallel_ ? -1.0 : 1.0});
+        ctx.acceptSteps();
+        ctx.locateEvents();
+        ctx.projectStates();
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -44,9 +51,6 @@ public:
         conductance_.bind(pb);
         for (int* o : {&pa_, &pbOff_, &pp_, &ss_}) *o = pb.offset(*o);
     }
-    bool isLinear() const override { return false; }
-    bool hasEvents() const override { return true; }
-    bool projectsState() const override { return true; }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double v = ctx.x[a_] - ctx.x[b_];
@@ -81,11 +85,15 @@ public:
             return std::numeric_limits<double>::infinity();
         return previousTime + (1.0 - acceptedP_) / (p1 - acceptedP_) * (ctx.time - previousTime);
     }
-    void accept(const EvalContext& ctx) override {
+    void restart() override {
+        acceptedP_ = 0;
+        acceptedTime_ = -1;
+    }
+    void accept(const AcceptContext& ctx, DeviceClock&) override {
         acceptedP_ = ctx.x[p_];
         acceptedTime_ = ctx.time;
     }
-    Projection projectState(double* x) const override {
+    Projection projectState(double* x, double*) const override {
         if (x[p_] < 1.0) return Projection::None;
         x[state_] = -x[state_]; // the switch completes
         x[p_] = 0.0;
@@ -129,8 +137,8 @@ private:
 };
 } // namespace
 
-std::unique_ptr<Device> makeBehavioralMtj(const InstanceSpec& s) {
-    return std::make_unique<BehavioralMtj>(s);
+std::unique_ptr<Device> makeBehavioralMtj(const InstanceContext& c, const MtjParams& p) {
+    return std::make_unique<BehavioralMtj>(c, p);
 }
 
-} // namespace spinspice::mtjdetail
+} // namespace spinspice

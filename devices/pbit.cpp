@@ -29,22 +29,30 @@ namespace spinspice {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+struct PBitParams {
+    double m0 = 1, phase = 0, beta = 1, vout = 1, tau = 1e-9;
+    int input = 0, update = 0;
+};
+
 class PBit : public Device {
 public:
-    explicit PBit(const InstanceSpec& s)
-        : Device(s.name, s.loc), inName_(s.nodes[0]), outName_(s.nodes[1]),
-          ctrlName_(s.nodes.size() > 2 ? s.nodes[2] : ""), beta_(s.param("beta")), vout_(s.param("vout")),
-          tau_(s.param("tau")), phase_(s.param("phase")), m0_(s.param("m0") >= 0 ? 1.0 : -1.0),
-          currentInput_(s.param("input") == 0), clocked_(s.param("update") == 1) {}
-
+    PBit(const InstanceContext& c, const PBitParams& p)
+        : Device(c.name(), c.loc()), inName_(c.nodes()[0]), outName_(c.nodes()[1]),
+          ctrlName_(c.nodes().size() > 2 ? c.nodes()[2] : ""), beta_(p.beta), vout_(p.vout), tau_(p.tau),
+          phase_(p.phase), m0_(p.m0 >= 0 ? 1.0 : -1.0), currentInput_(p.input == 0), clocked_(p.update == 1) {
+        stream_ = rng::Stream(c.env.seed, name_);
+    }
+    DeviceTraits traits() const override {
+        return {Linearity::Linear, Chord::Safe, Charge::None, Randomness::Stochastic};
+    }
     void setup(SetupContext& ctx) override {
         in_ = ctx.node(inName_);
         out_ = ctx.node(outName_);
         ctrl_ = ctrlName_.empty() ? -1 : ctx.node(ctrlName_);
-        outBranch_ = ctx.addUnknown(name_ + "#out", Nature::Current, false);
-        if (currentInput_) inBranch_ = ctx.addUnknown(name_ + "#in", Nature::Current, false);
-        m_ = ctx.addUnknown(name_ + ".m", Nature::State, true, 1e-6, m0_);
-        stream_ = rng::Stream(ctx.options().seed, name_);
+        outBranch_ = ctx.branch(name_ + "#out");
+        if (currentInput_) inBranch_ = ctx.branch(name_ + "#in");
+        StateSpec m{name_ + ".m", 1e-6, m0_};
+        m_ = ctx.state(m);
     }
     void declare(PatternBuilder& pb) override {
         outStamp_.declare(pb, out_, 0, outBranch_);
@@ -72,23 +80,15 @@ public:
         out.jf[mm_] += 1.0;
     }
 
-    void prepareTransient(double, double) override {
+    void restart() override { state_ = m0_; }
+    // The update times are events: the first now, each next one when the last is reached.
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override {
         index_ = 0;
         state_ = m0_;
         nextUpdate_ = firstUpdate();
+        clock.scheduleEvent(nextUpdate_);
     }
-    double nextBreakpoint(double t) const override {
-        // Walk the (deterministic) update sequence forward from the next pending update.
-        double tk = nextUpdate_;
-        std::uint64_t k = index_;
-        while (tk <= t) tk = following(tk, k++);
-        return tk;
-    }
-    void accept(const EvalContext& ctx) override {
-        if (ctx.mode != AnalysisMode::Tran) {
-            state_ = m0_;
-            return;
-        }
+    void event(const AcceptContext& ctx, DeviceClock& clock) override {
         // Every update time up to this accepted point (normally exactly one, landed on as a breakpoint).
         while (nextUpdate_ <= ctx.time) {
             const double u = currentInput_ ? ctx.x[inBranch_] : ctx.x[in_];
@@ -97,6 +97,7 @@ public:
             state_ = std::tanh(betaEff * u) > r ? 1.0 : -1.0;
             nextUpdate_ = following(nextUpdate_, index_++);
         }
+        clock.scheduleEvent(nextUpdate_);
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(out_, *this);
@@ -123,26 +124,25 @@ private:
     double nextUpdate_ = kInf, state_ = 1.0;
 };
 
-std::unique_ptr<Device> makePBit(const InstanceSpec& s) {
-    return std::make_unique<PBit>(s);
-}
+const ParamTable<PBitParams> kPBitParams{
+    param("m0", &PBitParams::m0, 1, "", "initial state (>= 0: +1, < 0: -1)"),
+    param("phase", &PBitParams::phase, 0, "s", "first update time of a clocked p-bit (update=1; 0: at tau)")
+        .nonNegative(),
+    param("beta", &PBitParams::beta, 1, "1/A or 1/V",
+          "input gain: P(m = +1) = (1 + tanh(beta u))/2 (times v(ctrl) with a ctrl node)"),
+    param("vout", &PBitParams::vout, 1, "V", "output amplitude: v(out) = vout m").positive(),
+    param("tau", &PBitParams::tau, 1e-9, "s", "mean interval between updates (update=0) or the clock period (update=1)")
+        .positive(),
+    integerParam("input", &PBitParams::input, 0, 0, 1,
+                 "0: current input (in held at 0 V, u = current into in); 1: voltage input u = v(in)"),
+    integerParam("update", &PBitParams::update, 0, 0, 1, "0: Poisson (asynchronous) update times; 1: clocked"),
+};
 
-DeviceRegistration registration{
-    {{"pbit",
-      "Behavioural p-bit (Camsari 2017): Nname in out [ctrl] model [m0=] [phase=]; m = sgn(tanh(beta u) - r) at "
-      "Poisson or clocked update times, v(out) = vout m; state name.m",
-      {"pbit"},
-      {{"m0", 1, "", "initial state (>= 0: +1, < 0: -1)"},
-       {"phase", 0, "s", "first update time of a clocked p-bit (update=1; 0: at tau)", 0, kInf}},
-      {{"beta", 1, "1/A or 1/V", "input gain: P(m = +1) = (1 + tanh(beta u))/2 (times v(ctrl) with a ctrl node)"},
-       {"vout", 1, "V", "output amplitude: v(out) = vout m", 0, kInf, true},
-       {"tau", 1e-9, "s", "mean interval between updates (update=0) or the clock period (update=1)", 0, kInf, true},
-       {"input", 0, "", "0: current input (in held at 0 V, u = current into in); 1: voltage input u = v(in)", 0, 1},
-       {"update", 0, "", "0: Poisson (asynchronous) update times; 1: clocked", 0, 1},
-       {"m0", 1, "", "initial state (>= 0: +1, < 0: -1)"}}},
-     2,
-     3,
-     &makePBit}};
+const DeviceRegistration kRegistration{compactModelType<PBit>(
+    "pbit",
+    "Behavioural p-bit (Camsari 2017): Nname in out [ctrl] model [m0=] [phase=]; m = sgn(tanh(beta u) - r) at "
+    "Poisson or clocked update times, v(out) = vout m; state name.m",
+    2, 3, kPBitParams)};
 
 } // namespace
 } // namespace spinspice

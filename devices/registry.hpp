@@ -1,61 +1,133 @@
-// Compact-model device types (`N` elements: `Nname node... model [param=value ...]` with
-// `.model model TYPE (...)`), built in or registered by plugins. A type is its parameter table
-// (DeviceTypeInfo), its node count and a factory; registering it makes the elaborator accept its
-// `.model` cards, `--describe` print it and the circuit builder construct it.
+// The device registry: every element type, built in or from a plugin, registers here the same way. A
+// type is its parameter table, its node count and a factory; registering it makes the elaborator accept
+// its cards and `.model` types, `--describe` print it and the circuit builder construct it.
+//
+//   SPICE letters register under their letter ('r', 'd', ...); compact models are `N` elements
+//   (`Nname node... model [param=value ...]` with `.model model TYPE (...)`) and register under their
+//   `.model` type names.
 //
 // A plugin (a shared library loaded with `.plugin "lib.so"` or `--plugin lib.so`) registers its types
-// with a static object:
+// with a static object; see devices/device_api.hpp and the README's "Writing a device model in C++".
 //
-//   static spinspice::DeviceRegistration registration{{info, 2, 2, &makeMyDevice}};
+// The registry is filled at load time (static registrations, then plugins, under a lock) and only read
+// during simulations.
 #pragma once
 
 #include "devices/device.hpp"
-#include "devices/param_table.hpp"
+#include "devices/element_spec.hpp"
+#include "devices/params.hpp"
 
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace spinspice {
 
+struct DeviceType;
+
 // What a factory receives for one instance.
-struct InstanceSpec {
-    std::string name;                                              // flat instance name ("n1", "x1.n3")
-    SourceLoc loc;                                                 // the instance card
-    std::vector<std::string> nodes;                                // flat node names
-    std::string modelName, modelType;                              // the .model card
-    const std::map<std::string, double>* instanceParams = nullptr; // given on the instance line
-    const std::map<std::string, double>* modelParams = nullptr;    // given on the .model card
-    const DeviceTypeInfo* info = nullptr;
-    double temperature = 27.0; // degC (instance temp= or the circuit's)
+struct InstanceContext {
+    const FlatElement& element;
+    const ModelCard* model = nullptr; // the `.model` card, for types that take one
+    const DeviceType& type;
+    DeviceEnvironment env; // the circuit's conditions, temp already the instance's if it has `temp=`
 
-    // A parameter's value: instance, else model, else the table default. Unknown names are a bug in
-    // the device (they are not in its table): std::logic_error.
-    double param(const char* name) const;
-    bool given(const char* name) const;
+    const std::string& name() const { return element.name; }
+    const SourceLoc& loc() const { return element.loc; }
+    const std::vector<std::string>& nodes() const { return element.nodes; }
+    GivenParams given() const;
+    // A parameter of the type's table, resolved (instance, model, default) and range-checked.
+    double param(std::string_view name) const;
+    bool isGiven(std::string_view name) const;
+    // An InputError at the instance with its line.
+    [[noreturn]] void fail(const std::string& message, const std::string& hint = {}) const;
 };
 
-using DeviceFactory = std::unique_ptr<Device> (*)(const InstanceSpec&);
+using DeviceFactory = std::function<std::unique_ptr<Device>(const InstanceContext&)>;
 
-struct CompactModelType {
-    DeviceTypeInfo info; // name (e.g. "mtj"), description, modelTypes (e.g. {"mtj"}), parameter tables
-    int minNodes = 2, maxNodes = 2;
-    DeviceFactory factory = nullptr;
+struct DeviceType {
+    std::string name;                    // "r", "d", ... (the letter) or "mtj" (the compact-model type)
+    char letter = 'n';                   // the element letter that instantiates it
+    std::string description;             // "Resistor: Rname n+ n- value [tc1=] [tc2=] [m=]"
+    std::vector<std::string> modelTypes; // `.model` type names it accepts (lower-case)
+    std::vector<ParamSpec> params;       // the one table (instance, model or both per row)
+    int minNodes = 2, maxNodes = 2;      // N types: node count on the card
+    std::string valueParam;              // the parameter a positional value sets ("r", "gain"), if any
+    DeviceFactory factory;
+
+    bool compactModel() const { return letter == 'n'; }
+    const ParamSpec* findParam(std::string_view name) const { return spinspice::findParam(params, name); }
+    // The row of `name` that may be written on the instance line / the `.model` card (a name may have
+    // one of each: the diode's instance `m` is the multiplier, its model `m` the grading coefficient).
+    const ParamSpec* findInstanceParam(std::string_view name) const;
+    const ParamSpec* findModelParam(std::string_view name) const;
+    std::vector<std::string> instanceParamNames() const;
+    std::vector<std::string> modelParamNames() const;
 };
 
-// Register a type (its `.model` type names must not be taken). Throws std::runtime_error on a clash.
-void registerCompactModel(CompactModelType type);
-// The compact-model type that accepts `.model` type `modelType`, or nullptr.
-const CompactModelType* findCompactModel(std::string_view modelType);
-std::vector<std::string> compactModelTypeNames();
+// Register a type. Throws std::runtime_error on a clash (letter or `.model` type already taken).
+void registerDeviceType(DeviceType type);
 
+// Look-ups (names case-insensitive). The pointers stay valid for the process.
+const DeviceType* findDeviceType(std::string_view name);              // by letter or type name
+const DeviceType* findDeviceTypeForModel(std::string_view modelType); // by `.model` type ("d", "mtj")
+const DeviceType* findElementType(char letter);                       // a SPICE letter's type
+std::vector<std::string> knownModelTypes();
+std::vector<std::string> knownDeviceTypes();      // every type, SPICE letters first
+std::vector<std::string> compactModelTypeNames(); // `.model` types of N elements
+
+// A Markdown section describing one type's parameters (for --describe and docs/devices.md).
+std::string describeDeviceType(const DeviceType& type);
+
+// A static registration object. A failed registration (a name already taken) is kept and reported by
+// loadPlugin() as an input error instead of terminating the process during dlopen.
 struct DeviceRegistration {
-    explicit DeviceRegistration(CompactModelType type) { registerCompactModel(std::move(type)); }
+    explicit DeviceRegistration(DeviceType type);
 };
+// Registration failures since the last call (and clears them).
+std::vector<std::string> takeRegistrationErrors();
+
+// A type whose device class D is built as D(const InstanceContext&, const P&) from its parameter table
+// (which must outlive the registration: a namespace-scope object defined before it).
+template <class D, class P>
+DeviceType deviceType(char letter, std::string name, std::string description, const ParamTable<P>& table) {
+    DeviceType t;
+    t.name = std::move(name);
+    t.letter = letter;
+    t.description = std::move(description);
+    t.params = table.specs();
+    t.factory = [&table](const InstanceContext& c) -> std::unique_ptr<Device> {
+        return std::make_unique<D>(c, table.bind(c.given()));
+    };
+    return t;
+}
+
+// A SPICE element letter ('r', 'd', ...); `valueParam` is set by a positional value, `modelTypes` are
+// the `.model` types its model card may have.
+template <class D, class P>
+DeviceType elementType(char letter, std::string description, const ParamTable<P>& table, std::string valueParam = {},
+                       std::vector<std::string> modelTypes = {}, int nodeCount = 2) {
+    DeviceType t = deviceType<D>(letter, std::string(1, letter), std::move(description), table);
+    t.valueParam = std::move(valueParam);
+    t.modelTypes = std::move(modelTypes);
+    t.minNodes = t.maxNodes = nodeCount;
+    return t;
+}
+
+// A compact-model (`N`) type: `.model name <type> (...)`, `minNodes`..`maxNodes` nodes on the card.
+template <class D, class P>
+DeviceType compactModelType(const std::string& name, std::string description, int minNodes, int maxNodes,
+                            const ParamTable<P>& table) {
+    DeviceType t = deviceType<D>('n', name, std::move(description), table);
+    t.modelTypes = {name};
+    t.minNodes = minNodes;
+    t.maxNodes = maxNodes;
+    return t;
+}
 
 // dlopen a plugin; its static registration objects run. Throws InputError (with `loc`) if it cannot
-// be loaded. Loading the same file twice is a no-op.
+// be loaded. Loading the same file twice is a no-op. Serialised with every other registration.
 void loadPlugin(const std::string& path, const SourceLoc& loc = {});
 
 } // namespace spinspice

@@ -34,25 +34,37 @@ namespace spinspice {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+struct SmtjParams {
+    double state = 1, rp = 1000, tmr = 1, vh = 0, delta = 3, tau0 = 1e-9;
+    OptionalValue ic, i0;
+    double h = 0;
+    int rates = 0;
+};
+
 class Smtj : public Device {
 public:
-    explicit Smtj(const InstanceSpec& s)
-        : Device(s.name, s.loc), aName_(s.nodes[0]), bName_(s.nodes[1]), delta_(s.param("delta")),
-          tau0_(s.param("tau0")), field_(s.param("h")), quadratic_(s.param("rates") == 1),
-          state0_(s.param("state") >= 0 ? 1.0 : -1.0) {
-        transport_.resistanceParallel = s.param("rp");
-        transport_.tmr0 = s.param("tmr");
-        transport_.halfTmrVoltage = s.param("vh") > 0 ? s.param("vh") : kInf;
-        if (s.given("ic") && s.given("i0")) throw InputError(s.name + ": give ic or i0 (= ic/delta), not both", s.loc);
-        ic_ = s.given("i0") ? s.param("i0") * delta_ : s.param("ic");
-        if (!(ic_ > 0)) throw InputError(s.name + ": ic (or i0 delta) must be > 0", s.loc);
+    Smtj(const InstanceContext& c, const SmtjParams& p)
+        : Device(c.name(), c.loc()), aName_(c.nodes()[0]), bName_(c.nodes()[1]), delta_(p.delta), tau0_(p.tau0),
+          field_(p.h), quadratic_(p.rates == 1), state0_(p.state >= 0 ? 1.0 : -1.0) {
+        transport_.resistanceParallel = p.rp;
+        transport_.tmr0 = p.tmr;
+        transport_.halfTmrVoltage = p.vh > 0 ? p.vh : kInf;
+        if (p.ic.given && p.i0.given) c.fail("give ic or i0 (= ic/delta), not both");
+        ic_ = p.i0.given ? p.i0.value * delta_ : p.ic.value;
+        if (!(ic_ > 0)) c.fail("ic (or i0 delta) must be > 0");
+        stream_ = rng::Stream(c.env.seed, name_);
+        restart();
     }
-
+    DeviceTraits traits() const override {
+        return {std::isfinite(transport_.halfTmrVoltage) ? Linearity::Nonlinear : Linearity::Linear, Chord::Unsafe,
+                Charge::None, Randomness::Stochastic};
+    }
     void setup(SetupContext& ctx) override {
         a_ = ctx.node(aName_);
         b_ = ctx.node(bName_);
-        stateRow_ = ctx.addUnknown(name_ + ".state", Nature::State, true, 1e-6, state0_);
-        stream_ = rng::Stream(ctx.options().seed, name_);
+        stateRow_ = ctx.state({name_ + ".state", 1e-6, state0_});
+        ctx.acceptSteps();
+        ctx.locateEvents();
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -62,8 +74,6 @@ public:
         conductance_.bind(pb);
         ss_ = pb.offset(ss_);
     }
-    bool isLinear() const override { return !std::isfinite(transport_.halfTmrVoltage); }
-    bool hasEvents() const override { return true; }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double v = ctx.x[a_] - ctx.x[b_];
@@ -75,7 +85,11 @@ public:
         out.jf[ss_] += 1.0;
     }
 
-    void prepareTransient(double, double) override {
+    void restart() override {
+        state_ = state0_;
+        acceptedTime_ = -1.0;
+    }
+    void beginTransient(const TransientWindow&, DeviceClock&) override {
         state_ = state0_;
         flips_ = 0;
         threshold_ = stream_.exponential(0);
@@ -83,16 +97,6 @@ public:
         acceptedTime_ = -1.0;
         acceptedRate_ = 0.0;
         rateStale_ = false;
-    }
-    // The flip predicted from the hazard so far and the rate at the last accepted point.
-    double nextBreakpoint(double t) const override {
-        if (acceptedTime_ < 0) return 0.0; // before the transient starts: registers as a breakpoint source
-        // Right after a flip the new state's rate is estimated at the old bias (the circuit has not
-        // responded yet): a breakpoint too early costs one step, one too late is caught by eventTime.
-        const double rate = rateStale_ ? predictedRate_ : acceptedRate_;
-        if (!(rate > 0)) return kInf;
-        const double tFlip = acceptedTime_ + (threshold_ - hazard_) / rate;
-        return tFlip > t ? tFlip : kInf;
     }
     // A flip inside a converged step: where the trapezoidal hazard (rate linear in time) reaches E.
     double eventTime(const EvalContext& ctx, double previousTime) const override {
@@ -107,12 +111,8 @@ public:
         const double s = 2.0 * need / (r0 + std::sqrt(std::max(0.0, r0 * r0 + 4.0 * a * need)));
         return previousTime + std::clamp(s, 0.0, h);
     }
-    void accept(const EvalContext& ctx) override {
+    void accept(const AcceptContext& ctx, DeviceClock& clock) override {
         const double v = ctx.x[a_] - ctx.x[b_];
-        if (ctx.mode != AnalysisMode::Tran) {
-            state_ = state0_;
-            return;
-        }
         const double r1 = rate(state_, v);
         if (acceptedTime_ >= 0) hazard_ += 0.5 * ((rateStale_ ? r1 : acceptedRate_) + r1) * (ctx.time - acceptedTime_);
         acceptedTime_ = ctx.time;
@@ -128,6 +128,7 @@ public:
             rateStale_ = true;
             predictedRate_ = rate(state_, v);
         }
+        clock.scheduleEvent(predictedFlip());
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(a_, *this);
@@ -136,6 +137,15 @@ public:
     }
 
 private:
+    // The flip predicted from the hazard so far and the rate at the last accepted point: a breakpoint.
+    // Right after a flip the new state's rate is estimated at the old bias (the circuit has not
+    // responded yet): a breakpoint too early costs one step, one too late is caught by eventTime.
+    double predictedFlip() const {
+        const double rate = rateStale_ ? predictedRate_ : acceptedRate_;
+        if (!(rate > 0)) return kInf;
+        const double tFlip = acceptedTime_ + (threshold_ - hazard_) / rate;
+        return tFlip > acceptedTime_ ? tFlip : kInf;
+    }
     macrospin::MtjCurrent current(double state, double v) const {
         const macrospin::Vec3 p(0, 0, 1);
         return macrospin::mtjCurrent(transport_, state * p, p, v);
@@ -162,29 +172,25 @@ private:
     double predictedRate_ = 0; // the new state's rate at the bias of the flip (for the breakpoint only)
 };
 
-std::unique_ptr<Device> makeSmtj(const InstanceSpec& s) {
-    return std::make_unique<Smtj>(s);
-}
+const ParamTable<SmtjParams> kSmtjParams{
+    param("state", &SmtjParams::state, 1, "", "initial state: >= 0 parallel, < 0 antiparallel"),
+    param("rp", &SmtjParams::rp, 1000, "ohm", "parallel-state resistance").positive(),
+    param("tmr", &SmtjParams::tmr, 1, "", "zero-bias TMR (R_AP - R_P)/R_P").nonNegative(),
+    param("vh", &SmtjParams::vh, 0, "V", "bias at which the TMR halves (0: bias-independent)").nonNegative(),
+    param("delta", &SmtjParams::delta, 3, "", "thermal stability factor E_b/kT").nonNegative(),
+    param("tau0", &SmtjParams::tau0, 1e-9, "s", "attempt time").positive(),
+    param("ic", &SmtjParams::ic, 1e-5, "A", "critical current of the rate law (I > 0 favours P)").positive(),
+    param("i0", &SmtjParams::i0, 0, "A", "current scale of <m> = tanh(I/i0) (instead of ic: ic = i0 delta)").positive(),
+    param("h", &SmtjParams::h, 0, "", "field along the easy axis in units of H_k (> 0 favours P)"),
+    integerParam("rates", &SmtjParams::rates, 0, 0, 1,
+                 "0: linear barrier delta (1 -/+ x); 1: quadratic delta (1 -/+ x)^2 (collinear PMA)"),
+};
 
-DeviceRegistration registration{
-    {{"smtj",
-      "Superparamagnetic MTJ, two-state telegraph resistor with current-biased Neel-Brown rates: Nname a b model "
-      "[state=]; state name.state (+1 P, -1 AP)",
-      {"smtj"},
-      {{"state", 1, "", "initial state: >= 0 parallel, < 0 antiparallel"}},
-      {{"rp", 1000, "ohm", "parallel-state resistance", 0, kInf, true},
-       {"tmr", 1, "", "zero-bias TMR (R_AP - R_P)/R_P", 0, kInf},
-       {"vh", 0, "V", "bias at which the TMR halves (0: bias-independent)", 0, kInf},
-       {"delta", 3, "", "thermal stability factor E_b/kT", 0, kInf},
-       {"tau0", 1e-9, "s", "attempt time", 0, kInf, true},
-       {"ic", 1e-5, "A", "critical current of the rate law (I > 0 favours P)", 0, kInf, true},
-       {"i0", 0, "A", "current scale of <m> = tanh(I/i0) (instead of ic: ic = i0 delta)", 0, kInf, true},
-       {"h", 0, "", "field along the easy axis in units of H_k (> 0 favours P)"},
-       {"rates", 0, "", "0: linear barrier delta (1 -/+ x); 1: quadratic delta (1 -/+ x)^2 (collinear PMA)", 0, 1},
-       {"state", 1, "", "initial state: >= 0 parallel, < 0 antiparallel"}}},
-     2,
-     2,
-     &makeSmtj}};
+const DeviceRegistration kRegistration{compactModelType<Smtj>(
+    "smtj",
+    "Superparamagnetic MTJ, two-state telegraph resistor with current-biased Neel-Brown rates: Nname a b model "
+    "[state=]; state name.state (+1 P, -1 AP)",
+    2, 2, kSmtjParams)};
 
 } // namespace
 } // namespace spinspice

@@ -15,81 +15,64 @@
 // A negative J_c reverses the torque (equivalently sigma -> -y). An in-plane assist field is the model's
 // hx/hy. Unknowns: the centre node and m = (mx, my, mz) as states (f/q form q = m, f = -dm/dt), with
 // exact Jacobians: dg/dm, dg/dV_MTJ (STT and VCMA) and dg/dv(hm1), dg/dv(hm2) through H_DL.
-#include "devices/mtj_detail.hpp"
-#include "devices/registry.hpp"
+#include "devices/macrospin_device.hpp"
 #include "devices/stamps.hpp"
 #include "models/constants.hpp"
-#include "models/macrospin.hpp"
-
-#include <cmath>
 
 namespace spinspice {
 namespace {
 using macrospin::Mat3;
 using macrospin::Vec3;
+using namespace macrospindevice;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
+struct SotMtjParams : FreeLayerParams {
+    double thetash = 0.1, xisot = 0, rho = 2e-6, lhm = 100e-9, whm = 50e-9, thm = 5e-9;
+    OptionalValue rhm;
+};
 
 class SotMtj : public Device {
 public:
-    explicit SotMtj(const InstanceSpec& s)
-        : Device(s.name, s.loc), nodeNames_{s.nodes[0], s.nodes[1], s.nodes[2]}, model_(mtjdetail::macrospinModel(s)),
-          transport_(mtjdetail::transport(s)) {
+    SotMtj(const InstanceContext& c, const SotMtjParams& p)
+        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1], c.nodes()[2]}, model_(macrospinModel(p, c)),
+          transport_(transport(p)), dc_(p.dcrelax ? DcBehaviour::Relaxed : DcBehaviour::Held) {
         reference_ = model_.polarization();
         // R_HM = rho L / (w t_HM) (zhuzibn, OpenNVRAM); cross-section w t_HM for J_c.
-        const double section = s.param("whm") * s.param("thm");
-        stripResistance_ = s.given("rhm") ? s.param("rhm") : s.param("rho") * s.param("lhm") / section;
-        const auto& p = model_.params();
+        const double section = p.whm * p.thm;
+        stripResistance_ = p.rhm.valueOr(p.rho * p.lhm / section);
         // dH_DL/dI_HM = hbar theta_SH / (2 e mu0 Ms t_F w t_HM) (eq. 1.3 with J_c = I_HM/(w t_HM)).
-        dlPerAmpere_ = macrospin::sotDampingLikeField(s.param("thetash"), 1.0, p.Ms, p.thickness) / section;
-        fieldLikeRatio_ = s.param("xisot");
-        m0_ = mtjdetail::initialDirection(s, model_);
-        maxStep_ = mtjdetail::precessionMaxStep(model_);
-        thermal_.configure(s, model_, maxStep_);
+        dlPerAmpere_ = macrospin::sotDampingLikeField(p.thetash, 1.0, p.ms, p.tf) / section;
+        fieldLikeRatio_ = p.xisot;
+        const double kelvin = temperatureKelvin(p, c);
+        m0_ = initialDirection(p, model_, kelvin);
+        maxStep_ = precessionMaxStep(model_);
+        thermal_.configure(p, model_, kelvin, maxStep_);
+        thermal_.setStream(c.env.seed, name_);
     }
-
+    DeviceTraits traits() const override {
+        return {Linearity::Nonlinear, Chord::Safe, Charge::Present,
+                thermal_.active() ? Randomness::Stochastic : Randomness::Deterministic};
+    }
     void setup(SetupContext& ctx) override {
         h1_ = ctx.node(nodeNames_[0]);
         h2_ = ctx.node(nodeNames_[1]);
         top_ = ctx.node(nodeNames_[2]);
-        c_ = ctx.addUnknown(name_ + ".c", Nature::Voltage, true);
-        const char* names[3] = {".mx", ".my", ".mz"};
-        for (int k = 0; k < 3; ++k)
-            m_[k] = ctx.addUnknown(name_ + names[k], Nature::State, true, kStateTolerance, m0_[k]);
-        thermal_.setup(ctx, name_, m_);
+        c_ = ctx.node(name_ + ".c");
+        state_.setup(ctx, name_, m0_, dc_, thermal_.active());
     }
     void declare(PatternBuilder& pb) override {
         half1_.declare(pb, h1_, c_);
         half2_.declare(pb, c_, h2_);
         junction_.declare(pb, c_, top_);
-        const int nodes[4] = {c_, top_, h1_, h2_};
-        for (int k = 0; k < 3; ++k) {
-            nodeToState_[k][0] = pb.entry(c_, m_[k]);
-            nodeToState_[k][1] = pb.entry(top_, m_[k]);
-            for (int n = 0; n < 4; ++n) stateToNode_[k][n] = pb.entry(m_[k], nodes[n]);
-            for (int j = 0; j < 3; ++j) stateToState_[k][j] = pb.entry(m_[k], m_[j]);
-        }
+        state_.declare(pb, {c_, top_, h1_, h2_}, {c_, top_});
     }
     void bind(const PatternBuilder& pb) override {
         half1_.bind(pb);
         half2_.bind(pb);
         junction_.bind(pb);
-        for (int k = 0; k < 3; ++k) {
-            for (int& o : nodeToState_[k]) o = pb.offset(o);
-            for (int& o : stateToNode_[k]) o = pb.offset(o);
-            for (int& o : stateToState_[k]) o = pb.offset(o);
-        }
+        state_.bind(pb);
     }
-    bool isLinear() const override { return false; }
-    bool allowsChordIterations() const override { return true; }
-    double maxStep() const override { return maxStep_; }
-    bool projectsState() const override { return true; }
-
-    Projection projectState(double* x) const override { return mtjdetail::projectUnitMagnetisation(x, m_); }
-    Projection projectState(double* x, double* charges) const override {
-        return mtjdetail::projectUnitMagnetisation(x, m_, charges);
-    }
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(maxStep_); }
+    Projection projectState(double* x, double* charges) const override { return state_.project(x, charges); }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double* x = ctx.x;
@@ -98,7 +81,7 @@ public:
         half1_.load(out, x, h1_, c_, gHalf);
         half2_.load(out, x, c_, h2_, gHalf);
         // MTJ read path, free layer (centre) -> reference (top): eqs. 2.1-2.3.
-        const Vec3 m(x[m_[0]], x[m_[1]], x[m_[2]]);
+        const Vec3 m = state_.m(x);
         const double v = x[c_] - x[top_];
         const macrospin::MtjCurrent io = macrospin::mtjCurrent(transport_, m, reference_, v);
         addF(out, c_, io.current);
@@ -112,25 +95,16 @@ public:
         input.directAJ = dlPerAmpere_ * stripCurrent;
         input.directBJ = fieldLikeRatio_ * input.directAJ;
         input.directPolarization = Vec3::UnitY(); // sigma = z x x_hat
-        if (thermal_.active() && ctx.mode == AnalysisMode::Tran) input.extraField = thermal_.at(ctx.time);
+        if (thermal_.active() && ctx.noise) input.extraField = thermal_.at(ctx.time);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
+        state_.loadRates(out, m, g);
         const Mat3 dgdm = d.dm + d.dCurrent * io.dIdm.transpose();
         const Vec3 dgdv = d.dCurrent * io.dIdV + d.dBiasVoltage;
         // dg/dv(hm1) = (dg/daJ + xi dg/dbJ) dH_DL/dI_HM / R_HM; dg/dv(hm2) is its negative.
         const Vec3 dgdStrip = (d.dDirectAJ + fieldLikeRatio_ * d.dDirectBJ) * (dlPerAmpere_ / stripResistance_);
-        for (int k = 0; k < 3; ++k) {
-            out.jf[nodeToState_[k][0]] += io.dIdm[k];
-            out.jf[nodeToState_[k][1]] -= io.dIdm[k];
-            addQ(out, m_[k], m[k]);
-            out.jq[stateToState_[k][k]] += 1.0;
-            addF(out, m_[k], -g[k]);
-            for (int j = 0; j < 3; ++j) out.jf[stateToState_[k][j]] -= dgdm(k, j);
-            out.jf[stateToNode_[k][0]] -= dgdv[k];
-            out.jf[stateToNode_[k][1]] += dgdv[k];
-            out.jf[stateToNode_[k][2]] -= dgdStrip[k];
-            out.jf[stateToNode_[k][3]] += dgdStrip[k];
-        }
+        const Vec3 dgdInput[4] = {dgdv, -dgdv, dgdStrip, -dgdStrip};
+        state_.loadJacobian(out, dgdm, dgdInput, io.dIdm);
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(h1_, *this);
@@ -145,41 +119,34 @@ private:
     std::array<std::string, 3> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
+    DcBehaviour dc_;
     Vec3 reference_, m0_;
-    double stripResistance_ = 1, dlPerAmpere_ = 0, fieldLikeRatio_ = 0, maxStep_ = kInf;
+    double stripResistance_ = 1, dlPerAmpere_ = 0, fieldLikeRatio_ = 0, maxStep_ = 0;
     int h1_ = 0, h2_ = 0, top_ = 0, c_ = 0;
-    std::array<int, 3> m_{};
     ConductanceStamp half1_, half2_, junction_;
-    mtjdetail::ThermalField thermal_;
-    int nodeToState_[3][2]{}, stateToNode_[3][4]{}, stateToState_[3][3]{};
+    ThermalField thermal_;
+    MacrospinState state_;
 };
 
-std::unique_ptr<Device> makeSotMtj(const InstanceSpec& s) {
-    return std::make_unique<SotMtj>(s);
-}
+const ParamTable<SotMtjParams> kSotMtjParams(joinRows(
+    freeLayerRows<SotMtjParams>(1e-9), transportRows<SotMtjParams>(),
+    std::vector<ParamRow<SotMtjParams>>{
+        param("thetash", &SotMtjParams::thetash, 0.1, "", "spin Hall angle theta_SH of the strip"),
+        param("xisot", &SotMtjParams::xisot, 0, "", "SOT field-like to damping-like ratio xi_SOT"),
+        param("rho", &SotMtjParams::rho, 2e-6, "ohm m", "strip resistivity (200 uOhm cm)").positive(),
+        param("lhm", &SotMtjParams::lhm, 100e-9, "m", "strip length L (hm1 to hm2)").positive(),
+        param("whm", &SotMtjParams::whm, 50e-9, "m", "strip width w").positive(),
+        param("thm", &SotMtjParams::thm, 5e-9, "m", "strip thickness t_HM").positive(),
+        param("rhm", &SotMtjParams::rhm, 0, "ohm", "strip resistance R_HM (overrides rho L/(w t_HM))").positive(),
+    },
+    initialStateRows<SotMtjParams>(), thermalRows<SotMtjParams>()));
 
-DeviceRegistration registration{
-    {{"sotmtj",
-      "Three-terminal SOT-MTJ cell: heavy-metal strip hm1-hm2 (two halves R_HM/2, internal centre node "
-      "name.c) under a macrospin MTJ read path centre-top: Nname hm1 hm2 top model [theta0=] [phi0=]; SOT "
-      "H_DL = hbar theta_SH J_c/(2 e mu0 Ms t_F), J_c = I_HM/(w t_HM), sigma = +y for current hm1 -> hm2; states "
-      "name.mx name.my name.mz",
-      {"sotmtj"},
-      mtjdetail::initialStateInstanceParams(),
-      mtjdetail::joinParams(mtjdetail::freeLayerParams(1e-9), mtjdetail::transportParams(),
-                            std::vector<ParamSpec>{
-                                {"thetash", 0.1, "", "spin Hall angle theta_SH of the strip"},
-                                {"xisot", 0, "", "SOT field-like to damping-like ratio xi_SOT"},
-                                {"rho", 2e-6, "ohm m", "strip resistivity (200 uOhm cm)", 0, kInf, true},
-                                {"lhm", 100e-9, "m", "strip length L (hm1 to hm2)", 0, kInf, true},
-                                {"whm", 50e-9, "m", "strip width w", 0, kInf, true},
-                                {"thm", 5e-9, "m", "strip thickness t_HM", 0, kInf, true},
-                                {"rhm", 0, "ohm", "strip resistance R_HM (overrides rho L/(w t_HM))", 0, kInf, true},
-                            },
-                            mtjdetail::initialStateParams(), mtjdetail::thermalParams())},
-     3,
-     3,
-     &makeSotMtj}};
+const DeviceRegistration kRegistration{compactModelType<SotMtj>(
+    "sotmtj",
+    "Three-terminal SOT-MTJ cell: heavy-metal strip hm1-hm2 (two halves R_HM/2, internal centre node name.c) under "
+    "a macrospin MTJ read path centre-top: Nname hm1 hm2 top model [theta0=] [phi0=]; SOT H_DL = hbar theta_SH "
+    "J_c/(2 e mu0 Ms t_F), J_c = I_HM/(w t_HM), sigma = +y for current hm1 -> hm2; states name.mx name.my name.mz",
+    3, 3, kSotMtjParams)};
 
 } // namespace
 } // namespace spinspice

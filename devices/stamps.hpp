@@ -3,7 +3,7 @@
 #pragma once
 
 #include "devices/device.hpp"
-#include "solver/pattern.hpp"
+#include "devices/pattern.hpp"
 
 #include <array>
 

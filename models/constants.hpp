@@ -32,4 +32,15 @@ inline constexpr double bohrMagneton = 9.2740100783e-24;
 // Euler-Mascheroni constant (Sun's mean switching time, eq. 2.4).
 inline constexpr double eulerGamma = 0.5772156649015328606;
 
+// 0 degC in kelvin.
+inline constexpr double celsiusToKelvin = 273.15;
+
+// ngspice 39's constants (CONSTboltz, CHARGE in const.h), used by the SPICE junction models (diode,
+// MOSFET) so that their results match ngspice's to round-off.
+namespace spice {
+inline constexpr double boltzmann = 1.38064852e-23;               // J/K
+inline constexpr double charge = 1.6021766208e-19;                // C
+inline constexpr double boltzmannOverCharge = boltzmann / charge; // V/K: vt = (k/q) T
+} // namespace spice
+
 } // namespace spinspice::constants

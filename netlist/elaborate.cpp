@@ -49,12 +49,6 @@ bool isAssignmentAt(const Card& card, std::size_t i) {
     return i + 1 < card.tokens.size() && card.tokens[i].isWord() && card.tokens[i + 1].kind == TokenKind::Equals;
 }
 
-std::string formatNumber(double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
 void unknownDotCard(const Card& card) {
     const Token& t = card.tokens.front();
     std::string hint = suggestionHint(t.lower(), knownDotCards());
@@ -88,7 +82,7 @@ void failAtEnd(const Card& card, std::string message, std::string hint) {
 
 std::string elementSyntax(char letter) {
     if (letter == 'x') return kInstanceSyntax;
-    const DeviceTypeInfo* info = findDeviceType(std::string(1, letter));
+    const DeviceType* info = findElementType(letter);
     if (!info) return {};
     const auto colon = info->description.find(": ");
     return colon == std::string::npos ? info->description : info->description.substr(colon + 2);
@@ -271,7 +265,7 @@ void Elaborator::defineModel(const Card& card, ElabScope& scope) {
     if (t.size() < 3) failAtEnd(card, "missing model type", syntax);
     if (!t[2].isWord()) fail(card, t[2], "expected a model type", syntax);
     const std::string type = t[2].lower();
-    const DeviceTypeInfo* info = findDeviceTypeForModel(type);
+    const DeviceType* info = findDeviceTypeForModel(type);
     if (!info) fail(card, t[2], "unknown model type '" + type + "'", suggestionHint(type, knownModelTypes()));
 
     ModelCard model;
@@ -283,12 +277,9 @@ void Elaborator::defineModel(const Card& card, ElabScope& scope) {
         if (!isAssignmentAt(card, i)) fail(card, t[i], "expected param=value", syntax);
         const std::string key = t[i].lower();
         const ParamSpec* spec = info->findModelParam(key);
-        if (!spec) {
-            std::vector<std::string> names;
-            for (const auto& p : info->modelParams) names.emplace_back(p.name);
+        if (!spec)
             fail(card, t[i], "unknown parameter '" + key + "' for model type '" + type + "'",
-                 suggestionHint(key, names));
-        }
+                 suggestionHint(key, info->modelParamNames()));
         if (i + 2 >= t.size() || !t[i + 2].isValue())
             i + 2 >= t.size() ? failAtEnd(card, "missing value for '" + key + "'", syntax)
                               : fail(card, t[i + 2], "expected a value for '" + key + "'", syntax);
@@ -466,14 +457,9 @@ CardArgs Elaborator::splitArgs(const Card& card, std::size_t from, const std::st
     return args;
 }
 
+// The one range check (devices/params.hpp), reported at the value's token.
 void Elaborator::checkRange(const Card& card, const Token& token, const ParamSpec& spec, double value) const {
-    const bool below = spec.minExclusive ? value <= spec.min : value < spec.min;
-    if (!below && value <= spec.max) return;
-    std::string range;
-    if (!std::isinf(spec.min)) range += std::string(spec.minExclusive ? "> " : ">= ") + formatNumber(spec.min);
-    if (!std::isinf(spec.max)) range += (range.empty() ? "<= " : " and <= ") + formatNumber(spec.max);
-    fail(card, token, "value " + formatNumber(value) + " of '" + spec.name + "' is out of range",
-         "'" + std::string(spec.name) + "' must be " + range);
+    if (auto problem = paramProblem(spec, value)) fail(card, token, problem->message, problem->hint);
 }
 
 } // namespace detail

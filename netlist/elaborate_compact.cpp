@@ -29,29 +29,26 @@ void Elaborator::addCompactDevice(const Card& card, const ElabScope& scope, Flat
     const Token& modelToken = *pos.back();
     e.model = resolveModel(card, modelToken, scope);
     const ModelCard& model = out_.models.at(e.model);
-    const CompactModelType* type = findCompactModel(model.type);
-    if (!type)
+    const DeviceType* type = findDeviceTypeForModel(model.type);
+    if (!type || !type->compactModel())
         fail(card, modelToken, "model '" + e.model + "' has type '" + model.type + "', which is not an N-element type",
              suggestionHint(model.type, compactModelTypeNames()));
     const int nodes = static_cast<int>(pos.size()) - 1;
     if (nodes < type->minNodes || nodes > type->maxNodes)
         fail(card, modelToken,
-             "a '" + type->info.name + "' device has " +
+             "a '" + type->name + "' device has " +
                  (type->minNodes == type->maxNodes
                       ? std::to_string(type->minNodes)
                       : std::to_string(type->minNodes) + " to " + std::to_string(type->maxNodes)) +
                  " nodes, " + std::to_string(nodes) + " given",
-             type->info.description);
+             type->description);
     for (int i = 0; i < nodes; ++i) e.nodes.push_back(nodeName(card, *pos[static_cast<std::size_t>(i)], scope));
     for (const auto& a : args.assignments) {
         const std::string key = a.key->lower();
-        const ParamSpec* spec = type->info.findInstanceParam(key);
-        if (!spec) {
-            std::vector<std::string> names;
-            for (const auto& p : type->info.instanceParams) names.emplace_back(p.name);
-            fail(card, *a.key, "unknown instance parameter '" + key + "' of a '" + type->info.name + "' device",
-                 suggestionHint(key, names));
-        }
+        const ParamSpec* spec = type->findInstanceParam(key);
+        if (!spec)
+            fail(card, *a.key, "unknown parameter '" + key + "' of a '" + type->name + "' device",
+                 suggestionHint(key, type->instanceParamNames()));
         const double value = evalValue(card, *a.value, scope);
         checkRange(card, *a.value, *spec, value);
         e.params[key] = value;

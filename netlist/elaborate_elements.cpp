@@ -28,19 +28,10 @@ std::string describeLetter(char letter) {
     }
 }
 
-// The instance parameter whose value goes into FlatElement::value.
+// The instance parameter a positional value sets ("r", "gain"), from the type's registration.
 std::string mainParamName(char letter) {
-    switch (letter) {
-    case 'r':
-    case 'c':
-    case 'l':
-    case 'k': return std::string(1, letter);
-    case 'e':
-    case 'f':
-    case 'g':
-    case 'h': return "gain";
-    default: return {};
-    }
+    const DeviceType* type = findElementType(letter);
+    return type ? type->valueParam : std::string();
 }
 
 std::string expected(char letter) {
@@ -119,15 +110,14 @@ void Elaborator::commitElement(const Card& card, FlatElement element) {
 
 void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, const ElabScope& scope, FlatElement& e,
                                      bool& valueGiven) const {
-    const DeviceTypeInfo* info = findDeviceType(std::string(1, e.letter));
+    const DeviceType* info = findElementType(e.letter);
     const std::string mainParam = mainParamName(e.letter);
     for (const auto& a : args.assignments) {
         const std::string key = a.key->lower();
         const ParamSpec* spec = info ? info->findInstanceParam(key) : nullptr;
         if (!spec) {
             std::vector<std::string> names;
-            if (info)
-                for (const auto& p : info->instanceParams) names.emplace_back(p.name);
+            if (info) names = info->instanceParamNames();
             std::string hint = suggestionHint(key, names);
             if (names.empty()) hint = "a " + describeLetter(e.letter) + " takes no key=value parameters";
             fail(card, *a.key, "unknown parameter '" + key + "' for " + describeLetter(e.letter) + " '" + e.name + "'",
@@ -135,12 +125,8 @@ void Elaborator::applyInstanceParams(const Card& card, const CardArgs& args, con
         }
         const double value = evalValue(card, *a.value, scope);
         checkRange(card, *a.value, *spec, value);
-        if (key == mainParam) {
-            e.value = value;
-            valueGiven = true;
-        } else {
-            e.params[key] = value;
-        }
+        e.params[key] = value;
+        if (key == mainParam) valueGiven = true;
     }
 }
 
@@ -154,10 +140,10 @@ void Elaborator::addTwoTerminal(const Card& card, const ElabScope& scope, FlatEl
     e.nodes = {nodeName(card, *pos[0], scope), nodeName(card, *pos[1], scope)};
     bool valueGiven = false;
     if (pos.size() == 3) {
-        e.value = evalValue(card, *pos[2], scope);
-        if (const ParamSpec* spec =
-                findDeviceType(std::string(1, e.letter))->findInstanceParam(mainParamName(e.letter)))
-            checkRange(card, *pos[2], *spec, e.value);
+        const double value = evalValue(card, *pos[2], scope);
+        if (const ParamSpec* spec = findElementType(e.letter)->findInstanceParam(mainParamName(e.letter)))
+            checkRange(card, *pos[2], *spec, value);
+        e.params[mainParamName(e.letter)] = value;
         valueGiven = true;
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
@@ -173,8 +159,9 @@ void Elaborator::addCoupling(const Card& card, const ElabScope& scope, FlatEleme
     if (pos.size() > 3) fail(card, *pos[3], "unexpected '" + pos[3]->text + "'", expected('k'));
     bool valueGiven = false;
     if (pos.size() == 3) {
-        e.value = evalValue(card, *pos[2], scope);
-        checkRange(card, *pos[2], *findDeviceType("k")->findInstanceParam("k"), e.value);
+        const double value = evalValue(card, *pos[2], scope);
+        checkRange(card, *pos[2], *findElementType('k')->findInstanceParam("k"), value);
+        e.params["k"] = value;
         valueGiven = true;
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
@@ -302,7 +289,7 @@ void Elaborator::addControlled(const Card& card, const ElabScope& scope, FlatEle
     }
     bool valueGiven = false;
     if (pos.size() == 3 + controlCount) {
-        e.value = evalValue(card, *pos[2 + controlCount], scope);
+        e.params["gain"] = evalValue(card, *pos[2 + controlCount], scope);
         valueGiven = true;
     }
     applyInstanceParams(card, args, scope, e, valueGiven);
@@ -323,7 +310,7 @@ void Elaborator::addModelDevice(const Card& card, const ElabScope& scope, FlatEl
                   expected(letter));
     for (std::size_t i = 0; i < nodeCount; ++i) e.nodes.push_back(nodeName(card, *pos[i], scope));
     e.model = resolveModel(card, *pos[nodeCount], scope);
-    const DeviceTypeInfo* info = findDeviceType(std::string(1, letter));
+    const DeviceType* info = findElementType(letter);
     const ModelCard& model = out_.models.at(e.model);
     if (std::find(info->modelTypes.begin(), info->modelTypes.end(), model.type) == info->modelTypes.end()) {
         std::string types;

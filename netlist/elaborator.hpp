@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/expr.hpp"
-#include "devices/param_table.hpp"
+#include "devices/registry.hpp"
 #include "netlist/ast.hpp"
 #include "netlist/flat_circuit.hpp"
 

@@ -4,8 +4,7 @@
 #pragma once
 
 #include "core/diagnostics.hpp"
-#include "core/expr.hpp"
-#include "core/source_spec.hpp"
+#include "devices/element_spec.hpp"
 #include "netlist/measure_spec.hpp"
 
 #include <map>
@@ -14,34 +13,6 @@
 #include <vector>
 
 namespace spinspice {
-
-// A `.model name type (params)` card. type is lower-case ("d" for diodes; later "nmos", "mtj", ...).
-// params holds only the parameters given on the card, names lower-case, values evaluated.
-struct ModelCard {
-    std::string name; // hierarchical when defined inside a subcircuit ("x1.dmod")
-    std::string type;
-    std::map<std::string, double> params;
-    SourceLoc loc;
-};
-
-// One primitive element after flattening.
-struct FlatElement {
-    std::string name;                     // lower-case, hierarchical ("x1.r3"); first letter = element letter
-    char letter = 0;                      // 'r','c','l','k','v','i','e','f','g','h','d' (lower-case)
-    std::vector<std::string> nodes;       // lower-case hierarchical node names; ground is "0" (gnd -> "0")
-    double value = 0.0;                   // R ohms, C farads, L henries, K coupling, E/F/G/H gain
-    std::map<std::string, double> params; // instance parameters given (ic, m, area, off -> 1, temp, ...)
-    std::vector<std::string> refs;        // F/H: controlling V source; K: the two inductors (hierarchical)
-    SourceSpec source;                    // V and I only
-    std::string model;                    // D: resolved (hierarchical) model name, a key of FlatCircuit::models
-    // B: the behavioural expression, parameters substituted and user functions inlined; v(node) and
-    // i(vsource) hold flat names; free identifiers are only `time` and `temper`.
-    expr::NodePtr behavior;
-    char behaviorKind = 0;    // 'v' (voltage source) or 'i' (current source)
-    std::string behaviorText; // the expression as written
-    SourceLoc loc;            // where the element card starts
-    std::string lineText;     // the card's source text, for diagnostics
-};
 
 struct AnalysisSpec {
     enum class Kind { Op, Dc, Ac, Tran };

@@ -8,7 +8,7 @@
 
 namespace spinspice {
 
-Circuit::Circuit(SimOptions options) : options_(options) {
+Circuit::Circuit(SimOptions options) : options_(options), environment_(options.environment()) {
     unknowns_.push_back({"0", Nature::Voltage, false, true});
     nodeIndex_["0"] = 0;
 }
@@ -34,30 +34,55 @@ int Circuit::node(const std::string& name) {
     return index;
 }
 
-int Circuit::addUnknown(const std::string& name, Nature nature, bool output, double abstol, double initial) {
+int Circuit::branch(const std::string& name) {
     const int index = static_cast<int>(unknowns_.size());
-    if (nature == Nature::State && !(abstol > 0))
-        throw std::logic_error("state unknown '" + name + "' needs a positive absolute tolerance");
-    unknowns_.push_back({name, nature, output, nature == Nature::Voltage, abstol, initial});
-    if (nature == Nature::Voltage) nodeIndex_.emplace(name, index);
+    unknowns_.push_back({name, Nature::Current, true, false});
     return index;
 }
 
-void Circuit::exemptFromTruncationControl(int unknown) {
-    unknowns_.at(static_cast<std::size_t>(unknown)).truncationControl = false;
+int Circuit::internalNode(const std::string& name) {
+    const int index = static_cast<int>(unknowns_.size());
+    unknowns_.push_back({name, Nature::Voltage, false, true});
+    nodeIndex_.emplace(name, index);
+    return index;
+}
+
+int Circuit::state(const StateSpec& spec) {
+    if (!(spec.abstol > 0))
+        throw std::logic_error("state unknown '" + spec.name + "' needs a positive absolute tolerance");
+    const int index = static_cast<int>(unknowns_.size());
+    UnknownInfo u{spec.name,   Nature::State, spec.output, false,
+                  spec.abstol, spec.initial,  spec.dc,     spec.truncationControl};
+    unknowns_.push_back(u);
+    if (spec.dc == DcBehaviour::Relaxed) relaxedStates_ = true;
+    return index;
 }
 
 void Circuit::finalize() {
     if (finalized_) return;
-    for (auto& d : devices_) d->setup(*this);
+    for (auto& d : devices_) {
+        settingUp_ = d.get();
+        d->setup(*this);
+    }
+    settingUp_ = nullptr;
     for (auto& d : devices_) d->resolve(*this);
     for (auto& d : devices_) d->declare(pattern_);
     pattern_.build(size());
     for (auto& d : devices_) d->bind(pattern_);
-    linear_ = std::all_of(devices_.begin(), devices_.end(), [](const auto& d) { return d->isLinear(); });
-    chordAllowed_ = std::all_of(devices_.begin(), devices_.end(),
-                                [](const auto& d) { return d->isLinear() || d->allowsChordIterations(); });
+    linear_ = true;
+    chordAllowed_ = true;
+    for (const auto& d : devices_) {
+        const DeviceTraits t = d->traits();
+        linear_ = linear_ && t.linear();
+        chordAllowed_ = chordAllowed_ && (t.linear() || t.chord == Chord::Safe);
+        hasCharge_ = hasCharge_ || t.charge == Charge::Present;
+        stochastic_ = stochastic_ || t.randomness == Randomness::Stochastic;
+    }
     finalized_ = true;
+}
+
+bool Circuit::hasOwnAdmittance(const Device* d) const {
+    return std::find(ownAdmittance_.begin(), ownAdmittance_.end(), d) != ownAdmittance_.end();
 }
 
 int Circuit::findNode(const std::string& name) const {
@@ -97,12 +122,17 @@ std::vector<std::string> Circuit::names() const {
     return out;
 }
 
-void Circuit::load(const EvalContext& ctx, LoadBuffers& out) const {
-    for (const auto& d : devices_) d->eval(ctx, out);
+void Circuit::load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmittance) const {
+    if (!skipOwnAdmittance || ownAdmittance_.empty()) {
+        for (const auto& d : devices_) d->eval(ctx, out);
+        return;
+    }
+    for (const auto& d : devices_)
+        if (!hasOwnAdmittance(d.get())) d->eval(ctx, out);
 }
 
-void Circuit::accept(const EvalContext& ctx) const {
-    for (const auto& d : devices_) d->accept(ctx);
+void Circuit::restart() const {
+    for (const auto& d : devices_) d->restart();
 }
 
 namespace {

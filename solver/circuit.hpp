@@ -3,7 +3,8 @@
 #pragma once
 
 #include "devices/device.hpp"
-#include "solver/pattern.hpp"
+#include "devices/pattern.hpp"
+#include "solver/options.hpp"
 
 #include <memory>
 #include <string>
@@ -15,11 +16,12 @@ namespace spinspice {
 struct UnknownInfo {
     std::string name; // node name ("out", "x1.n3") or branch/internal name ("v1", "d1#a")
     Nature nature = Nature::Voltage;
-    bool output = true;            // written to the waveforms by default (internal nodes are not)
-    bool isNode = true;            // a circuit node (shown as v(name)) rather than a branch current (i(name))
-    double abstol = 0;             // Nature::State only: its absolute tolerance
-    double initial = 0;            // Nature::State only: its value in DC analyses and at the start of a transient
-    bool truncationControl = true; // Nature::State only: false for stochastic states (step bound instead)
+    bool output = true;                 // written to the waveforms by default (internal nodes are not)
+    bool isNode = true;                 // a circuit node (shown as v(name)) rather than a branch current (i(name))
+    double abstol = 0;                  // Nature::State only: its absolute tolerance
+    double initial = 0;                 // Nature::State only: its value in DC analyses and at the start of a transient
+    DcBehaviour dc = DcBehaviour::Held; // Nature::State only: held at `initial` or relaxed in DC analyses
+    bool truncationControl = true;      // Nature::State only: false for stochastic states (step bound instead)
 
     // The output name: v(node), i(branch) or the state's own name.
     std::string label() const {
@@ -43,12 +45,21 @@ public:
     int size() const { return static_cast<int>(unknowns_.size()) - 1; }
     const std::vector<UnknownInfo>& unknowns() const { return unknowns_; }
     const PatternBuilder& pattern() const { return pattern_; }
-    const SimOptions& options() const override { return options_; }
-    SimOptions& mutableOptions() { return options_; }
+    const SimOptions& options() const { return options_; }
+    const DeviceEnvironment& environment() const override { return environment_; }
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
-    bool linear() const { return linear_; }
-    // Every nonlinear device accepts chord iterations (Device::allowsChordIterations).
-    bool chordAllowed() const { return chordAllowed_; }
+    // From the devices' declared traits (Device::traits):
+    bool linear() const { return linear_; }             // every device is linear
+    bool chordAllowed() const { return chordAllowed_; } // every nonlinear device allows chord iterations
+    bool hasCharge() const { return hasCharge_; }       // some device has charges
+    bool stochastic() const { return stochastic_; }     // some device draws random numbers
+    bool hasRelaxedStates() const { return relaxedStates_; }
+    // The devices that asked for the step hooks in setup (SetupContext::acceptSteps ...).
+    const std::vector<Device*>& acceptingDevices() const { return accepting_; }
+    const std::vector<Device*>& eventLocatingDevices() const { return locating_; }
+    const std::vector<Device*>& projectingDevices() const { return projecting_; }
+    const std::vector<Device*>& ownAdmittanceDevices() const { return ownAdmittance_; }
+    bool hasOwnAdmittance(const Device* d) const;
 
     int findNode(const std::string& name) const;  // -1 if absent; 0 for ground
     int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
@@ -61,28 +72,36 @@ public:
     // naming the nodes/elements. `dc`: also check DC paths (an operating point will be solved).
     void checkTopology(bool dc) const;
 
-    // One evaluation of every device into `out` (buffers must be zeroed by the caller).
-    void load(const EvalContext& ctx, LoadBuffers& out) const;
-    void accept(const EvalContext& ctx) const;
+    // One evaluation of every device into `out` (buffers must be zeroed by the caller); with
+    // skipOwnAdmittance, the devices that supply their own .ac admittance are left out.
+    void load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmittance = false) const;
+    // Every device forgets what earlier analyses accepted (Device::restart).
+    void restart() const;
 
     std::vector<std::string> warnings;
 
 private:
     int node(const std::string& name) override;
-    int addUnknown(const std::string& name, Nature nature, bool output, double abstol = 0.0,
-                   double initial = 0.0) override;
-    void exemptFromTruncationControl(int unknown) override;
+    int branch(const std::string& name) override;
+    int internalNode(const std::string& name) override;
+    int state(const StateSpec& spec) override;
+    void acceptSteps() override { accepting_.push_back(settingUp_); }
+    void locateEvents() override { locating_.push_back(settingUp_); }
+    void projectStates() override { projecting_.push_back(settingUp_); }
+    void ownAdmittance() override { ownAdmittance_.push_back(settingUp_); }
     Device* find(const std::string& name) const override { return findDevice(name); }
 
     SimOptions options_;
+    DeviceEnvironment environment_;
     std::vector<std::unique_ptr<Device>> devices_;
     std::unordered_map<std::string, Device*> byName_;
     std::vector<UnknownInfo> unknowns_;
     std::unordered_map<std::string, int> nodeIndex_;
     PatternBuilder pattern_;
     bool finalized_ = false;
-    bool linear_ = true;
-    bool chordAllowed_ = false;
+    bool linear_ = true, chordAllowed_ = false, hasCharge_ = false, stochastic_ = false, relaxedStates_ = false;
+    Device* settingUp_ = nullptr; // the device in setup(), for the hook requests
+    std::vector<Device*> accepting_, locating_, projecting_, ownAdmittance_;
 };
 
 } // namespace spinspice

@@ -2,7 +2,7 @@
 // (reusing the pivot order), full factor as the fallback when the refactored pivots are poor.
 #pragma once
 
-#include "solver/pattern.hpp"
+#include "devices/pattern.hpp"
 
 #include <complex>
 #include <memory>

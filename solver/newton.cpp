@@ -11,6 +11,16 @@ using Clock = std::chrono::steady_clock;
 double seconds(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
+
+// The CSC entries whose row is in `rows` (1-based unknowns).
+std::vector<int> offsetsInRows(const PatternBuilder& pattern, const std::vector<int>& rows, int n) {
+    std::vector<char> in(static_cast<std::size_t>(n) + 1, 0);
+    for (int r : rows) in[static_cast<std::size_t>(r)] = 1;
+    std::vector<int> out;
+    for (int k = 0; k < pattern.nnz(); ++k)
+        if (in[static_cast<std::size_t>(pattern.rowIdx()[static_cast<std::size_t>(k)]) + 1]) out.push_back(k);
+    return out;
+}
 } // namespace
 
 NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
@@ -37,6 +47,7 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
         case Nature::Voltage: // its row is a KCL sum of currents
             xTol_[i] = opt.vntol;
             rTol_[i] = opt.abstol;
+            voltageRows_.push_back(static_cast<int>(i));
             break;
         case Nature::Current: // its row is a branch voltage law
             xTol_[i] = opt.abstol;
@@ -45,28 +56,20 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
         case Nature::State: // a rate equation: the update test decides
             xTol_[i] = u.abstol;
             rTol_[i] = std::numeric_limits<double>::infinity();
-            heldRows_.push_back(static_cast<int>(i));
+            (u.dc == DcBehaviour::Held ? heldRows_ : relaxedRows_).push_back(static_cast<int>(i));
             break;
         }
     }
-    collectHeldOffsets();
-}
-
-// (constructor continued below: the CSC entries of the held rows)
-void NewtonSolver::collectHeldOffsets() {
-    const auto& pattern = circuit_.pattern();
-    std::vector<char> held(static_cast<std::size_t>(n_) + 1, 0);
-    for (int r : heldRows_) held[static_cast<std::size_t>(r)] = 1;
-    for (int k = 0; k < nnz_; ++k)
-        if (held[static_cast<std::size_t>(pattern.rowIdx()[static_cast<std::size_t>(k)]) + 1])
-            heldOffsets_.push_back(k);
+    heldOffsets_ = offsetsInRows(circuit.pattern(), heldRows_, n_);
+    relaxedOffsets_ = offsetsInRows(circuit.pattern(), relaxedRows_, n_);
 }
 
 bool NewtonSolver::lastEvaluationReactive() const {
+    if (!circuit_.hasCharge()) return false;
     return std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) { return v != 0.0; });
 }
 
-void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context) {
+void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context, bool skipOwnAdmittance) {
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
     std::fill(fscale_.begin(), fscale_.end(), 0.0);
@@ -75,18 +78,140 @@ void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& con
     LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
     EvalContext ctx = context;
     ctx.x = x.data();
+    if (!ctx.env) ctx.env = &circuit_.environment();
     const auto t0 = Clock::now();
-    circuit_.load(ctx, lb);
+    circuit_.load(ctx, lb, skipOwnAdmittance);
     stats.timeEval += seconds(t0, Clock::now());
     lastLimited_ = lb.limited;
+}
+
+// rhs = f + a0 q + hist. The reactive contributions a0 q and the history are part of the row's scale
+// (as VACASK's residual check): the residual cannot be resolved below reltol of them.
+void NewtonSolver::assembleResidual(double a0, const double* hist) {
+    for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i) {
+        double r = f_[i];
+        if (a0 != 0.0) {
+            const double aq = a0 * q_[i], h = hist ? hist[i] : 0.0;
+            r += aq + h;
+            fscale_[i] = std::max({fscale_[i], std::fabs(aq), std::fabs(h)});
+        }
+        rhs_[i] = r;
+    }
+}
+
+void NewtonSolver::assembleJacobian(double a0, bool reuseLu) {
+    if (reuseLu) return;
+    if (a0 != 0.0)
+        for (std::size_t k = 0; k < static_cast<std::size_t>(nnz_); ++k) jac_[k] = jf_[k] + a0 * jq_[k];
+    else
+        std::copy(jf_.begin(), jf_.begin() + nnz_, jac_.begin());
+}
+
+// Homotopies and forced values: gmin from every node to ground, pseudo-transient conductances to the
+// previous point, .ic/.nodeset values held through 1/kForceConductance.
+void NewtonSolver::applyAugmentation(const std::vector<double>& x, const Augmentation& aug, bool reuseLu) {
+    const auto& pattern = circuit_.pattern();
+    auto addDiagonal = [&](int i, double g, double target) {
+        if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += g;
+        rhs_[static_cast<std::size_t>(i)] += g * (x[static_cast<std::size_t>(i)] - target);
+    };
+    if (aug.diagGmin > 0.0)
+        for (int i : voltageRows_) addDiagonal(i, aug.diagGmin, 0.0);
+    if (aug.pseudoConductance > 0.0 && aug.pseudoPrevious)
+        for (int i : voltageRows_)
+            addDiagonal(i, aug.pseudoConductance, (*aug.pseudoPrevious)[static_cast<std::size_t>(i)]);
+    if (aug.forced)
+        for (const auto& [u, value] : *aug.forced) addDiagonal(u, kForceConductance, value);
+}
+
+// DC (a0 = 0): Held states get the row x - x0 = 0 (so do Relaxed ones with holdRelaxed); Relaxed ones
+// keep f = 0, plus (q - q_previous)/h during a relaxation step.
+void NewtonSolver::applyDcStates(const std::vector<double>& x, const Augmentation& aug, bool reuseLu) {
+    const auto& pattern = circuit_.pattern();
+    const auto& unknowns = circuit_.unknowns();
+    auto hold = [&](const std::vector<int>& rows, const std::vector<int>& offsets) {
+        if (!reuseLu)
+            for (int k : offsets) jac_[static_cast<std::size_t>(k)] = 0.0;
+        for (int i : rows) {
+            const auto row = static_cast<std::size_t>(i);
+            if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] = 1.0;
+            rhs_[row] = x[row] - unknowns[row].initial;
+        }
+    };
+    hold(heldRows_, heldOffsets_);
+    if (relaxedRows_.empty()) return;
+    if (aug.holdRelaxed) {
+        hold(relaxedRows_, relaxedOffsets_);
+        return;
+    }
+    if (aug.relaxConductance > 0.0 && aug.relaxPrevious) {
+        const double g = aug.relaxConductance;
+        if (!reuseLu)
+            for (int k : relaxedOffsets_) jac_[static_cast<std::size_t>(k)] += g * jq_[static_cast<std::size_t>(k)];
+        for (int i : relaxedRows_) {
+            const auto row = static_cast<std::size_t>(i);
+            rhs_[row] += g * (q_[row] - (*aug.relaxPrevious)[row]);
+        }
+    }
+}
+
+bool NewtonSolver::residualConverged() const {
+    const auto& opt = circuit_.options();
+    if (!opt.residualCheck || circuit_.linear()) return true;
+    for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i)
+        if (!(std::fabs(rhs_[i]) <= opt.reltol * fscale_[i] + rTol_[i])) return false;
+    return true;
+}
+
+bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug) {
+    const auto t0 = Clock::now();
+    const bool ok = klu_.factor(jac_.data());
+    stats.timeFactor += seconds(t0, Clock::now());
+    if (!ok) {
+        luValid_ = false;
+        result.singular = true;
+        result.worstUnknown = klu_.singularColumn();
+        return false;
+    }
+    // A linear circuit keeps these factors while nothing that enters the matrix changes.
+    luValid_ = circuit_.linear() && aug.relaxConductance == 0.0 && !aug.holdRelaxed;
+    luA0_ = a0;
+    luReactive_ = reactive;
+    luGmin_ = aug.diagGmin;
+    luForced_ = aug.forced;
+    luPseudo_ = aug.pseudoConductance;
+    return true;
+}
+
+bool NewtonSolver::updateTest(const std::vector<double>& x, NewtonResult& result, bool& deltaOk) const {
+    const double reltol = circuit_.options().reltol;
+    deltaOk = true;
+    double worst = 0.0;
+    int worstIndex = -1;
+    for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i) {
+        const double dx = rhs_[i], xo = x[i], xn = xo + dx;
+        if (!std::isfinite(xn)) {
+            result.worstUnknown = static_cast<int>(i);
+            result.worstRatio = INFINITY;
+            deltaOk = false;
+            return false;
+        }
+        const double ratio = std::fabs(dx) / (reltol * std::max(std::fabs(xo), std::fabs(xn)) + xTol_[i]);
+        if (ratio > worst) {
+            worst = ratio;
+            worstIndex = static_cast<int>(i);
+        }
+        if (ratio > 1.0) deltaOk = false;
+    }
+    result.worstUnknown = worstIndex;
+    result.worstRatio = worst;
+    return true;
 }
 
 NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& context, int maxIter, double a0,
                                  const double* hist, const Augmentation& aug) {
     NewtonResult result;
-    const auto& opt = circuit_.options();
     const bool linear = circuit_.linear();
-    const auto& pattern = circuit_.pattern();
     x[0] = 0.0;
     // Chord iterations: once a full Newton iteration of this solve has factored the Jacobian and its
     // update was already within kChordRatio tolerances, the next iteration reuses that factorisation
@@ -106,132 +231,38 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         stats.iterations++;
         result.iterations = iter + 1;
 
-        // Residual r = f + a0 q + hist, and the combined Jacobian.
-        for (int i = 1; i <= n_; ++i) {
-            double r = f_[static_cast<std::size_t>(i)];
-            if (a0 != 0.0) {
-                // The reactive contributions a0 q and the history are part of the row's scale (as
-                // VACASK's residual check): the residual cannot be resolved below reltol of them.
-                const double aq = a0 * q_[static_cast<std::size_t>(i)], h = hist ? hist[i] : 0.0;
-                r += aq + h;
-                fscale_[static_cast<std::size_t>(i)] =
-                    std::max({fscale_[static_cast<std::size_t>(i)], std::fabs(aq), std::fabs(h)});
-            }
-            rhs_[static_cast<std::size_t>(i)] = r;
-        }
+        assembleResidual(a0, hist);
         // A linear circuit keeps its LU factors while nothing that enters the matrix changes; a0 only
         // matters when some device has charges (a purely resistive network reuses them across steps).
         const bool reactive = linear && a0 != 0.0 && lastEvaluationReactive();
         const bool sameA0 = luA0_ == a0 || (!reactive && !luReactive_ && (a0 == 0.0) == (luA0_ == 0.0));
-        const bool reuseLu = chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin &&
-                                       luForced_ == aug.forced && luPseudo_ == aug.pseudoConductance);
-        if (!reuseLu) {
-            if (a0 != 0.0)
-                for (int k = 0; k < nnz_; ++k)
-                    jac_[static_cast<std::size_t>(k)] =
-                        jf_[static_cast<std::size_t>(k)] + a0 * jq_[static_cast<std::size_t>(k)];
-            else
-                std::copy(jf_.begin(), jf_.begin() + nnz_, jac_.begin());
-        }
-        if (aug.diagGmin > 0.0)
-            for (int i = 1; i <= n_; ++i)
-                if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
-                    if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.diagGmin;
-                    rhs_[static_cast<std::size_t>(i)] += aug.diagGmin * x[static_cast<std::size_t>(i)];
-                }
-        if (aug.pseudoConductance > 0.0 && aug.pseudoPrevious)
-            for (int i = 1; i <= n_; ++i)
-                if (circuit_.unknowns()[static_cast<std::size_t>(i)].nature == Nature::Voltage) {
-                    if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] += aug.pseudoConductance;
-                    rhs_[static_cast<std::size_t>(i)] +=
-                        aug.pseudoConductance *
-                        (x[static_cast<std::size_t>(i)] - (*aug.pseudoPrevious)[static_cast<std::size_t>(i)]);
-                }
-        if (aug.forced)
-            for (const auto& [u, value] : *aug.forced) {
-                if (!reuseLu) jac_[static_cast<std::size_t>(pattern.diagonalOffset(u))] += kForceConductance;
-                rhs_[static_cast<std::size_t>(u)] += kForceConductance * (x[static_cast<std::size_t>(u)] - value);
-            }
-
-        // DC: device states are held at their initial values (row: x - x0 = 0).
-        if (a0 == 0.0 && !heldRows_.empty()) {
-            for (int k : heldOffsets_) jac_[static_cast<std::size_t>(k)] = 0.0;
-            for (int i : heldRows_) {
-                jac_[static_cast<std::size_t>(pattern.diagonalOffset(i))] = 1.0;
-                rhs_[static_cast<std::size_t>(i)] =
-                    x[static_cast<std::size_t>(i)] - circuit_.unknowns()[static_cast<std::size_t>(i)].initial;
-            }
-        }
-
-        // Residual test at x (before the update).
-        bool residualOk = true;
-        if (opt.residualCheck && !linear)
-            for (int i = 1; i <= n_; ++i) {
-                const double tol =
-                    opt.reltol * fscale_[static_cast<std::size_t>(i)] + rTol_[static_cast<std::size_t>(i)];
-                if (!(std::fabs(rhs_[static_cast<std::size_t>(i)]) <= tol)) {
-                    residualOk = false;
-                    break;
-                }
-            }
+        const bool reuseLu =
+            chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
+                      luPseudo_ == aug.pseudoConductance && aug.relaxConductance == 0.0 && !aug.holdRelaxed);
+        assembleJacobian(a0, reuseLu);
+        applyAugmentation(x, aug, reuseLu);
+        if (a0 == 0.0) applyDcStates(x, aug, reuseLu);
+        const bool residualOk = residualConverged(); // at x, before the update
 
         if (!reuseLu) {
-            const auto t0 = Clock::now();
-            const bool ok = klu_.factor(jac_.data());
-            stats.timeFactor += seconds(t0, Clock::now());
-            if (!ok) {
-                luValid_ = false;
-                result.singular = true;
-                result.worstUnknown = klu_.singularColumn();
-                return result;
-            }
-            luValid_ = linear;
+            if (!factorJacobian(result, a0, reactive, aug)) return result;
             factoredHere = true;
-            luA0_ = a0;
-            luReactive_ = reactive;
-            luGmin_ = aug.diagGmin;
-            luForced_ = aug.forced;
-            luPseudo_ = aug.pseudoConductance;
         }
-        for (int i = 1; i <= n_; ++i) rhs_[static_cast<std::size_t>(i)] = -rhs_[static_cast<std::size_t>(i)];
+        for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i) rhs_[i] = -rhs_[i];
         const auto t1 = Clock::now();
         klu_.solve(rhs_.data());
         stats.timeSolve += seconds(t1, Clock::now());
 
-        // Update test.
-        bool deltaOk = true;
-        double worst = 0.0;
-        int worstIndex = -1;
-        for (int i = 1; i <= n_; ++i) {
-            const double dx = rhs_[static_cast<std::size_t>(i)];
-            const double xo = x[static_cast<std::size_t>(i)];
-            const double xn = xo + dx;
-            if (!std::isfinite(xn)) {
-                deltaOk = false;
-                worst = INFINITY;
-                worstIndex = i;
-                break;
-            }
-            const double tol = opt.reltol * std::max(std::fabs(xo), std::fabs(xn)) + xTol_[static_cast<std::size_t>(i)];
-            const double ratio = std::fabs(dx) / tol;
-            if (ratio > worst) {
-                worst = ratio;
-                worstIndex = i;
-            }
-            if (ratio > 1.0) deltaOk = false;
-        }
-        result.worstUnknown = worstIndex;
-        result.worstRatio = worst;
-        previousWorst = worst;
+        bool deltaOk = false;
+        if (!updateTest(x, result, deltaOk)) return result; // diverged: caller cuts the step
+        previousWorst = result.worstRatio;
         previousChord = chord;
-        if (!std::isfinite(worst)) return result; // diverged: caller cuts the step
-        for (int i = 1; i <= n_; ++i) x[static_cast<std::size_t>(i)] += rhs_[static_cast<std::size_t>(i)];
+        for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i) x[i] += rhs_[i];
 
-        const bool converged = linear || (lastLimited_ == 0 && deltaOk && residualOk);
-        if (converged) {
+        if (linear || (lastLimited_ == 0 && deltaOk && residualOk)) {
             // Charges at the final x: q(x + dx) ~= q(x) + dq/dx dx (exact for linear devices).
             qFinal_ = q_;
-            cscMultiplyAdd(pattern, jq_.data(), rhs_.data(), qFinal_.data());
+            cscMultiplyAdd(circuit_.pattern(), jq_.data(), rhs_.data(), qFinal_.data());
             result.converged = true;
             return result;
         }

@@ -4,6 +4,10 @@
 // the residual passes |r_i| <= reltol * max|contribution_i| + (abstol | vntol), and no device limited
 // its junction voltages. A linear circuit converges in one solve, and its factorisation is reused while
 // the matrix coefficients (a0, gmin) are unchanged.
+//
+// In DC solves (a0 = 0) device states declared Held have the row x - x0 = 0; Relaxed states keep
+// their own equation (f = 0), or, during the relaxation of the operating point, a backward-Euler step
+// of their dynamics (Augmentation::relaxConductance).
 #pragma once
 
 #include "solver/circuit.hpp"
@@ -26,7 +30,7 @@ struct NewtonResult {
     double worstRatio = 0.0; // that ratio (> 1 means not converged)
 };
 
-// Extra terms for homotopies and initial conditions (not device physics).
+// Extra terms for homotopies, initial conditions and the relaxation of states (not device physics).
 struct Augmentation {
     double diagGmin = 0.0;                                       // conductance from every node to ground
     const std::vector<std::pair<int, double>>* forced = nullptr; // (unknown, value) held by 1/kForceR
@@ -34,6 +38,12 @@ struct Augmentation {
     // backward-Euler step with a fictitious capacitance C per node).
     double pseudoConductance = 0.0;
     const std::vector<double>* pseudoPrevious = nullptr;
+    // DC: hold the Relaxed states at their initial values too (the first operating point before they relax).
+    bool holdRelaxed = false;
+    // DC relaxation of Relaxed states: one backward-Euler step of their own dynamics,
+    // f + (q - q_previous) relaxConductance = 0 on their rows (relaxConductance = 1/h).
+    double relaxConductance = 0.0;
+    const std::vector<double>* relaxPrevious = nullptr; // q at the previous relaxation step, indexed like x
 };
 
 class NewtonSolver {
@@ -58,24 +68,32 @@ public:
     const std::vector<double>& jacobianQ() const { return jq_; }
 
     Circuit& circuit() { return circuit_; }
+    const Circuit& circuit() const { return circuit_; }
     KluSolver& linearSolver() { return klu_; }
     SolverStats stats;
 
-    // Evaluate every device once at x (buffers f, q, jf, jq filled); returns the time spent.
-    void evaluate(const std::vector<double>& x, const EvalContext& context);
+    // Evaluate every device once at x (buffers f, q, jf, jq filled); with skipOwnAdmittance the devices
+    // that supply their own .ac admittance are left out.
+    void evaluate(const std::vector<double>& x, const EvalContext& context, bool skipOwnAdmittance = false);
 
 private:
-    void collectHeldOffsets();
+    void assembleResidual(double a0, const double* hist);
+    void assembleJacobian(double a0, bool reuseLu);
+    void applyAugmentation(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
+    void applyDcStates(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
+    bool residualConverged() const;
+    bool factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug);
+    // The update test on dx = rhs_; returns false when the update is not finite.
+    bool updateTest(const std::vector<double>& x, NewtonResult& result, bool& deltaOk) const;
 
-public:
-private:
     Circuit& circuit_;
     KluSolver klu_;
     int n_ = 0, nnz_ = 0;
     std::vector<double> f_, q_, fscale_, jf_, jq_, jac_, rhs_, qFinal_;
     std::vector<double> xTol_, rTol_; // absolute tolerances per unknown / per residual row
-    // Device states held at their initial values in DC: their rows and the CSC entries in those rows.
-    std::vector<int> heldRows_, heldOffsets_;
+    std::vector<int> voltageRows_;    // node rows (gmin stepping, pseudo-transient)
+    // Device states in DC: Held ones and Relaxed ones, their rows and the CSC entries in those rows.
+    std::vector<int> heldRows_, heldOffsets_, relaxedRows_, relaxedOffsets_;
     // Factorisation reuse for linear circuits: the coefficients the current LU was computed with.
     bool luValid_ = false;
     double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;

@@ -22,12 +22,12 @@ int main() {
     r1.name = "r1";
     r1.letter = 'r';
     r1.nodes = {"in", "out"};
-    r1.value = 1e3;
+    r1.params["r"] = 1e3;
     FlatElement c1;
     c1.name = "c1";
     c1.letter = 'c';
     c1.nodes = {"out", "0"};
-    c1.value = 1e-9;
+    c1.params["c"] = 1e-9;
     circuit.elements = {v1, r1, c1};
     AnalysisSpec tran;
     tran.kind = AnalysisSpec::Kind::Tran;

@@ -53,14 +53,14 @@ TEST_CASE("resistor temperature coefficients") {
 }
 
 TEST_CASE("diode level-1 current and charge match ngspice's formulas") {
-    DiodeModel m;
+    DiodeParams m;
     m.is = 1e-14;
     m.n = 1.2;
-    m.cjo = 2e-12;
+    m.cjo = {2e-12, true};
     m.vj = 0.7;
-    m.m = 0.5;
+    m.grading = 0.5;
     m.tt = 5e-9;
-    Diode d("d1", {}, "a", "k", m);
+    Diode d("d1", {"a", "k"}, m, 27);
     const double vte = 1.2 * 1.38064852e-23 / 1.6021766208e-19 * 300.15;
     double id, gd;
     d.junction(0.6, 0.0, id, gd);

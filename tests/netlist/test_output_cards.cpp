@@ -232,7 +232,7 @@ TEST_CASE("parameter overrides replace top-level .param values; unknown names ar
     CHECK(c.params.at("rval") == 5e3);
     CHECK(c.params.at("gain") == 1e4); // defined after rval: sees the override
     for (const auto& e : c.elements)
-        if (e.name == "r1") CHECK(e.value == 5e3);
+        if (e.name == "r1") CHECK(e.params.at("r") == 5e3);
     try {
         loadNetlistString(kBase, "o.cir", {{"rvall", 1}});
         FAIL("expected an InputError");

@@ -67,6 +67,11 @@ for label, text, extra in [(".plugin card", deck.replace("\n", f'\n.plugin "{lib
     check(worst_x < 1e-6, f"{label}: state n1.x follows x0 + k I t (max error {worst_x:.2e})")
     check(worst_v < 1e-6, f"{label}: v(a) = I R(x(t)) (max relative error {worst_v:.2e})")
 
+for params in [[], ["p=2", "x0=0.3"]]:
+    r = subprocess.run([spinspice, "--plugin", lib, "--check-device", "memristor", *params], capture_output=True,
+                       text=True)
+    check(r.returncode == 0 and "passed" in r.stdout,
+          f"the Jacobian checker passes the plugin {' '.join(params)}: {r.stdout.strip()}")
 r = subprocess.run([spinspice, "--plugin", lib, "--describe", "memristor"], capture_output=True, text=True)
 check(r.returncode == 0 and "dopant mobility" in r.stdout, "--describe prints the plugin's parameter table")
 r = subprocess.run([spinspice, "--plugin", os.path.join(work, "nope.so"), "x.cir"], capture_output=True, text=True)

@@ -1,7 +1,7 @@
 // Sparsity pattern, KLU wrapper and Newton behaviour.
+#include "devices/pattern.hpp"
 #include "solver/klu_solver.hpp"
 #include "solver/newton.hpp"
-#include "solver/pattern.hpp"
 #include "tests/support.hpp"
 
 #include <doctest/doctest.h>

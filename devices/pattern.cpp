@@ -1,4 +1,4 @@
-#include "solver/pattern.hpp"
+#include "devices/pattern.hpp"
 
 #include <algorithm>
 #include <stdexcept>

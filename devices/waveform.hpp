@@ -1,0 +1,31 @@
+// SPICE transient functions of independent sources (PULSE, SIN, EXP, PWL) with ngspice's defaults,
+// and their corners (the breakpoints a transient lands on).
+#pragma once
+
+#include "core/diagnostics.hpp"
+#include "core/source_spec.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace spinspice {
+
+class SourceWaveform {
+public:
+    SourceWaveform() = default;
+    // Validates the argument count (InputError naming `owner` at `loc`).
+    SourceWaveform(const SourceSpec& spec, const std::string& owner, const SourceLoc& loc);
+    void prepare(double tstep, double tstop); // fill defaults that depend on the analysis
+    double value(double t) const;
+    double nextBreakpoint(double t) const; // the first corner strictly after t (+inf if none)
+    bool present() const { return kind_ != Waveform::Kind::None; }
+
+private:
+    Waveform::Kind kind_ = Waveform::Kind::None;
+    std::vector<double> given_; // as written
+    std::array<double, 7> p_{}; // with defaults applied
+    std::vector<double> pwlT_, pwlV_;
+};
+
+} // namespace spinspice
