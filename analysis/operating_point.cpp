@@ -1,5 +1,6 @@
 #include "analysis/operating_point.hpp"
 
+#include "analysis/relaxation.hpp"
 #include "solver/newton.hpp"
 
 #include <algorithm>
@@ -159,58 +160,6 @@ void solveHeldOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const
                           where + ". Try .nodeset near the expected solution, or .options itl1=500");
 }
 
-// Relaxed device states: from the operating point with them held, march their own dynamics with backward
-// Euler (the circuit quasi-static: its nodes solve f = 0 at every step) and steps doubling from 0.1 ps,
-// projecting constrained states (|m| = 1) after each, until a step of at least a second changes them by
-// less than their tolerance. Starting with small steps follows the real motion away from an unstable
-// equilibrium, so the march ends in the stable one the initial state flows to.
-void relaxStates(NewtonSolver& newton, std::vector<double>& x, const EvalContext& ctx, const Augmentation& base) {
-    const Circuit& circuit = newton.circuit();
-    const SimOptions& opt = circuit.options();
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 1; i < circuit.unknowns().size(); ++i)
-        if (circuit.unknowns()[i].nature == Nature::State && circuit.unknowns()[i].dc == DcBehaviour::Relaxed)
-            rows.push_back(i);
-    auto chargesAt = [&](const std::vector<double>& at) {
-        newton.evaluate(at, ctx);
-        return newton.loadedCharges();
-    };
-    std::vector<double> previous = chargesAt(x), xStep = x;
-    Augmentation aug = base;
-    aug.holdRelaxed = false;
-    aug.relaxPrevious = &previous;
-    double h = 1e-13;
-    for (int step = 0; step < 400; ++step) {
-        aug.relaxConductance = 1.0 / h;
-        if (!newton.solve(x, ctx, opt.itl1, 0.0, nullptr, aug).converged) {
-            x = xStep;
-            h /= 8.0;
-            if (h < 1e-20) break;
-            continue;
-        }
-        for (const Device* d : circuit.projectingDevices()) d->projectState(x.data(), nullptr);
-        double change = 0.0;
-        std::size_t worst = 0;
-        for (std::size_t k : rows) {
-            const double scale =
-                opt.reltol * std::max(std::fabs(x[k]), std::fabs(xStep[k])) + circuit.unknowns()[k].abstol;
-            if (std::fabs(x[k] - xStep[k]) / scale > change) {
-                change = std::fabs(x[k] - xStep[k]) / scale;
-                worst = k;
-            }
-        }
-        if (change <= 1.0 && h >= 1.0) return;
-        if (h >= 1e6)
-            throw SimulationError("operating point: " + unknownLabel(newton, static_cast<int>(worst)) +
-                                  " (dcrelax=1) has no stable equilibrium near its initial value: it still moves "
-                                  "after relaxing for 1e6 s; hold it with dcrelax=0");
-        xStep = x;
-        previous = chargesAt(x);
-        h *= 2.0;
-    }
-    throw SimulationError("operating point: the relaxation of the dcrelax=1 states did not converge (Newton failed "
-                          "at every relaxation step)");
-}
 } // namespace
 
 void solveOperatingPoint(NewtonSolver& newton, std::vector<double>& x, const OperatingPointRequest& request) {

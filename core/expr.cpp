@@ -2,6 +2,8 @@
 // Evaluation lives in expr_eval.cpp.
 #include "core/expr.hpp"
 
+#include "core/ascii_classes.hpp"
+
 #include <boost/spirit/home/x3.hpp>
 
 #include <algorithm>
@@ -140,27 +142,9 @@ using Iterator = const char*;
 using Range = boost::iterator_range<Iterator>;
 using expr::NodePtr;
 
-// X3's character classes (x3::space, x3::alpha, ...) assert on bytes >= 0x80 in debug builds; these
-// ASCII-only classes accept any byte (non-ASCII bytes are simply not in the class).
-struct IsAsciiSpace {
-    bool operator()(unsigned char c) const { return c == ' ' || (c >= '\t' && c <= '\r'); }
-};
-struct IsAsciiAlpha {
-    bool operator()(unsigned char c) const { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-};
-struct IsAsciiAlnum {
-    bool operator()(unsigned char c) const { return IsAsciiAlpha{}(c) || (c >= '0' && c <= '9'); }
-};
-template <typename Predicate> struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
-    using attribute_type = char;
-    static bool const has_attribute = true;
-    template <typename Char, typename Context> bool test(Char ch, const Context&) const {
-        return Predicate{}(static_cast<unsigned char>(ch));
-    }
-};
-const AsciiClass<IsAsciiSpace> asciiSpace{};
-const AsciiClass<IsAsciiAlpha> asciiAlpha{};
-const AsciiClass<IsAsciiAlnum> asciiAlnum{};
+const auto& asciiSpace = ascii::space;
+const auto& asciiAlpha = ascii::alpha;
+const auto& asciiAlnum = ascii::alnum;
 
 // Limits that keep the recursive parser and the tree walks far away from stack exhaustion.
 constexpr int kMaxTreeHeight = 1000;

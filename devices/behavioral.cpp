@@ -136,6 +136,127 @@ int ExpressionTape::compileNode(const expr::Node& node, const std::function<int(
         node.data);
 }
 
+namespace {
+// One operation's value at its operands (a, b) and its partial derivatives fa = d/da, fb = d/db;
+// `flat` for piecewise-constant results (comparisons, logic, floor), whose gradient is zero.
+struct Local {
+    double value = 0, fa = 0, fb = 0;
+    bool flat = false;
+};
+
+Local flat(double value) {
+    return {value, 0, 0, true};
+}
+
+// Comparisons and logic: 0 or 1, no gradient.
+Local logical(Op op, double a, double b) {
+    switch (op) {
+    case Op::Not: return flat(a == 0.0 ? 1.0 : 0.0);
+    case Op::Eq: return flat(a == b);
+    case Op::Ne: return flat(a != b);
+    case Op::Lt: return flat(a < b);
+    case Op::Le: return flat(a <= b);
+    case Op::Gt: return flat(a > b);
+    case Op::Ge: return flat(a >= b);
+    case Op::And: return flat(a != 0.0 && b != 0.0);
+    default: return flat(a != 0.0 || b != 0.0); // Or
+    }
+}
+
+// Arithmetic and the two-argument functions. bVaries: b depends on an unknown (the ln(a) a^b term).
+Local arithmetic(Op op, double a, double b, bool bVaries) {
+    switch (op) {
+    case Op::Neg: return {-a, -1, 0};
+    case Op::Add: return {a + b, 1, 1};
+    case Op::Sub: return {a - b, 1, -1};
+    case Op::Mul: return {a * b, b, a};
+    case Op::Div: return {a / b, 1 / b, -a / (b * b)};
+    case Op::Pow: {
+        // d(a^b) = b a^(b-1) da + ln(a) a^b db; the second term only where it exists (a > 0).
+        const double r = std::pow(a, b);
+        return {r, (a == 0.0 && b < 1.0) ? 0.0 : b * std::pow(a, b - 1.0), (bVaries && a > 0) ? std::log(a) * r : 0.0};
+    }
+    case Op::Min: return {a <= b ? a : b, a <= b ? 1.0 : 0.0, a <= b ? 0.0 : 1.0};
+    case Op::Max: return {a >= b ? a : b, a >= b ? 1.0 : 0.0, a >= b ? 0.0 : 1.0};
+    default: { // Atan2
+        const double d = a * a + b * b;
+        return {std::atan2(a, b), d > 0 ? b / d : 0.0, d > 0 ? -a / d : 0.0};
+    }
+    }
+}
+
+// The elementary functions of one argument and their derivatives. truncate: int() rather than floor().
+Local elementary(Op op, double a, bool truncate) {
+    switch (op) {
+    case Op::Sqrt: {
+        const double r = std::sqrt(a);
+        return {r, r > 0 ? 0.5 / r : 0.0};
+    }
+    case Op::Exp: {
+        const double r = std::exp(a);
+        return {r, r};
+    }
+    case Op::Log: return {std::log(a), 1 / a};
+    case Op::Log10: return {std::log10(a), 1 / (a * std::log(10.0))};
+    case Op::Sin: return {std::sin(a), std::cos(a)};
+    case Op::Cos: return {std::cos(a), -std::sin(a)};
+    case Op::Tan: {
+        const double r = std::tan(a);
+        return {r, 1 + r * r};
+    }
+    case Op::Asin: return {std::asin(a), 1 / std::sqrt(1 - a * a)};
+    case Op::Acos: return {std::acos(a), -1 / std::sqrt(1 - a * a)};
+    case Op::Atan: return {std::atan(a), 1 / (1 + a * a)};
+    case Op::Sinh: return {std::sinh(a), std::cosh(a)};
+    case Op::Cosh: return {std::cosh(a), std::sinh(a)};
+    case Op::Tanh: {
+        const double r = std::tanh(a);
+        return {r, 1 - r * r};
+    }
+    case Op::Abs: return {std::fabs(a), a < 0 ? -1.0 : 1.0};
+    case Op::Floor: return flat(truncate ? std::trunc(a) : std::floor(a));
+    case Op::Ceil: return flat(std::ceil(a));
+    case Op::Sgn: {
+        double slope;
+        const double r = 2.0 * smoothStep(a, slope) - 1.0;
+        return {r, 2.0 * slope};
+    }
+    case Op::Step: {
+        double slope;
+        const double r = smoothStep(a, slope);
+        return {r, slope};
+    }
+    default: return {a > 0 ? a : 0.0, a > 0 ? 1.0 : 0.0}; // Ramp
+    }
+}
+
+Local combine(Op op, double a, double b, bool bVaries, double constant) {
+    switch (op) {
+    case Op::Not:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::And:
+    case Op::Or: return logical(op, a, b);
+    case Op::Neg:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Pow:
+    case Op::Min:
+    case Op::Max:
+    case Op::Atan2: return arithmetic(op, a, b, bVaries);
+    default: return elementary(op, a, constant != 0.0);
+    }
+}
+} // namespace
+
+// Forward-mode automatic differentiation over the tape: each slot's value and its gradient with
+// respect to the variables (slot-major in grad_).
 double ExpressionTape::evaluate(const double* variables, double time, double temper, double* gradient) const {
     const std::size_t k = variables_;
     double* v = value_.data();
@@ -143,207 +264,38 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
     for (std::size_t i = 0; i < code_.size(); ++i) {
         const Instruction& in = code_[i];
         double* gi = g + i * k;
-        const double a = in.a >= 0 ? v[in.a] : 0.0, b = in.b >= 0 ? v[in.b] : 0.0;
         const double* ga = in.a >= 0 ? g + static_cast<std::size_t>(in.a) * k : nullptr;
         const double* gb = in.b >= 0 ? g + static_cast<std::size_t>(in.b) * k : nullptr;
-        // d(result) = da * fa + db * fb (chain rule for the common one/two-operand case).
-        auto chain = [&](double fa, double fb) {
-            for (std::size_t j = 0; j < k; ++j) gi[j] = (ga ? fa * ga[j] : 0.0) + (gb ? fb * gb[j] : 0.0);
-        };
-        auto zero = [&] { std::fill(gi, gi + k, 0.0); };
-        double r = 0.0;
+        std::fill(gi, gi + k, 0.0);
         switch (in.op) {
-        case Op::Const:
-            r = in.constant;
-            zero();
-            break;
-        case Op::Time:
-            r = time;
-            zero();
-            break;
-        case Op::Temper:
-            r = temper;
-            zero();
-            break;
+        case Op::Const: v[i] = in.constant; continue;
+        case Op::Time: v[i] = time; continue;
+        case Op::Temper: v[i] = temper; continue;
         case Op::Unknown:
-            r = variables[in.a];
-            zero();
+            v[i] = variables[in.a];
             gi[in.a] = 1.0;
-            break;
-        case Op::Neg:
-            r = -a;
-            chain(-1, 0);
-            break;
-        case Op::Not:
-            r = a == 0.0 ? 1.0 : 0.0;
-            zero();
-            break;
-        case Op::Add:
-            r = a + b;
-            chain(1, 1);
-            break;
-        case Op::Sub:
-            r = a - b;
-            chain(1, -1);
-            break;
-        case Op::Mul:
-            r = a * b;
-            chain(b, a);
-            break;
-        case Op::Div:
-            r = a / b;
-            chain(1 / b, -a / (b * b));
-            break;
-        case Op::Pow: {
-            r = std::pow(a, b);
-            // d(a^b) = b a^(b-1) da + ln(a) a^b db; the second term only where it exists (a > 0).
-            const double fa = (a == 0.0 && b < 1.0) ? 0.0 : b * std::pow(a, b - 1.0);
-            bool bVaries = false;
-            for (std::size_t j = 0; j < k && gb; ++j) bVaries = bVaries || gb[j] != 0.0;
-            chain(fa, (bVaries && a > 0) ? std::log(a) * r : 0.0);
-            break;
-        }
-        case Op::Eq:
-            r = a == b;
-            zero();
-            break;
-        case Op::Ne:
-            r = a != b;
-            zero();
-            break;
-        case Op::Lt:
-            r = a < b;
-            zero();
-            break;
-        case Op::Le:
-            r = a <= b;
-            zero();
-            break;
-        case Op::Gt:
-            r = a > b;
-            zero();
-            break;
-        case Op::Ge:
-            r = a >= b;
-            zero();
-            break;
-        case Op::And:
-            r = (a != 0.0 && b != 0.0);
-            zero();
-            break;
-        case Op::Or:
-            r = (a != 0.0 || b != 0.0);
-            zero();
-            break;
-        case Op::Select: {
-            const int pick = a != 0.0 ? in.b : in.c;
-            r = v[pick];
+            continue;
+        case Op::Select: { // a ? b : c
+            const int pick = v[in.a] != 0.0 ? in.b : in.c;
+            v[i] = v[pick];
             std::copy(g + static_cast<std::size_t>(pick) * k, g + static_cast<std::size_t>(pick) * k + k, gi);
-            break;
-        }
-        case Op::Sqrt:
-            r = std::sqrt(a);
-            chain(r > 0 ? 0.5 / r : 0.0, 0);
-            break;
-        case Op::Exp:
-            r = std::exp(a);
-            chain(r, 0);
-            break;
-        case Op::Log:
-            r = std::log(a);
-            chain(1 / a, 0);
-            break;
-        case Op::Log10:
-            r = std::log10(a);
-            chain(1 / (a * std::log(10.0)), 0);
-            break;
-        case Op::Sin:
-            r = std::sin(a);
-            chain(std::cos(a), 0);
-            break;
-        case Op::Cos:
-            r = std::cos(a);
-            chain(-std::sin(a), 0);
-            break;
-        case Op::Tan: {
-            r = std::tan(a);
-            chain(1 + r * r, 0);
-            break;
-        }
-        case Op::Asin:
-            r = std::asin(a);
-            chain(1 / std::sqrt(1 - a * a), 0);
-            break;
-        case Op::Acos:
-            r = std::acos(a);
-            chain(-1 / std::sqrt(1 - a * a), 0);
-            break;
-        case Op::Atan:
-            r = std::atan(a);
-            chain(1 / (1 + a * a), 0);
-            break;
-        case Op::Sinh:
-            r = std::sinh(a);
-            chain(std::cosh(a), 0);
-            break;
-        case Op::Cosh:
-            r = std::cosh(a);
-            chain(std::sinh(a), 0);
-            break;
-        case Op::Tanh:
-            r = std::tanh(a);
-            chain(1 - r * r, 0);
-            break;
-        case Op::Abs:
-            r = std::fabs(a);
-            chain(a < 0 ? -1.0 : 1.0, 0);
-            break;
-        case Op::Floor:
-            r = in.constant != 0.0 ? std::trunc(a) : std::floor(a);
-            zero();
-            break;
-        case Op::Ceil:
-            r = std::ceil(a);
-            zero();
-            break;
-        case Op::Sgn: {
-            double slope;
-            r = 2.0 * smoothStep(a, slope) - 1.0;
-            chain(2.0 * slope, 0);
-            break;
-        }
-        case Op::Step: {
-            double slope;
-            r = smoothStep(a, slope);
-            chain(slope, 0);
-            break;
-        }
-        case Op::Ramp:
-            r = a > 0 ? a : 0.0;
-            chain(a > 0 ? 1.0 : 0.0, 0);
-            break;
-        case Op::Min:
-            r = a <= b ? a : b;
-            chain(a <= b ? 1.0 : 0.0, a <= b ? 0.0 : 1.0);
-            break;
-        case Op::Max:
-            r = a >= b ? a : b;
-            chain(a >= b ? 1.0 : 0.0, a >= b ? 0.0 : 1.0);
-            break;
-        case Op::Atan2: {
-            r = std::atan2(a, b);
-            const double d = a * a + b * b;
-            chain(d > 0 ? b / d : 0.0, d > 0 ? -a / d : 0.0);
-            break;
+            continue;
         }
         case Op::Limit: { // limit(x, lo, hi)
-            const double lo = b, hi = v[in.c];
-            r = std::clamp(a, std::min(lo, hi), std::max(lo, hi));
-            chain(r == a ? 1.0 : 0.0, 0);
-            break;
+            const double x = v[in.a], lo = v[in.b], hi = v[in.c];
+            v[i] = std::clamp(x, std::min(lo, hi), std::max(lo, hi));
+            if (v[i] == x) std::copy(ga, ga + k, gi);
+            continue;
         }
+        default: break;
         }
-        v[i] = r;
+        const double a = in.a >= 0 ? v[in.a] : 0.0, b = in.b >= 0 ? v[in.b] : 0.0;
+        const bool bVaries = in.op == Op::Pow && gb && std::any_of(gb, gb + k, [](double d) { return d != 0.0; });
+        const Local r = combine(in.op, a, b, bVaries, in.constant);
+        v[i] = r.value;
+        if (r.flat) continue;
+        // Chain rule: d(result) = fa da + fb db.
+        for (std::size_t j = 0; j < k; ++j) gi[j] = (ga ? r.fa * ga[j] : 0.0) + (gb ? r.fb * gb[j] : 0.0);
     }
     const std::size_t last = code_.size() - 1;
     std::copy(g + last * k, g + last * k + k, gradient);

@@ -2,6 +2,8 @@
 // expressions, "strings", '=', '(' and ')'. Blanks and commas separate tokens.
 #include "netlist/parser.hpp"
 
+#include "core/ascii_classes.hpp"
+
 #include <boost/spirit/home/x3.hpp>
 
 #include <cctype>
@@ -12,25 +14,7 @@ namespace x3 = boost::spirit::x3;
 using Iterator = const char*;
 using Range = boost::iterator_range<Iterator>;
 
-// X3's character classes (x3::space, x3::alpha, ...) assert on bytes >= 0x80 in debug builds; these
-// ASCII-only classes accept any byte (non-ASCII bytes are simply not in the class).
-struct IsAsciiSpace {
-    bool operator()(unsigned char c) const { return c == ' ' || (c >= '\t' && c <= '\r'); }
-};
-struct IsAsciiAlpha {
-    bool operator()(unsigned char c) const { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-};
-struct IsAsciiAlnum {
-    bool operator()(unsigned char c) const { return IsAsciiAlpha{}(c) || (c >= '0' && c <= '9'); }
-};
-template <typename Predicate> struct AsciiClass : x3::char_parser<AsciiClass<Predicate>> {
-    using attribute_type = char;
-    static bool const has_attribute = true;
-    template <typename Char, typename Context> bool test(Char ch, const Context&) const {
-        return Predicate{}(static_cast<unsigned char>(ch));
-    }
-};
-const AsciiClass<IsAsciiSpace> asciiSpace{};
+const auto& asciiSpace = ascii::space;
 
 // raw[] with a concrete iterator_range attribute, usable from semantic actions.
 const auto asRange = [](auto subject) { return x3::rule<class RangeRule, Range>{"token"} = x3::raw[subject]; };
