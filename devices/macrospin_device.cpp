@@ -111,11 +111,20 @@ Vec3 ThermalField::gridSample(std::uint64_t k) const {
 // ---- the magnetisation unknowns ---------------------------------------------------------------------
 constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
 
-void MacrospinState::setup(SetupContext& ctx, const std::string& instance, const Vec3& m0, DcBehaviour dc, bool noisy) {
+void MacrospinState::configure(const FreeLayerParams& p, const macrospin::Macrospin& model, const InstanceContext& c) {
+    const double kelvin = temperatureKelvin(p, c);
+    m0_ = initialDirection(p, model, kelvin);
+    dc_ = p.dcrelax ? DcBehaviour::Relaxed : DcBehaviour::Held;
+    maxStep_ = precessionMaxStep(model);
+    thermal_.configure(p, model, kelvin, maxStep_);
+    thermal_.setStream(c.env.seed, c.name());
+}
+
+void MacrospinState::setup(SetupContext& ctx, const std::string& instance) {
     const char* names[3] = {".mx", ".my", ".mz"};
     for (int k = 0; k < 3; ++k) {
-        StateSpec spec{instance + names[k], kStateTolerance, m0[k], dc};
-        spec.truncationControl = !noisy;
+        StateSpec spec{instance + names[k], kStateTolerance, m0_[k], dc_};
+        spec.truncationControl = !thermal_.active();
         m_[static_cast<std::size_t>(k)] = ctx.state(spec);
     }
     ctx.projectStates();
@@ -139,25 +148,6 @@ void MacrospinState::bind(const PatternBuilder& pb) {
         for (int& o : row) o = pb.offset(o);
     for (auto& row : currentOff_)
         for (int& o : row) o = pb.offset(o);
-}
-
-void MacrospinState::loadRates(LoadBuffers& out, const Vec3& m, const Vec3& g) const {
-    for (std::size_t k = 0; k < 3; ++k) {
-        addQ(out, m_[k], m[static_cast<int>(k)]);
-        out.jq[mm_[k][k]] += 1.0;
-        addF(out, m_[k], -g[static_cast<int>(k)]);
-    }
-}
-
-void MacrospinState::loadJacobian(LoadBuffers& out, const macrospin::Mat3& dgdm, const Vec3* dgdInput,
-                                  const Vec3& dIdm) const {
-    for (std::size_t k = 0; k < 3; ++k) {
-        const int ki = static_cast<int>(k);
-        out.jf[currentOff_[0][k]] += dIdm[ki];
-        out.jf[currentOff_[1][k]] -= dIdm[ki];
-        for (std::size_t j = 0; j < 3; ++j) out.jf[mm_[k][j]] -= dgdm(ki, static_cast<int>(j));
-        for (std::size_t i = 0; i < inputs_.size(); ++i) out.jf[inputOff_[i][k]] -= dgdInput[i][ki];
-    }
 }
 
 Device::Projection MacrospinState::project(double* x, double* charges) const {

@@ -78,8 +78,18 @@ private:
 //   current rows (the device terminals the read current flows between): dI/dm
 class MacrospinState {
 public:
-    // m0: initial direction; dc: held (memory) or relaxed (dcrelax=1); noisy: exempt from truncation control.
-    void setup(SetupContext& ctx, const std::string& instance, const macrospin::Vec3& m0, DcBehaviour dc, bool noisy);
+    // From the parameters: the initial direction, the DC behaviour (dcrelax), the step bound (1/20 of the
+    // precession period, or the thermal-noise grid) and the thermal field.
+    void configure(const FreeLayerParams& p, const macrospin::Macrospin& model, const InstanceContext& c);
+    Randomness randomness() const { return thermal_.active() ? Randomness::Stochastic : Randomness::Deterministic; }
+    double maxStep() const { return maxStep_; }
+    // The thermal field at the evaluation's time: zero unless thermal=1 and the noise is on (transients).
+    macrospin::Vec3 thermalField(const EvalContext& ctx) const {
+        return thermal_.active() && ctx.noise ? thermal_.at(ctx.time) : macrospin::Vec3::Zero();
+    }
+
+    // The three state unknowns "<instance>.mx" ... (noise-driven ones exempt from truncation control).
+    void setup(SetupContext& ctx, const std::string& instance);
     // inputColumns: unknowns g depends on besides m (terminal voltages); currentRows: the two terminals the
     // read current I(m, V) flows from and to.
     void declare(PatternBuilder& pb, const std::vector<int>& inputColumns, std::array<int, 2> currentRows);
@@ -97,6 +107,10 @@ public:
     Device::Projection project(double* x, double* charges) const;
 
 private:
+    macrospin::Vec3 m0_ = macrospin::Vec3::UnitZ();
+    DcBehaviour dc_ = DcBehaviour::Held;
+    double maxStep_ = 0;
+    ThermalField thermal_;
     std::array<int, 3> m_{};
     std::vector<int> inputs_;
     std::array<int, 2> currentRows_{};
@@ -104,6 +118,26 @@ private:
     std::vector<std::array<int, 3>> inputOff_; // [input][k]: (m_k, input)
     std::array<std::array<int, 3>, 2> currentOff_{};
 };
+
+// In the header so the devices' eval() inlines them (the inner loop of macrospin arrays).
+inline void MacrospinState::loadRates(LoadBuffers& out, const macrospin::Vec3& m, const macrospin::Vec3& g) const {
+    for (std::size_t k = 0; k < 3; ++k) {
+        addQ(out, m_[k], m[static_cast<int>(k)]);
+        out.jq[mm_[k][k]] += 1.0;
+        addF(out, m_[k], -g[static_cast<int>(k)]);
+    }
+}
+
+inline void MacrospinState::loadJacobian(LoadBuffers& out, const macrospin::Mat3& dgdm, const macrospin::Vec3* dgdInput,
+                                         const macrospin::Vec3& dIdm) const {
+    for (std::size_t k = 0; k < 3; ++k) {
+        const int ki = static_cast<int>(k);
+        out.jf[currentOff_[0][k]] += dIdm[ki];
+        out.jf[currentOff_[1][k]] -= dIdm[ki];
+        for (std::size_t j = 0; j < 3; ++j) out.jf[mm_[k][j]] -= dgdm(ki, static_cast<int>(j));
+        for (std::size_t i = 0; i < inputs_.size(); ++i) out.jf[inputOff_[i][k]] -= dgdInput[i][ki];
+    }
+}
 
 // ---- the shared rows ---------------------------------------------------------------------------------
 template <class P> std::vector<ParamRow<P>> freeLayerRows(double defaultThickness) {

@@ -25,22 +25,16 @@ class Mtj : public Device {
 public:
     Mtj(const InstanceContext& c, const MtjParams& p)
         : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, model_(macrospinModel(p, c)),
-          transport_(transport(p)), dc_(p.dcrelax ? DcBehaviour::Relaxed : DcBehaviour::Held) {
-        const double kelvin = temperatureKelvin(p, c);
-        reference_ = model_.polarization();
-        m0_ = initialDirection(p, model_, kelvin);
-        maxStep_ = precessionMaxStep(model_);
-        thermal_.configure(p, model_, kelvin, maxStep_);
-        thermal_.setStream(c.env.seed, name_);
+          transport_(transport(p)), reference_(model_.polarization()) {
+        state_.configure(p, model_, c);
     }
     DeviceTraits traits() const override {
-        return {Linearity::Nonlinear, Chord::Safe, Charge::Present,
-                thermal_.active() ? Randomness::Stochastic : Randomness::Deterministic};
+        return {Linearity::Nonlinear, Chord::Safe, Charge::Present, state_.randomness()};
     }
     void setup(SetupContext& ctx) override {
         a_ = ctx.node(nodeNames_[0]);
         b_ = ctx.node(nodeNames_[1]);
-        state_.setup(ctx, name_, m0_, dc_, thermal_.active());
+        state_.setup(ctx, name_);
     }
     void declare(PatternBuilder& pb) override {
         conductance_.declare(pb, a_, b_);
@@ -50,7 +44,7 @@ public:
         conductance_.bind(pb);
         state_.bind(pb);
     }
-    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(maxStep_); }
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(state_.maxStep()); }
     Projection projectState(double* x, double* charges) const override { return state_.project(x, charges); }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
@@ -65,7 +59,7 @@ public:
         input.current = io.current;
         input.biasVoltage = v;
         input.directDerivatives = false;
-        if (thermal_.active() && ctx.noise) input.extraField = thermal_.at(ctx.time);
+        input.extraField = state_.thermalField(ctx);
         if (!ctx.jacobianNeeded) { // chord iteration: residual and charges only
             state_.loadRates(out, m, model_.rhs(m, input));
             return;
@@ -89,10 +83,7 @@ private:
     std::array<std::string, 2> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
-    DcBehaviour dc_;
-    Vec3 reference_, m0_;
-    double maxStep_ = 0;
-    ThermalField thermal_;
+    Vec3 reference_;
     int a_ = 0, b_ = 0;
     MacrospinState state_;
     ConductanceStamp conductance_;

@@ -34,15 +34,15 @@ std::optional<ParamProblem> paramProblem(const ParamSpec& spec, double value) {
         if (!std::isinf(spec.max)) range += (range.empty() ? "<= " : " and <= ") + formatParamNumber(spec.max);
         return range;
     };
-    const std::string what = "value " + formatParamNumber(value) + " of '" + spec.name + "'";
-    if (std::isnan(value)) return ParamProblem{what + " is not a number", "'" + spec.name + "' needs a finite value"};
+    auto what = [&] { return "value " + formatParamNumber(value) + " of '" + spec.name + "'"; };
+    if (std::isnan(value)) return ParamProblem{what() + " is not a number", "'" + spec.name + "' needs a finite value"};
     const bool below = spec.minExclusive ? !(value > spec.min) : !(value >= spec.min);
     if (below || !(value <= spec.max))
-        return ParamProblem{what + " is out of range", "'" + spec.name + "' must be " + describeRange()};
+        return ParamProblem{what() + " is out of range", "'" + spec.name + "' must be " + describeRange()};
     if (spec.kind == ParamKind::Flag && value != 0 && value != 1)
-        return ParamProblem{what + " is not 0 or 1", "'" + spec.name + "' is a switch: 0 or 1"};
+        return ParamProblem{what() + " is not 0 or 1", "'" + spec.name + "' is a switch: 0 or 1"};
     if (spec.kind == ParamKind::Integer && value != std::floor(value))
-        return ParamProblem{what + " is not a whole number",
+        return ParamProblem{what() + " is not a whole number",
                             "'" + spec.name + "' must be an integer " + describeRange()};
     return std::nullopt;
 }

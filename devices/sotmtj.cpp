@@ -34,30 +34,24 @@ class SotMtj : public Device {
 public:
     SotMtj(const InstanceContext& c, const SotMtjParams& p)
         : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1], c.nodes()[2]}, model_(macrospinModel(p, c)),
-          transport_(transport(p)), dc_(p.dcrelax ? DcBehaviour::Relaxed : DcBehaviour::Held) {
-        reference_ = model_.polarization();
+          transport_(transport(p)), reference_(model_.polarization()) {
         // R_HM = rho L / (w t_HM) (zhuzibn, OpenNVRAM); cross-section w t_HM for J_c.
         const double section = p.whm * p.thm;
         stripResistance_ = p.rhm.valueOr(p.rho * p.lhm / section);
         // dH_DL/dI_HM = hbar theta_SH / (2 e mu0 Ms t_F w t_HM) (eq. 1.3 with J_c = I_HM/(w t_HM)).
         dlPerAmpere_ = macrospin::sotDampingLikeField(p.thetash, 1.0, p.ms, p.tf) / section;
         fieldLikeRatio_ = p.xisot;
-        const double kelvin = temperatureKelvin(p, c);
-        m0_ = initialDirection(p, model_, kelvin);
-        maxStep_ = precessionMaxStep(model_);
-        thermal_.configure(p, model_, kelvin, maxStep_);
-        thermal_.setStream(c.env.seed, name_);
+        state_.configure(p, model_, c);
     }
     DeviceTraits traits() const override {
-        return {Linearity::Nonlinear, Chord::Safe, Charge::Present,
-                thermal_.active() ? Randomness::Stochastic : Randomness::Deterministic};
+        return {Linearity::Nonlinear, Chord::Safe, Charge::Present, state_.randomness()};
     }
     void setup(SetupContext& ctx) override {
         h1_ = ctx.node(nodeNames_[0]);
         h2_ = ctx.node(nodeNames_[1]);
         top_ = ctx.node(nodeNames_[2]);
         c_ = ctx.node(name_ + ".c");
-        state_.setup(ctx, name_, m0_, dc_, thermal_.active());
+        state_.setup(ctx, name_);
     }
     void declare(PatternBuilder& pb) override {
         half1_.declare(pb, h1_, c_);
@@ -71,7 +65,7 @@ public:
         junction_.bind(pb);
         state_.bind(pb);
     }
-    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(maxStep_); }
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override { clock.limitStep(state_.maxStep()); }
     Projection projectState(double* x, double* charges) const override { return state_.project(x, charges); }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
@@ -95,7 +89,7 @@ public:
         input.directAJ = dlPerAmpere_ * stripCurrent;
         input.directBJ = fieldLikeRatio_ * input.directAJ;
         input.directPolarization = Vec3::UnitY(); // sigma = z x x_hat
-        if (thermal_.active() && ctx.noise) input.extraField = thermal_.at(ctx.time);
+        input.extraField = state_.thermalField(ctx);
         macrospin::LlgsDerivatives d;
         const Vec3 g = model_.rhs(m, input, d);
         state_.loadRates(out, m, g);
@@ -119,12 +113,10 @@ private:
     std::array<std::string, 3> nodeNames_;
     macrospin::Macrospin model_;
     macrospin::MtjTransport transport_;
-    DcBehaviour dc_;
-    Vec3 reference_, m0_;
-    double stripResistance_ = 1, dlPerAmpere_ = 0, fieldLikeRatio_ = 0, maxStep_ = 0;
+    Vec3 reference_;
+    double stripResistance_ = 1, dlPerAmpere_ = 0, fieldLikeRatio_ = 0;
     int h1_ = 0, h2_ = 0, top_ = 0, c_ = 0;
     ConductanceStamp half1_, half2_, junction_;
-    ThermalField thermal_;
     MacrospinState state_;
 };
 
