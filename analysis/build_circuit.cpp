@@ -43,17 +43,18 @@ void checkNodes(const FlatElement& e, const DeviceType& type) {
 }
 } // namespace
 
-std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat, const SimOptions& options) {
+std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat, const SimOptions& options,
+                                   std::vector<std::string>* warnings) {
     const ModelCard* model = findModel(e, flat);
     const DeviceType& type = typeOf(e, model);
     checkNodes(e, type);
-    InstanceContext context{e, model, type, options.environment()};
+    InstanceContext context{e, model, type, options.environment(), warnings};
     return type.factory(context);
 }
 
 std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options) {
     auto circuit = std::make_unique<Circuit>(options);
-    for (const auto& e : flat.elements) circuit->add(makeDevice(e, flat, options));
+    for (const auto& e : flat.elements) circuit->add(makeDevice(e, flat, options, &circuit->warnings));
     circuit->finalize();
     return circuit;
 }

@@ -20,6 +20,7 @@ public:
 
     double nextTime() const;                     // the earliest pending event (+inf if none)
     double maxStep() const { return minBound_; } // the smallest step bound (+inf if none)
+    int maxStepSlot() const { return minSlot_; } // the slot that sets it (-1 if none)
     // The slots whose events are due at `time` (event time <= time), earliest first (ties by slot);
     // their events are removed.
     void popDue(double time, std::vector<int>& slots);

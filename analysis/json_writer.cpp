@@ -49,7 +49,7 @@ private:
     std::ostream& out_;
 };
 
-void writeAnalysis(JsonStream& j, const Waveforms& w) {
+void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options) {
     bool first = true;
     j.raw() << '{';
     j.key("name", first);
@@ -91,14 +91,18 @@ void writeAnalysis(JsonStream& j, const Waveforms& w) {
     j.key("stats", first);
     j.raw() << "{\"accepted\":" << s.accepted << ",\"rejected\":" << s.rejected << ",\"iterations\":" << s.iterations
             << ",\"factorizations\":" << s.factorizations << ",\"refactorizations\":" << s.refactorizations
-            << ",\"solves\":" << s.solves << ",\"time_eval\":";
-    j.number(s.timeEval);
-    j.raw() << ",\"time_factor\":";
-    j.number(s.timeFactor);
-    j.raw() << ",\"time_solve\":";
-    j.number(s.timeSolve);
-    j.raw() << ",\"time_total\":";
-    j.number(s.timeTotal);
+            << ",\"solves\":" << s.solves;
+    // Wall times differ from run to run: only on request, so that equal runs give equal bytes.
+    if (options.timings) {
+        j.raw() << ",\"time_eval\":";
+        j.number(s.timeEval);
+        j.raw() << ",\"time_factor\":";
+        j.number(s.timeFactor);
+        j.raw() << ",\"time_solve\":";
+        j.number(s.timeSolve);
+        j.raw() << ",\"time_total\":";
+        j.number(s.timeTotal);
+    }
     j.raw() << '}';
     if (!w.measurements.empty()) {
         j.key("measurements", first);
@@ -125,7 +129,7 @@ void writeAnalysis(JsonStream& j, const Waveforms& w) {
 
 } // namespace
 
-void writeJson(const SimulationResult& result, std::ostream& out) {
+void writeJson(const SimulationResult& result, std::ostream& out, const JsonOptions& options) {
     JsonStream j(out);
     bool first = true;
     out << '{';
@@ -135,7 +139,7 @@ void writeJson(const SimulationResult& result, std::ostream& out) {
     out << '[';
     for (std::size_t a = 0; a < result.analyses.size(); ++a) {
         if (a) out << ',';
-        writeAnalysis(j, result.analyses[a]);
+        writeAnalysis(j, result.analyses[a], options);
     }
     out << ']';
     if (!result.warnings.empty()) {
@@ -150,11 +154,12 @@ void writeJson(const SimulationResult& result, std::ostream& out) {
     out << "}\n";
 }
 
-void writeJsonFile(const SimulationResult& result, const std::string& path) {
+void writeJsonFile(const SimulationResult& result, const std::string& path, const JsonOptions& options) {
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write '" + path + "'");
-    writeJson(result, out);
-    if (!out) throw std::runtime_error("error while writing '" + path + "'");
+    writeJson(result, out, options);
+    out.close(); // flushes: a full disk shows here, not in the destructor
+    if (!out) throw std::runtime_error("error while writing '" + path + "' (disk full?)");
 }
 
 } // namespace spinspice

@@ -10,7 +10,12 @@
 
 namespace spinspice {
 
-void writeJson(const SimulationResult& result, std::ostream& out);
-void writeJsonFile(const SimulationResult& result, const std::string& path); // throws std::runtime_error
+struct JsonOptions {
+    bool timings = false; // the wall-time fields of "stats" (time_eval ...): they differ between equal runs
+};
+
+void writeJson(const SimulationResult& result, std::ostream& out, const JsonOptions& options = {});
+// Throws std::runtime_error when the file cannot be created or written completely.
+void writeJsonFile(const SimulationResult& result, const std::string& path, const JsonOptions& options = {});
 
 } // namespace spinspice

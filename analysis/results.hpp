@@ -38,6 +38,8 @@ struct Waveforms {
     std::vector<std::pair<std::string, double>> step;
     // `.meas` results evaluated on this analysis' waveforms.
     std::vector<Measurement> measurements;
+    std::vector<std::string> warnings; // found while it ran (also in SimulationResult::warnings)
+    bool interrupted = false;          // stopped by the caller (Ctrl-C)
 
     // The values of a signal by name (nullptr if absent).
     const std::vector<double>* find(const std::string& signal) const;

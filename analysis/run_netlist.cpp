@@ -54,7 +54,10 @@ FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignmen
     try {
         FlatCircuit flat = netlist::elaborate(deck, overrides);
         if (temp) flat.temp = *temp;
-        for (const auto& [key, value] : forced) flat.options[key] = value;
+        for (const auto& [key, value] : forced) {
+            flat.options[key] = value;
+            flat.optionOrigins.erase(key); // given on the command line, not in the deck
+        }
         return flat;
     } catch (const InputError& e) {
         std::string hint = e.hint().empty() ? "" : e.hint() + "; ";
@@ -88,6 +91,11 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
     const std::size_t inner = values[0].size(), outer = values.size() > 1 ? values[1].size() : 1;
     for (std::size_t o = 0; o < outer; ++o) {
         for (std::size_t i = 0; i < inner; ++i) {
+            if (observer.stopped()) {
+                w.error = "interrupted at " + w.sweep + " = " + format(values[0][i]);
+                w.interrupted = true;
+                return w;
+            }
             Assignment assignment = step;
             AnalysisSpec point;
             point.name = spec.name;
@@ -137,7 +145,14 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
 NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced) {
     NetlistRun run;
     run.netlist = netlist::elaborate(deck);
-    for (const auto& [key, value] : forced) run.netlist.options[key] = value;
+    if (run.netlist.elements.empty())
+        throw InputError("the netlist has no elements: nothing to simulate", deck.titleLoc, deck.title,
+                         "the first line is the title; elements (R1 a b 1k ...) and analyses (.op, .tran ...) "
+                         "follow it");
+    for (const auto& [key, value] : forced) {
+        run.netlist.options[key] = value;
+        run.netlist.optionOrigins.erase(key);
+    }
     run.result.title = run.netlist.title;
     const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
     for (std::size_t s = 0; s < steps.size(); ++s) {
@@ -151,11 +166,13 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
                                   fraction);
             };
         for (const auto& spec : flat.analyses) {
+            if (observer.stopped()) break;
             Waveforms w = sweepsByElaboration(spec)
                               ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced)
                               : simulator.run(spec, stepObserver);
             w.step = steps[s];
             w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
+            addWarnings(run.result.warnings, w.warnings);
             run.result.analyses.push_back(std::move(w));
         }
     }

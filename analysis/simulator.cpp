@@ -31,7 +31,7 @@ bool SimulationResult::failed() const {
 }
 
 SimOptions optionsFromNetlist(const FlatCircuit& flat, std::vector<std::string>& warnings) {
-    SimOptions o = parseOptions(flat.options, flat.textOptions, warnings);
+    SimOptions o = parseOptions(flat.options, flat.textOptions, warnings, &flat.optionOrigins);
     if (flat.temp) o.temp = *flat.temp;
     return o;
 }
@@ -64,8 +64,10 @@ Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
             const int u = circuit_->findNode(node);
             if (u < 0) {
                 auto it = flat_.saveLocs.find(node);
+                auto lineIt = flat_.saveLines.find(node);
                 throw InputError(std::string(card) + " names unknown node '" + node + "'",
-                                 it != flat_.saveLocs.end() ? it->second : SourceLoc{}, {},
+                                 it != flat_.saveLocs.end() ? it->second : SourceLoc{},
+                                 lineIt != flat_.saveLines.end() ? lineIt->second : std::string(),
                                  suggestionHint(node, circuit_->nodeNames()));
             }
             if (u > 0) out.emplace_back(u, value);
@@ -92,6 +94,8 @@ Simulator::Selection Simulator::selection() const {
     for (const auto& item : flat_.saves) {
         auto locIt = flat_.saveLocs.find(item);
         const SourceLoc loc = locIt != flat_.saveLocs.end() ? locIt->second : SourceLoc{};
+        auto lineIt = flat_.saveLines.find(item);
+        const std::string line = lineIt != flat_.saveLines.end() ? lineIt->second : std::string();
         // Device-internal states by name: ".save n1.mx" (written bare, or as v(n1.mx) by the parser).
         const std::string bare =
             item.rfind("v(", 0) == 0 && item.back() == ')' ? item.substr(2, item.size() - 3) : item;
@@ -102,18 +106,20 @@ Simulator::Selection Simulator::selection() const {
         }
         const bool voltage = item.rfind("v(", 0) == 0, current = item.rfind("i(", 0) == 0;
         if ((!voltage && !current) || item.back() != ')')
-            throw InputError(".save item '" + item + "' is not understood", loc, {}, "expected v(node) or i(vsource)");
+            throw InputError(".save item '" + item + "' is not understood", loc, line,
+                             "expected v(node) or i(vsource)");
         const std::string name = item.substr(2, item.size() - 3);
         int u = -1;
         if (voltage) {
             if (name.find(',') != std::string::npos)
-                throw InputError(".save " + item + ": differential voltages are not supported yet", loc, {},
+                throw InputError(".save " + item + ": differential voltages are not supported yet", loc, line,
                                  "save both nodes and subtract");
             u = circuit_->findNode(name);
             if (u < 0) {
                 std::vector<std::string> candidates = circuit_->nodeNames(), states = circuit_->stateNames();
                 candidates.insert(candidates.end(), states.begin(), states.end());
-                throw InputError(".save names unknown node '" + name + "'", loc, {}, suggestionHint(name, candidates));
+                throw InputError(".save names unknown node '" + name + "'", loc, line,
+                                 suggestionHint(name, candidates));
             }
         } else {
             const Device* d = circuit_->findDevice(name);
@@ -123,7 +129,7 @@ Simulator::Selection Simulator::selection() const {
                 for (const auto& dev : circuit_->devices())
                     if (dev->branchUnknown() >= 0) candidates.push_back(dev->name());
                 throw InputError(".save " + item + ": only voltage sources, inductors and E/H sources have a current",
-                                 loc, {}, suggestionHint(name, candidates));
+                                 loc, line, suggestionHint(name, candidates));
             }
         }
         s.names.push_back(item);
@@ -137,7 +143,11 @@ SimulationResult Simulator::runAll(const RunObserver& observer) {
     result.title = flat_.title;
     result.warnings = warnings_;
     for (const auto& spec : flat_.analyses) {
+        if (observer.stopped()) break;
         result.analyses.push_back(run(spec, observer));
+        for (const auto& w : result.analyses.back().warnings)
+            if (std::find(result.warnings.begin(), result.warnings.end(), w) == result.warnings.end())
+                result.warnings.push_back(w);
         result.analyses.back().measurements =
             measure::evaluateMeasurements(flat_.measures, result.analyses.back(), flat_.params);
     }
@@ -148,6 +158,7 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) 
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     circuit_->restart(); // every analysis starts from the devices' initial memory
+    stopped_ = observer.stop;
     const SolverStats before = newton_->stats;
     const FactorStats kluBefore = newton_->linearSolver().stats;
     Waveforms w;
@@ -159,9 +170,10 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) 
         case AnalysisSpec::Kind::Tran: w = runTran(spec, observer); break;
         }
     } catch (const SimulationError& e) {
-        // runTran keeps its partial data in partial_; other analyses have none worth keeping.
+        // Every analysis keeps its points so far in partial_.
         w = std::move(partial_);
         w.error = e.what();
+        w.interrupted = dynamic_cast<const Interrupted*>(&e) != nullptr;
     }
     w.name = spec.name;
     const SolverStats& after = newton_->stats;
@@ -200,17 +212,30 @@ void appendRow(Waveforms& w, double sweepValue, bool hasSweep, const std::vector
 }
 } // namespace
 
+// One output row, within .options maxoutput.
+void Simulator::store(Waveforms& w, double sweepValue, bool hasSweep, const std::vector<int>& unknowns,
+                      const std::vector<double>& x) {
+    storedBytes_ += 8.0 * static_cast<double>(unknowns.size() + (hasSweep ? 1 : 0));
+    if (storedBytes_ > circuit_->options().maxOutput)
+        throw SimulationError("stopped after " + std::to_string(static_cast<long long>(storedBytes_ / 8)) +
+                              " stored waveform values (.options maxoutput=" +
+                              std::to_string(static_cast<long long>(circuit_->options().maxOutput)) +
+                              " bytes; the values so far are kept): .save fewer signals, use a larger tstep "
+                              "or raise maxoutput");
+    appendRow(w, sweepValue, hasSweep, unknowns, x);
+}
+
 Waveforms Simulator::runOp(const AnalysisSpec&) {
     const Selection sel = selection();
-    Waveforms w = emptyWaveforms("op", "", sel.names, false);
-    partial_ = w;
+    partial_ = emptyWaveforms("op", "", sel.names, false);
+    Waveforms& w = partial_; // filled in place: kept when the analysis fails
     std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     OperatingPointRequest req;
     req.nodesets = &nodeset_;
     solveOperatingPoint(*newton_, x, req);
-    appendRow(w, 0.0, false, sel.unknowns, x);
+    store(w, 0.0, false, sel.unknowns, x);
     w.stats.accepted = 1;
-    return w;
+    return std::move(w);
 }
 
 Waveforms Simulator::runDc(const AnalysisSpec& spec) {
@@ -235,8 +260,8 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
         sources.push_back(d);
         values.push_back(dcSweepValues(sw));
     }
-    Waveforms w = emptyWaveforms("dc", spec.sweeps.front().source, sel.names, false);
-    partial_ = w;
+    partial_ = emptyWaveforms("dc", spec.sweeps.front().source, sel.names, false);
+    Waveforms& w = partial_; // filled in place: kept when the analysis fails
     std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     const std::size_t outer = sources.size() > 1 ? values[1].size() : 1;
     bool warm = false;
@@ -253,12 +278,13 @@ Waveforms Simulator::runDc(const AnalysisSpec& spec) {
             const AcceptContext accepted{x.data(), 0.0, 0.0, &circuit_->environment()};
             DeviceClock noClock;
             for (Device* d : circuit_->acceptingDevices()) d->accept(accepted, noClock);
-            appendRow(w, v, true, sel.unknowns, x);
+            store(w, v, true, sel.unknowns, x);
             w.stats.accepted++;
-            partial_ = w;
+            if (stopped_ && stopped_->load(std::memory_order_relaxed))
+                throw Interrupted(".dc interrupted at " + w.sweep + " = " + std::to_string(v));
         }
     }
-    return w;
+    return std::move(w);
 }
 
 // The small-signal matrix at angular frequency omega: G + jwC from the devices' Jacobians at the
@@ -274,8 +300,8 @@ void Simulator::assembleAc(double omega, const std::vector<double>& x, std::vect
 
 Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     const Selection sel = selection();
-    Waveforms w = emptyWaveforms("ac", "frequency", sel.names, true);
-    partial_ = w;
+    partial_ = emptyWaveforms("ac", "frequency", sel.names, true);
+    Waveforms& w = partial_; // filled in place: kept when the analysis fails
     std::vector<double> x(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     OperatingPointRequest req;
     req.nodesets = &nodeset_;
@@ -305,6 +331,8 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
     std::vector<std::complex<double>> rhs(n1);
     for (double f : freqs) {
+        if (stopped_ && stopped_->load(std::memory_order_relaxed))
+            throw Interrupted(".ac interrupted at f = " + std::to_string(f) + " Hz");
         assembleAc(2.0 * M_PI * f, x, a);
         if (!newton_->linearSolver().factorComplex(reinterpret_cast<const double*>(a.data())))
             throw SimulationError("ac: the small-signal matrix is singular at f = " + std::to_string(f) + " Hz at " +
@@ -320,7 +348,7 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
         }
         w.stats.accepted++;
     }
-    return w;
+    return std::move(w);
 }
 
 Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observer) {
@@ -334,7 +362,17 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
     setup.uic = spec.uic;
     setup.ic = &ic_;
     setup.nodesets = &nodeset_;
-    setup.output = [&](double t, const std::vector<double>& x) { appendRow(partial_, t, true, sel.unknowns, x); };
+    setup.output = [&](double t, const std::vector<double>& x) { store(partial_, t, true, sel.unknowns, x); };
+    setup.stop = observer.stop;
+    // Points allowed: .options maxpoints, and what .options maxoutput leaves for this analysis' rows.
+    const double rowBytes = 8.0 * static_cast<double>(sel.unknowns.size() + 1);
+    const double byOutput = std::floor((circuit_->options().maxOutput - storedBytes_) / rowBytes);
+    setup.maxPoints = circuit_->options().maxPoints;
+    if (byOutput < static_cast<double>(setup.maxPoints)) {
+        setup.maxPoints = static_cast<long>(std::max(byOutput, 1.0));
+        setup.maxPointsReason = ".options maxoutput=" + formatParamNumber(circuit_->options().maxOutput) + " bytes (" +
+                                std::to_string(sel.unknowns.size() + 1) + " values a point)";
+    }
     if (observer.progress) setup.progress = [&](double fraction) { observer.progress(spec.name, fraction); };
     if (observer.trace) setup.trace = [&](const StepTrace& step) { observer.trace(spec.name, step); };
     TransientCounters counters;
@@ -343,11 +381,13 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
     } catch (const SimulationError&) {
         partial_.stats.accepted = counters.accepted;
         partial_.stats.rejected = counters.rejected;
+        partial_.warnings = counters.warnings;
         throw;
     }
     Waveforms w = std::move(partial_);
     w.stats.accepted = counters.accepted;
     w.stats.rejected = counters.rejected;
+    w.warnings = counters.warnings;
     return w;
 }
 

@@ -10,6 +10,7 @@
 #include "netlist/flat_circuit.hpp"
 #include "solver/circuit.hpp"
 
+#include <atomic>
 #include <complex>
 #include <functional>
 #include <memory>
@@ -27,6 +28,10 @@ using TraceCallback = std::function<void(const std::string& analysis, const Step
 struct RunObserver {
     ProgressCallback progress;
     TraceCallback trace;
+    // Set by the caller (a signal handler) to stop the run: the running analysis ends with an error
+    // "interrupted at ...", keeping its points, and no further analysis starts.
+    const std::atomic<bool>* stop = nullptr;
+    bool stopped() const { return stop && stop->load(std::memory_order_relaxed); }
 };
 
 // SimOptions from `.options` and `.temp` (unknown keys produce warnings; bad values throw InputError).
@@ -68,6 +73,10 @@ private:
     std::unique_ptr<NewtonSolver> newton_;
     std::vector<std::pair<int, double>> ic_, nodeset_; // (unknown, value)
     Waveforms partial_;                                // the running analysis' data, kept when it fails
+    double storedBytes_ = 0;                           // waveform values held by this run (maxoutput)
+    const std::atomic<bool>* stopped_ = nullptr;       // the caller's stop flag
+    void store(Waveforms& w, double sweepValue, bool hasSweep, const std::vector<int>& unknowns,
+               const std::vector<double>& x);
 };
 
 } // namespace spinspice

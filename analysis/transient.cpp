@@ -33,7 +33,9 @@ public:
 private:
     // ---- set-up and the initial point
     void beginDevices();
+    void checkPointBudget() const;
     void initialPoint();
+    void noteSimultaneousStochasticEvents(const std::vector<int>& slots);
     // ---- one step: size, attempts, acceptance
     void chooseStep();
     bool attempt(); // true when the step was accepted
@@ -81,6 +83,7 @@ private:
     int order_ = 1;
     bool firstTime_ = true, atBreakpoint_ = true, havePrevious_ = false, landing_ = false, reactive_ = false;
     double eventTolerance_ = 0.0; // > 0 while a step is being redone to end just after an event
+    bool warnedSimultaneous_ = false;
 };
 
 TransientRun::TransientRun(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters)
@@ -112,6 +115,28 @@ void TransientRun::beginDevices() {
     const auto& devices = circuit_.devices();
     for (std::size_t k = 0; k < devices.size(); ++k) devices[k]->beginTransient(window, clocks_[k]);
     delmin_ = 1e-11 * maxStep();
+    checkPointBudget();
+}
+
+// The run needs at least (tstop - tstart)/(largest step) accepted points: refuse it up front when that
+// is above maxpoints (a device whose parameters make it precess at PHz, a .tran 1n 100m), instead of
+// filling memory and disk.
+void TransientRun::checkPointBudget() const {
+    const double least = tstop_ / maxStep();
+    if (!(least > static_cast<double>(setup_.maxPoints))) return;
+    std::ostringstream msg;
+    msg << "the transient needs at least " << least << " time points (tstop " << tstop_ << " s / largest step "
+        << maxStep() << " s), more than the " << setup_.maxPoints << " that " << setup_.maxPointsReason << " allows";
+    const int slot = queue_.maxStepSlot();
+    SourceLoc where;
+    if (slot >= 0 && queue_.maxStep() < globalMaxStep_) {
+        const Device& d = *circuit_.devices()[static_cast<std::size_t>(slot)];
+        msg << "; the step is bounded by " << d.name() << " (check its parameters)";
+        where = d.loc();
+    } else {
+        msg << "; use a larger tstep/tmax, .save fewer signals, or raise the limit";
+    }
+    throw SimulationError(msg.str(), where);
 }
 
 // The operating point (with .ic held), or the .ic values directly with uic; its charges start the history.
@@ -157,6 +182,7 @@ void TransientRun::acceptedPointHooks(double step) {
     const std::size_t limit = 1000 + 4 * clocks_.size();
     std::size_t dispatched = 0;
     for (queue_.popDue(time_ + delmin_, dueSlots_); !dueSlots_.empty(); queue_.popDue(time_ + delmin_, dueSlots_)) {
+        if (!warnedSimultaneous_ && dueSlots_.size() > 1) noteSimultaneousStochasticEvents(dueSlots_);
         for (int slot : dueSlots_) {
             circuit_.devices()[static_cast<std::size_t>(slot)]->event(at, clocks_[static_cast<std::size_t>(slot)]);
             if (++dispatched > limit) {
@@ -168,6 +194,25 @@ void TransientRun::acceptedPointHooks(double step) {
             }
         }
     }
+}
+
+// Stochastic devices that act at the same instant (clocked p-bits on one phase) each read the state the
+// others had before: coupled ones then do not sample their Boltzmann distribution (sequential Gibbs
+// sampling needs one update at a time). Said once per run.
+void TransientRun::noteSimultaneousStochasticEvents(const std::vector<int>& slots) {
+    std::vector<std::string> names;
+    for (int slot : slots) {
+        const Device& d = *circuit_.devices()[static_cast<std::size_t>(slot)];
+        if (d.traits().randomness == Randomness::Stochastic) names.push_back(d.name());
+    }
+    if (names.size() < 2) return;
+    warnedSimultaneous_ = true;
+    std::ostringstream msg;
+    msg << names.size() << " stochastic devices (" << names[0] << ", " << names[1] << (names.size() > 2 ? ", ..." : "")
+        << ") update at the same instant t = " << time_
+        << " s: coupled p-bits updated together do not sample their Boltzmann distribution; give clocked "
+           "p-bits different phases (phase=) or use Poisson updates (update=0)";
+    counters_.warnings.push_back(msg.str());
 }
 
 // dq/dt ~= a0 q + hist. BE: (q - q1)/h. Trapezoidal: 2/h (q - q1) - qdot1. Gear-2 with variable step
@@ -437,6 +482,18 @@ void TransientRun::run() {
     saveDelta_ = tstop_ / 50.0;
     long sinceProgress = 0;
     while (time_ < tstop_ && tstop_ - time_ > delmin_) {
+        if (setup_.stop && setup_.stop->load(std::memory_order_relaxed)) {
+            std::ostringstream msg;
+            msg << "interrupted at t = " << time_ << " s";
+            throw Interrupted(msg.str());
+        }
+        if (counters_.accepted >= setup_.maxPoints) {
+            std::ostringstream msg;
+            msg << "stopped at t = " << time_ << " s after " << setup_.maxPoints
+                << " accepted time points, the limit of " << setup_.maxPointsReason
+                << " (the points so far are kept); raise it, or use a larger tmax";
+            throw SimulationError(msg.str());
+        }
         chooseStep();
         while (!attempt()) {
         }

@@ -7,6 +7,7 @@
 
 #include "devices/device.hpp"
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <utility>
@@ -34,14 +35,19 @@ struct TransientSetup {
     std::function<void(double time, const std::vector<double>& x)> output;
     std::function<void(double fraction)> progress; // optional, called every few hundred steps
     std::function<void(const StepTrace&)> trace;   // optional, every attempted step
+    const std::atomic<bool>* stop = nullptr;       // optional: set by the caller to stop (Ctrl-C)
+    long maxPoints = 100'000'000; // accepted time points allowed (.options maxpoints, and what maxoutput leaves)
+    std::string maxPointsReason = ".options maxpoints"; // which limit maxPoints comes from, for the messages
 };
 
 struct TransientCounters {
     long accepted = 0, rejected = 0;
+    std::vector<std::string> warnings;
 };
 
-// Runs the transient. Throws SimulationError ("timestep too small ...") on failure; everything
-// accepted before was already passed to `output`, and `counters` holds the counts so far.
+// Runs the transient. Throws SimulationError ("timestep too small ...", more than maxPoints points) on
+// failure and Interrupted when `stop` is set; everything accepted before was already passed to
+// `output`, and `counters` holds the counts so far.
 void runTransient(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters);
 
 } // namespace spinspice

@@ -18,6 +18,12 @@ struct SourceLoc {
     std::string str() const; // "file:line:col" (or "file" / "" when unknown)
 };
 
+// A position with the physical line it is on, for messages that quote the line.
+struct SourceOrigin {
+    SourceLoc loc;
+    std::string lineText;
+};
+
 // Malformed or inconsistent input: the netlist, a parameter, a command-line option. Exit status 2.
 class InputError : public std::runtime_error {
 public:
@@ -47,6 +53,12 @@ public:
 
 private:
     SourceLoc loc_;
+};
+
+// The run was stopped by its caller (Ctrl-C): a simulation failure whose results so far are kept.
+class Interrupted : public SimulationError {
+public:
+    using SimulationError::SimulationError;
 };
 
 // Levenshtein distance, case-insensitive.

@@ -83,6 +83,19 @@ public:
             const double field = std::fabs(hk_) + std::fabs(hd_) + std::hypot(hx_, hy_, hz_) + std::fabs(hpin_);
             maxStep_ = field > 0 ? 2.0 * constants::pi / (constants::gammaMu0 * field) / 20.0 : kInf;
         }
+        // Parameters each in range can still combine into overflowing quantities: refuse them here.
+        const bool finite = std::isfinite(wallWidth_) && wallWidth_ > 0 && std::isfinite(hd_) &&
+                            std::isfinite(hshPerJ_) && std::isfinite(uPerJ_) && std::isfinite(kpin_) &&
+                            std::isfinite(gp_) && gp_ > 0 && std::isfinite(gap_) && std::isfinite(1.0 / section_) &&
+                            maxStep_ > 0;
+        if (!finite)
+            c.fail("the parameters give a non-finite wall width, field, drive coefficient or precession frequency",
+                   "check the magnitudes of its parameters (fields in A/m, lengths in m, energies in J/m^3)");
+        // Fields beyond any material or laboratory (126 T) are parameter mistakes (dmi in J/m^2 is ~1e-3).
+        const double field = std::max({std::fabs(hk_), std::fabs(hd_), std::hypot(hx_, hy_, hz_), std::fabs(hpin_)});
+        if (field > 1e8)
+            c.fail("a field of " + formatParamNumber(field) + " A/m is beyond any magnet (limit 1e8 A/m = 126 T)",
+                   "check dmi (J/m^2, typically 1e-3), hkw, hpin and the applied field");
     }
     DeviceTraits traits() const override {
         return {Linearity::Nonlinear, Chord::Unsafe, Charge::Present, Randomness::Deterministic};

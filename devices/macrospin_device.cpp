@@ -18,6 +18,39 @@ Vec3 unit(double x, double y, double z, const InstanceContext& c, const char* wh
 double pillarArea(const FreeLayerParams& p) {
     return p.area.valueOr(constants::pi * p.d * p.d / 4.0);
 }
+
+constexpr double kFieldCeiling = 1e8; // A/m: mu0 H = 126 T
+
+// Parameters that are each in range can still combine into quantities that overflow (hk = 1e308,
+// alpha^2 = inf, ...): refuse them here, at the instance, rather than as NaN in the solver.
+void checkFinite(const macrospin::Macrospin& model, const InstanceContext& c) {
+    const auto& p = model.params();
+    auto require = [&](bool ok, const char* what) {
+        if (!ok)
+            c.fail(std::string("the parameters give a non-finite ") + what,
+                   "check the magnitudes of its parameters (fields in A/m, lengths in m, energies in J/m^3)");
+    };
+    require(std::isfinite(p.Ms * p.volume) && p.Ms * p.volume > 0, "magnetic moment Ms V");
+    require(std::isfinite(model.anisotropyField()) && std::isfinite(model.effectiveAnisotropyField()),
+            "anisotropy field");
+    require(std::isfinite(p.Ms * p.demag.norm()) && std::isfinite(p.Hext.norm()), "demagnetising or external field");
+    require(std::isfinite(model.gammaPrime()) && model.gammaPrime() > 0, "precession rate gamma mu0/(1 + alpha^2)");
+    // Fields beyond any material or laboratory (126 T) are parameter mistakes (ki in J/m^2 is ~1e-3), and
+    // would need femtosecond time steps.
+    const double field = std::max({std::fabs(model.anisotropyField()), p.Ms * p.demag.maxCoeff(), p.Hext.norm()});
+    if (field > kFieldCeiling)
+        c.fail("a field of " + formatParamNumber(field) + " A/m (" + formatParamNumber(constants::mu0 * field) +
+                   " T) is beyond any magnet (limit " + formatParamNumber(kFieldCeiling) + " A/m)",
+               "check hk, ku, ki (J/m^2, typically 1e-3), ms, the demagnetising factors and the applied field");
+    // g and its Jacobian at a tilted state with a current and a bias: every torque term contributes.
+    macrospin::LlgsInput input;
+    input.current = 1e-6;
+    input.biasVoltage = 0.1;
+    macrospin::LlgsDerivatives d;
+    const Vec3 g = model.rhs(Vec3(0.6, 0.0, 0.8), input, d);
+    require(g.allFinite() && d.dm.allFinite() && d.dCurrent.allFinite() && d.dBiasVoltage.allFinite(),
+            "right-hand side of the LLGS equation");
+}
 } // namespace
 
 macrospin::Macrospin macrospinModel(const FreeLayerParams& p, const InstanceContext& c) {
@@ -45,7 +78,9 @@ macrospin::Macrospin macrospinModel(const FreeLayerParams& p, const InstanceCont
     m.vcmaCoefficient = p.vcma;
     m.oxideThickness = p.tox;
     try {
-        return macrospin::Macrospin(m);
+        macrospin::Macrospin model(m);
+        checkFinite(model, c);
+        return model;
     } catch (const std::invalid_argument& e) {
         c.fail(e.what());
     }
@@ -118,6 +153,11 @@ void MacrospinState::configure(const FreeLayerParams& p, const macrospin::Macros
     maxStep_ = precessionMaxStep(model);
     thermal_.configure(p, model, kelvin, maxStep_);
     thermal_.setStream(c.env.seed, c.name());
+    if (!m0_.allFinite()) c.fail("the initial direction of m is not finite", "check theta0, phi0 and the easy axis");
+    if (!(maxStep_ > 0))
+        c.fail("the parameters give an infinite precession frequency (no finite time step resolves it)",
+               "check the magnitudes of the fields and anisotropies");
+    if (!thermal_.finite()) c.fail("the thermal field is not finite", "check temp, alpha, ms, the volume and tnoise");
 }
 
 void MacrospinState::setup(SetupContext& ctx, const std::string& instance) {

@@ -9,6 +9,7 @@
 #include "models/macrospin.hpp"
 
 #include <array>
+#include <cmath>
 #include <vector>
 
 namespace spinspice::macrospindevice {
@@ -62,6 +63,7 @@ public:
     void configure(const FreeLayerParams& p, const macrospin::Macrospin& model, double kelvin, double& maxStep);
     void setStream(std::uint64_t seed, const std::string& instance) { stream_ = rng::Stream(seed, instance); }
     bool active() const { return sigma_ > 0; }
+    bool finite() const { return std::isfinite(sigma_) && std::isfinite(interval_) && (!active() || interval_ > 0); }
     macrospin::Vec3 at(double t) const;
 
 private:

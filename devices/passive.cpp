@@ -43,6 +43,7 @@ class Resistor : public TwoTerminal {
 public:
     Resistor(const InstanceContext& c, const ResistorParams& p) : TwoTerminal(c) {
         const double resistance = p.r == 0.0 ? 1e-3 : p.r; // as ngspice: a 0-ohm resistor becomes 1 mohm
+        if (p.r == 0.0) c.warn("a 0-ohm resistor becomes 1 mohm (as in ngspice); use a V source of 0 V for a short");
         const double dt = p.temp.valueOr(c.env.temp) - p.tnom.valueOr(c.env.tnom);
         g_ = p.m / (resistance * (1.0 + p.tc1 * dt + p.tc2 * dt * dt));
     }

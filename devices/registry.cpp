@@ -87,6 +87,13 @@ const ParamSpec* DeviceType::findModelParam(std::string_view n) const {
     return nullptr;
 }
 
+void InstanceContext::warn(const std::string& message) const {
+    if (!warnings) return;
+    const std::string where = element.loc.str();
+    warnings->push_back((where.empty() ? "" : where + ": ") + element.name + ": " + message +
+                        (element.lineText.empty() ? "" : " (" + element.lineText + ")"));
+}
+
 std::vector<std::string> DeviceType::instanceParamNames() const {
     std::vector<std::string> out;
     for (const auto& p : params)

@@ -31,7 +31,8 @@ struct InstanceContext {
     const FlatElement& element;
     const ModelCard* model = nullptr; // the `.model` card, for types that take one
     const DeviceType& type;
-    DeviceEnvironment env; // the circuit's conditions, temp already the instance's if it has `temp=`
+    DeviceEnvironment env;                        // the circuit's conditions
+    std::vector<std::string>* warnings = nullptr; // where warn() writes (the circuit's warnings)
 
     const std::string& name() const { return element.name; }
     const SourceLoc& loc() const { return element.loc; }
@@ -42,6 +43,8 @@ struct InstanceContext {
     bool isGiven(std::string_view name) const;
     // An InputError at the instance with its line.
     [[noreturn]] void fail(const std::string& message, const std::string& hint = {}) const;
+    // A warning naming the instance, its location and its line.
+    void warn(const std::string& message) const;
 };
 
 using DeviceFactory = std::function<std::unique_ptr<Device>(const InstanceContext&)>;

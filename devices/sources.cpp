@@ -16,7 +16,8 @@ class IndependentSource : public Device {
 public:
     IndependentSource(const InstanceContext& c, const NoParams&)
         : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, spec_(c.element.source),
-          waveform_(spec_, name_, loc_), ac_(std::polar(spec_.acMag, spec_.acPhaseDeg * std::numbers::pi / 180.0)) {}
+          waveform_(spec_, name_, loc_, c.element.lineText),
+          ac_(std::polar(spec_.acMag, spec_.acPhaseDeg * std::numbers::pi / 180.0)) {}
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::None, Randomness::Deterministic};
     }

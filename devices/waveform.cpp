@@ -4,14 +4,21 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <sstream>
 
 namespace spinspice {
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+std::string format(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
 }
+} // namespace
 
-SourceWaveform::SourceWaveform(const SourceSpec& spec, const std::string& owner, const SourceLoc& loc)
-    : kind_(spec.tran.kind), given_(spec.tran.args) {
+SourceWaveform::SourceWaveform(const SourceSpec& spec, const std::string& owner, const SourceLoc& loc,
+                               const std::string& lineText)
+    : kind_(spec.tran.kind), given_(spec.tran.args), owner_(owner), loc_(loc), lineText_(lineText) {
     auto need = [&](std::size_t minArgs, std::size_t maxArgs, const char* syntax) {
         if (given_.size() < minArgs || given_.size() > maxArgs)
             throw InputError(owner + ": wrong number of arguments (" + std::to_string(given_.size()) + ")", loc, {},
@@ -44,10 +51,16 @@ void SourceWaveform::prepare(double tstep, double tstop) {
     };
     p_.fill(0.0);
     switch (kind_) {
-    case Waveform::Kind::Pulse: // v1 v2 td tr tf pw per (ngspice defaults)
+    case Waveform::Kind::Pulse: { // v1 v2 td tr tf pw per (ngspice defaults)
         p_ = {arg(0, 0),           arg(1, 0),     arg(2, 0),          arg(3, tstep, true),
               arg(4, tstep, true), arg(5, tstop), arg(6, tstop, true)};
+        const double shape = p_[3] + p_[4] + p_[5];
+        if (given_.size() > 6 && p_[6] > 0 && p_[6] < shape)
+            throw InputError(owner_ + ": PULSE period " + format(p_[6]) +
+                                 " s is shorter than tr + pw + tf = " + format(shape) + " s",
+                             loc_, lineText_, "the period must hold the whole pulse (or be 0: a single pulse)");
         break;
+    }
     case Waveform::Kind::Sin: // vo va freq td theta phase
         p_ = {arg(0, 0), arg(1, 0), arg(2, 1.0 / tstop, true), arg(3, 0), arg(4, 0), arg(5, 0), 0};
         break;
@@ -109,9 +122,9 @@ double SourceWaveform::nextBreakpoint(double t) const {
         (void)v2;
         const double corners[4] = {0.0, tr, tr + pw, tr + pw + tf};
         double best = kInf;
-        double k0 = (per > 0 && t > td) ? std::floor((t - td) / per) : 0.0;
-        for (double k = k0; k <= k0 + 1; k += 1.0)
-            for (double c : corners) best = std::min(best, after(td + k * per + c));
+        const double k0 = (per > 0 && t > td) ? std::floor((t - td) / per) : 0.0;
+        for (int k = 0; k < 2; ++k) // this period and the next (an integer count: k0 may be huge)
+            for (double c : corners) best = std::min(best, after(td + (k0 + k) * per + c));
         if (per <= 0)
             for (double c : corners) best = std::min(best, after(td + c));
         return best;

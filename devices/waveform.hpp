@@ -15,8 +15,11 @@ class SourceWaveform {
 public:
     SourceWaveform() = default;
     // Validates the argument count (InputError naming `owner` at `loc`).
-    SourceWaveform(const SourceSpec& spec, const std::string& owner, const SourceLoc& loc);
-    void prepare(double tstep, double tstop); // fill defaults that depend on the analysis
+    SourceWaveform(const SourceSpec& spec, const std::string& owner, const SourceLoc& loc,
+                   const std::string& lineText = {});
+    // Fill the defaults that depend on the analysis; InputError when the shape is impossible (a PULSE
+    // period shorter than the pulse).
+    void prepare(double tstep, double tstop);
     double value(double t) const;
     double nextBreakpoint(double t) const; // the first corner strictly after t (+inf if none)
     bool present() const { return kind_ != Waveform::Kind::None; }
@@ -26,6 +29,9 @@ private:
     std::vector<double> given_; // as written
     std::array<double, 7> p_{}; // with defaults applied
     std::vector<double> pwlT_, pwlV_;
+    std::string owner_; // for messages
+    SourceLoc loc_;
+    std::string lineText_;
 };
 
 } // namespace spinspice

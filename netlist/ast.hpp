@@ -6,6 +6,7 @@
 
 #include "core/diagnostics.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -57,14 +58,19 @@ struct Card {
     std::string keyword() const { return tokens.empty() ? std::string() : tokens.front().lower(); }
     const std::string& firstLineText() const { return lines.front().text; }
 
-    // The source position and physical line text of a character offset in `text`.
-    std::pair<SourceLoc, std::string> locate(std::size_t offset) const {
-        const PhysicalLine* best = &lines.front();
-        for (const auto& l : lines)
-            if (l.textBegin <= offset) best = &l;
-        const int col = best->firstCol + static_cast<int>(offset - best->textBegin);
-        return {SourceLoc{file, best->line, col}, best->text};
+    // The physical line holding a character offset of `text` (binary search: lines are in text order).
+    const PhysicalLine& lineAt(std::size_t offset) const {
+        const auto it = std::upper_bound(lines.begin(), lines.end(), offset,
+                                         [](std::size_t o, const PhysicalLine& l) { return o < l.textBegin; });
+        return it == lines.begin() ? lines.front() : *(it - 1);
     }
+    // The source position of a character offset in `text`.
+    SourceLoc locAt(std::size_t offset) const {
+        const PhysicalLine& l = lineAt(offset);
+        return SourceLoc{file, l.line, l.firstCol + static_cast<int>(offset - l.textBegin)};
+    }
+    // The source position and physical line text of a character offset in `text`.
+    std::pair<SourceLoc, std::string> locate(std::size_t offset) const { return {locAt(offset), lineAt(offset).text}; }
     const std::string& lineTextOf(const Token& token) const {
         for (const auto& l : lines)
             if (l.line == token.loc.line) return l.text;

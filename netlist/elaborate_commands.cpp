@@ -194,12 +194,14 @@ void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
     for (std::size_t i = 1; i < t.size(); ++i) {
         if (!t[i].isWord()) fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
         const std::string key = t[i].lower();
+        out_.optionOrigins[key] = {t[i].loc, card.lineTextOf(t[i])};
         if (i + 1 >= t.size() || t[i + 1].kind != TokenKind::Equals) {
             out_.options[key] = 1.0;
             continue;
         }
         if (i + 2 >= t.size()) failAtEnd(card, "missing value for option '" + key + "'");
         const Token& value = t[i + 2];
+        out_.optionOrigins[key] = {value.loc, card.lineTextOf(value)};
         if (value.kind == TokenKind::Expression) {
             out_.options[key] = evalValue(card, value, scope);
         } else if (value.isWord()) {
@@ -238,6 +240,7 @@ void Elaborator::commandInitialConditions(const Card& card, const ElabScope& sco
         const std::string node = nodeName(card, t[i + 2], scope);
         target[node] = evalValue(card, t[i + 5], scope);
         out_.saveLocs.emplace(node, t[i].loc);
+        out_.saveLines.emplace(node, card.lineTextOf(t[i]));
     }
 }
 
@@ -245,7 +248,10 @@ void Elaborator::commandInitialConditions(const Card& card, const ElabScope& sco
 void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
     auto add = [&](const std::string& item, const Token& at) {
-        if (!out_.saveLocs.count(item)) out_.saveLocs[item] = at.loc;
+        if (!out_.saveLocs.count(item)) {
+            out_.saveLocs[item] = at.loc;
+            out_.saveLines[item] = card.lineTextOf(at);
+        }
         for (const auto& existing : out_.saves)
             if (existing == item) return;
         out_.saves.push_back(item);

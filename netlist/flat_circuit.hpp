@@ -52,19 +52,21 @@ struct PrintSpec {
 struct FlatCircuit {
     std::string title;
     std::vector<FlatElement> elements;
-    std::map<std::string, ModelCard> models;        // key: resolved model name
-    std::vector<AnalysisSpec> analyses;             // in deck order
-    std::map<std::string, double> options;          // .options key=value (lower-case keys), flags -> 1
-    std::map<std::string, std::string> textOptions; // non-numeric values (method=gear), lower-case
-    std::map<std::string, double> ic;               // .ic v(node)=value, key = node name
-    std::map<std::string, double> nodeset;          // .nodeset v(node)=value
-    std::optional<double> temp;                     // .temp (deg C), the first value
-    std::vector<std::string> saves;                 // .save items, lower-case ("v(out)", "i(v1)"); empty = all
-    std::map<std::string, SourceLoc> saveLocs;      // where each save/ic/nodeset item was written
-    std::vector<PrintSpec> prints;                  // .print cards
-    std::vector<MeasureSpec> measures;              // .meas cards, in deck order
-    std::vector<StepSpec> steps;                    // .step cards; the first varies fastest
-    std::map<std::string, double> params;           // top-level .param values (after overrides)
+    std::map<std::string, ModelCard> models;           // key: resolved model name
+    std::vector<AnalysisSpec> analyses;                // in deck order
+    std::map<std::string, double> options;             // .options key=value (lower-case keys), flags -> 1
+    std::map<std::string, std::string> textOptions;    // non-numeric values (method=gear), lower-case
+    std::map<std::string, SourceOrigin> optionOrigins; // where each option's value was written
+    std::map<std::string, double> ic;                  // .ic v(node)=value, key = node name
+    std::map<std::string, double> nodeset;             // .nodeset v(node)=value
+    std::optional<double> temp;                        // .temp (deg C), the first value
+    std::vector<std::string> saves;                    // .save items, lower-case ("v(out)", "i(v1)"); empty = all
+    std::map<std::string, SourceLoc> saveLocs;         // where each save/ic/nodeset item was written
+    std::map<std::string, std::string> saveLines;      // the source line of each of them, for messages
+    std::vector<PrintSpec> prints;                     // .print cards
+    std::vector<MeasureSpec> measures;                 // .meas cards, in deck order
+    std::vector<StepSpec> steps;                       // .step cards; the first varies fastest
+    std::map<std::string, double> params;              // top-level .param values (after overrides)
 };
 
 } // namespace spinspice

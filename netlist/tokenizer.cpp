@@ -44,7 +44,7 @@ void tokenizeCard(Card& card) {
             t.begin = static_cast<std::size_t>(r.begin() - begin);
             t.end = static_cast<std::size_t>(r.end() - begin);
             t.text = stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
-            t.loc = card.locate(t.begin).first;
+            t.loc = card.locAt(t.begin);
             tokens.push_back(std::move(t));
         };
     };

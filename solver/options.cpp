@@ -73,6 +73,14 @@ const std::vector<Row>& rows() {
         {{spec("pseudotran", 1, "", 0, 1, false, K::Flag,
                "0 disables pseudo-transient continuation (the last operating-point fall-back)")},
          [](SimOptions& o, double v) { o.pseudoTransient = v != 0; }},
+        {{spec("maxpoints", 1e8, "", 1, 1e12, false, K::Integer,
+               "accepted time points one transient may take; a .tran that needs more stops at once with a "
+               "message")},
+         [](SimOptions& o, double v) { o.maxPoints = static_cast<long>(v); }},
+        {{spec("maxoutput", 2e9, "bytes", 1e3, 1e15, false, K::Real,
+               "waveform values a run may hold, 8 bytes each (all analyses): a .tran that needs more stops at once "
+               "with a message, any analysis that reaches it stops there keeping what it computed")},
+         setter(&SimOptions::maxOutput)},
         {{spec("seed", 1, "", 0, kMaxSeed, false, K::Integer,
                "key of the random streams (thermal fields, sMTJ flips, p-bit updates); --seed N overrides it")},
          [](SimOptions& o, double v) { o.seed = static_cast<std::uint64_t>(v); }},
@@ -103,7 +111,16 @@ const std::vector<OptionSpec>& optionTable() {
 }
 
 SimOptions parseOptions(const std::map<std::string, double>& numeric, const std::map<std::string, std::string>& text,
-                        std::vector<std::string>& warnings) {
+                        std::vector<std::string>& warnings, const std::map<std::string, SourceOrigin>* origins) {
+    auto where = [&](const std::string& key) {
+        if (origins)
+            if (auto it = origins->find(key); it != origins->end()) return it->second;
+        return SourceOrigin{};
+    };
+    auto error = [&](const std::string& key, const std::string& message, const std::string& hint) {
+        const SourceOrigin o = where(key);
+        return InputError(message, o.loc, o.lineText, hint);
+    };
     SimOptions o;
     for (const auto& [key, v] : numeric) {
         const Row* row = findRow(key);
@@ -117,7 +134,7 @@ SimOptions parseOptions(const std::map<std::string, double>& numeric, const std:
             continue;
         }
         if (auto problem = paramProblem(row->option.spec, v))
-            throw InputError(".options " + problem->message, {}, {}, problem->hint);
+            throw error(key, ".options " + problem->message, problem->hint);
         row->set(o, v);
     }
     for (const auto& [key, v] : text) {
@@ -133,7 +150,7 @@ SimOptions parseOptions(const std::map<std::string, double>& numeric, const std:
             o.method = SimOptions::Method::Gear;
             o.maxord = 1;
         } else
-            throw InputError(".options method=" + v + " is not known", {}, {}, "use method=trap, gear or euler");
+            throw error(key, ".options method=" + v + " is not known", "use method=trap, gear or euler");
     }
     return o;
 }

@@ -26,12 +26,14 @@ struct SimOptions {
     int itl4 = 10;         // transient Newton iteration limit per time point
     int maxord = 2;
     enum class Method { Trap, Gear } method = Method::Trap;
-    int gminSteps = 10;          // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
-    int srcSteps = 10;           // source stepping: initial number of steps (0 disables)
-    bool residualCheck = true;   // require the KCL/branch residual to be small, not only the update
-    bool pseudoTransient = true; // last operating-point fall-back: pseudo-transient continuation
-    double pivtol = 1e-13;       // absolute pivot threshold below which the matrix is called singular
-    std::uint64_t seed = 1;      // key of every device's random stream (.options seed=, --seed)
+    int gminSteps = 10;           // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
+    int srcSteps = 10;            // source stepping: initial number of steps (0 disables)
+    bool residualCheck = true;    // require the KCL/branch residual to be small, not only the update
+    bool pseudoTransient = true;  // last operating-point fall-back: pseudo-transient continuation
+    double pivtol = 1e-13;        // absolute pivot threshold below which the matrix is called singular
+    std::uint64_t seed = 1;       // key of every device's random stream (.options seed=, --seed)
+    long maxPoints = 100'000'000; // accepted time points / sweep points per analysis
+    double maxOutput = 2e9;       // bytes of waveform values held by one run (8 per value)
 
     // What devices may read.
     DeviceEnvironment environment() const { return {temp, tnom, gmin, seed}; }
@@ -46,8 +48,10 @@ const std::vector<OptionSpec>& optionTable();
 
 // The options from `.options` values (numeric and text, keys lower-case). Unknown keys and ngspice-only
 // ones produce warnings; bad values throw InputError.
+// `origins` (optional) locates each key for the messages.
 SimOptions parseOptions(const std::map<std::string, double>& numeric, const std::map<std::string, std::string>& text,
-                        std::vector<std::string>& warnings);
+                        std::vector<std::string>& warnings,
+                        const std::map<std::string, SourceOrigin>* origins = nullptr);
 
 // The table as Markdown (for --describe options and the README).
 std::string describeOptions();
