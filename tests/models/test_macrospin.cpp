@@ -160,8 +160,9 @@ TEST_CASE("macrospin: FMR frequency of a small kick matches Kittel (1.4-3)") {
     }
     SUBCASE("in-plane films, field along the easy axis x: f = (gamma/2pi) mu0 sqrt((H+Hk)(H+Hk+Meff))") {
         // (mu0 H, mu0 Hk, mu0 Meff) = (0.1, 0, 1) T -> 9.2948 GHz; (0.05, 0.01, 0.8) T -> 6.3660 GHz.
-        for (const auto& [muH, muHk, muMeff, quoted] :
-             {std::tuple{0.1, 0.0, 1.0, 9.2948e9}, std::tuple{0.05, 0.01, 0.8, 6.3660e9}}) {
+        for (const auto& entry : {std::tuple{0.1, 0.0, 1.0, 9.2948e9}, std::tuple{0.05, 0.01, 0.8, 6.3660e9}}) {
+            const double muH = std::get<0>(entry), muHk = std::get<1>(entry), muMeff = std::get<2>(entry),
+                         quoted = std::get<3>(entry);
             MacrospinParams p;
             p.alpha = 0;
             p.volume = 1e-24;
@@ -331,8 +332,9 @@ TEST_CASE("macrospin: 0 K switching time from the 3D LLGS equals the collinear 1
     const double theta0 = 1 / std::sqrt(2 * model.thermalStability(300));
     const double gammaPrime = model.gammaPrime();
     // Section 2.2(C): 1.5 / 2 / 3 Ic0 -> 12.70257 / 7.066577 / 3.797499 ns.
-    for (const auto& [ratio, quoted] :
-         {std::pair{1.5, 12.70257e-9}, std::pair{2.0, 7.066577e-9}, std::pair{3.0, 3.797499e-9}}) {
+    for (const auto& entry : {std::pair{1.5, 12.70257e-9}, std::pair{2.0, 7.066577e-9}, std::pair{3.0, 3.797499e-9}}) {
+        // (plain locals, not structured bindings: doctest's INFO captures them in a lambda)
+        const double ratio = entry.first, quoted = entry.second;
         const double aJ = model.sttAmplitudePerAmpere(-1) * ratio * Ic0;
         const double closedForm = collinearSwitchingTime(0.01, HkEff, aJ, theta0);
         // The integral by composite Simpson in theta (independent of the closed form).

@@ -326,7 +326,9 @@ TEST_CASE("sotmtj thermal=1: the same stochastic free layer (stationary <m_z^2> 
 TEST_CASE("stochastic LLGS: a lower barrier (sigma = 1) and another current (i = 0.1) also follow eq. 3.4") {
     // 16 devices x 30 ns each. Standard errors from independent seeds of these decks: <m_z^2> ~3e-3;
     // <m_z> ~1.5e-2 at sigma = 1 but ~4e-2 at sigma = 3 (few slow well-to-well switches per device).
-    for (const auto& [sigma, i, tolMz] : {std::tuple{1.0, 0.1, 0.05}, std::tuple{3.0, 0.1, 0.12}}) {
+    for (const auto& entry : {std::tuple{1.0, 0.1, 0.05}, std::tuple{3.0, 0.1, 0.12}}) {
+        // (plain locals, not structured bindings: doctest's CAPTURE takes them by reference in a lambda)
+        const double sigma = std::get<0>(entry), i = std::get<1>(entry), tolMz = std::get<2>(entry);
         CAPTURE(sigma);
         CAPTURE(i);
         const auto r = run(stochasticLlgsDeck(16, i, 30e-9, 23, 0.5e-12, sigma));
