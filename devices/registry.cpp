@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <filesystem>
 #include <mutex>
@@ -20,6 +21,7 @@ struct Registry {
     std::shared_mutex mutex;
     std::deque<DeviceType> types;
     std::vector<std::string> errors; // failed registrations, reported by loadPlugin
+    std::array<const DeviceType*, 128> byLetter{}; // the SPICE letters' types (the netlist reader's hot path)
 };
 Registry& registry() {
     static Registry r;
@@ -120,6 +122,9 @@ void registerDeviceType(DeviceType type) {
                 throw std::runtime_error("model type '" + m + "' is registered twice");
     }
     r.types.push_back(std::move(type));
+    const DeviceType& stored = r.types.back();
+    if (!stored.compactModel() && stored.name.size() == 1 && static_cast<unsigned char>(stored.letter) < 128)
+        r.byLetter[static_cast<unsigned char>(stored.letter)] = &stored;
 }
 
 DeviceRegistration::DeviceRegistration(DeviceType type) {
@@ -151,8 +156,11 @@ const DeviceType* findDeviceTypeForModel(std::string_view modelType) {
 }
 
 const DeviceType* findElementType(char letter) {
-    if (letter == 'n') return nullptr; // N elements are typed by their model
-    return findLocked([&](const DeviceType& t) { return t.letter == letter && t.name.size() == 1; });
+    const auto index = static_cast<unsigned char>(letter);
+    if (letter == 'n' || index >= 128) return nullptr; // N elements are typed by their model
+    Registry& r = registry();
+    std::shared_lock lock(r.mutex);
+    return r.byLetter[index];
 }
 
 std::vector<std::string> knownModelTypes() {
