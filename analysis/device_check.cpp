@@ -78,6 +78,11 @@ public:
         ctx_.env = &c.environment();
         ctx_.dcSources = false;
     }
+    // A steady-state solve (DC) or a transient time point at `time`: devices in a rotating frame differ.
+    void mode(bool stationary, double time) {
+        ctx_.stationary = stationary;
+        ctx_.time = time;
+    }
     Loaded at(const std::vector<double>& x, bool jacobian = true) {
         const std::size_t n1 = x.size(), nz1 = static_cast<std::size_t>(circuit_.pattern().nnz()) + 1;
         Loaded l{std::vector<double>(n1),  std::vector<double>(n1),  std::vector<double>(n1),
@@ -121,6 +126,11 @@ public:
         return x;
     }
 
+    // Even points as a DC solve, odd ones as a transient time point.
+    void checkPoint(const std::vector<double>& x, std::uint64_t index) {
+        eval_.mode(index % 2 == 0, 1e-10 * static_cast<double>(index));
+        checkPoint(x);
+    }
     void checkPoint(const std::vector<double>& x) {
         // Devices with Newton limiting (junctions) first walk their memory to x.
         Loaded base = eval_.at(x);
@@ -274,7 +284,10 @@ DeviceCheckReport checkDeviceType(const std::string& typeName, const std::map<st
     for (int i = 1; i <= circuit->size(); ++i)
         report.unknowns.push_back(circuit->unknowns()[static_cast<std::size_t>(i)].label());
     Checker checker(*circuit, options, report);
-    for (int p = 0; p < options.points; ++p) checker.checkPoint(checker.randomPoint(static_cast<std::uint64_t>(p)));
+    for (int p = 0; p < options.points; ++p) {
+        const auto index = static_cast<std::uint64_t>(p);
+        checker.checkPoint(checker.randomPoint(index), index);
+    }
     for (const auto& x : options.extraPoints) {
         if (x.size() != static_cast<std::size_t>(circuit->size()) + 1)
             throw InputError("device check: an explicit point needs " + std::to_string(circuit->size() + 1) +

@@ -157,6 +157,7 @@ void TransientRun::initialPoint() {
     ctx_.env = &circuit_.environment();
     ctx_.dcSources = false;
     ctx_.noise = true;
+    ctx_.stationary = false;
     ctx_.time = 0.0;
     ctx_.useInitialConditions = setup_.uic;
     newton_.evaluate(x_, ctx_);

@@ -6,6 +6,7 @@
 // iteration counts, on rejected steps or on threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -84,6 +85,47 @@ private:
         return (static_cast<double>(u & ((1ull << 53) - 1)) + 0.5) * 0x1.0p-53;
     }
     std::array<std::uint32_t, 2> key_{0, 0};
+};
+
+// N independent white-noise components on a fixed time grid t_k = k interval: unit-variance Gaussian
+// samples (stream index k; component 2j + l from lane j) joined linearly. A fixed, continuous function
+// of time, so the forcing is the same whatever steps a transient takes, rejects or subdivides. Its
+// spectral density is interval (times the variance) at frequencies well below 1/interval: scale the
+// samples by sqrt(D/interval) for a white noise of intensity D (<xi(t) xi(t')> = D delta(t - t')).
+template <std::size_t N> class NoiseGrid {
+public:
+    NoiseGrid() = default;
+    NoiseGrid(const Stream& stream, double interval) : stream_(stream), interval_(interval) {}
+    double interval() const { return interval_; }
+    std::array<double, N> at(double t) const {
+        const double s = std::max(t, 0.0) / interval_;
+        const double k = std::floor(s);
+        const auto index = static_cast<std::uint64_t>(k);
+        if (index != cachedIndex_) {
+            cachedLeft_ = sample(index);
+            cachedRight_ = sample(index + 1);
+            cachedIndex_ = index;
+        }
+        const double w = s - k;
+        std::array<double, N> out;
+        for (std::size_t c = 0; c < N; ++c) out[c] = (1.0 - w) * cachedLeft_[c] + w * cachedRight_[c];
+        return out;
+    }
+
+private:
+    std::array<double, N> sample(std::uint64_t k) const {
+        std::array<double, N> out;
+        for (std::size_t c = 0; c < N; c += 2) {
+            const auto pair = stream_.normals(k, static_cast<std::uint32_t>(c / 2));
+            out[c] = pair[0];
+            if (c + 1 < N) out[c + 1] = pair[1];
+        }
+        return out;
+    }
+    Stream stream_;
+    double interval_ = 1.0;
+    mutable std::uint64_t cachedIndex_ = ~0ull;
+    mutable std::array<double, N> cachedLeft_{}, cachedRight_{};
 };
 
 } // namespace spinspice::rng

@@ -34,6 +34,9 @@ enum class Nature : std::uint8_t {
 enum class DcBehaviour : std::uint8_t {
     Held,    // held at its initial value (memory states: mtj, dwmtj; dcrelax=0)
     Relaxed, // relaxed to the stable equilibrium nearest its initial value (dcrelax=1)
+    // Its own equation f = 0 is its DC value, solved with the circuit like a node voltage: algebraic
+    // outputs and the states of stable linear filters (no relaxation march, no stability test).
+    Solved,
 };
 
 // Circuit conditions a device may read: not solver settings.
@@ -75,6 +78,10 @@ struct EvalContext {
     bool dcSources = true;
     double sourceScale = 1.0;          // source stepping scales independent sources
     bool noise = false;                // random forcing (thermal fields) is on: transient time points only
+    // A steady-state solve (d/dt = 0: .op, .dc, the operating points of .ac and .tran), as opposed to a
+    // time point of a transient. Devices integrated in a rotating frame (stno, sdiode) average their
+    // rotating terms to zero here; everything else ignores it.
+    bool stationary = true;
     bool initJunctions = false;        // first OP iteration: junctions start at vcrit (0 if off)
     bool useInitialConditions = false; // .tran uic at t = 0: charges/fluxes from the ic= values
     // false on a chord iteration (the solver reuses the last factorisation): a device may then skip

@@ -125,24 +125,6 @@ void ThermalField::configure(const FreeLayerParams& p, const macrospin::Macrospi
     maxStep = std::min(maxStep, interval_);
 }
 
-Vec3 ThermalField::at(double t) const {
-    const double s = std::max(t, 0.0) / interval_;
-    const double k = std::floor(s);
-    const auto index = static_cast<std::uint64_t>(k);
-    if (index != cachedIndex_) {
-        cachedLeft_ = gridSample(index);
-        cachedRight_ = gridSample(index + 1);
-        cachedIndex_ = index;
-    }
-    const double w = s - k;
-    return sigma_ * ((1.0 - w) * cachedLeft_ + w * cachedRight_);
-}
-
-Vec3 ThermalField::gridSample(std::uint64_t k) const {
-    const auto a = stream_.normals(k, 0), b = stream_.normals(k, 1);
-    return Vec3(a[0], a[1], b[0]);
-}
-
 // ---- the magnetisation unknowns ---------------------------------------------------------------------
 constexpr double kStateTolerance = 1e-6; // absolute tolerance of the m components
 

@@ -61,17 +61,19 @@ class ThermalField {
 public:
     // Narrows maxStep to the noise grid when active.
     void configure(const FreeLayerParams& p, const macrospin::Macrospin& model, double kelvin, double& maxStep);
-    void setStream(std::uint64_t seed, const std::string& instance) { stream_ = rng::Stream(seed, instance); }
+    void setStream(std::uint64_t seed, const std::string& instance) {
+        grid_ = rng::NoiseGrid<3>(rng::Stream(seed, instance), interval_);
+    }
     bool active() const { return sigma_ > 0; }
     bool finite() const { return std::isfinite(sigma_) && std::isfinite(interval_) && (!active() || interval_ > 0); }
-    macrospin::Vec3 at(double t) const;
+    macrospin::Vec3 at(double t) const {
+        const auto n = grid_.at(t);
+        return sigma_ * macrospin::Vec3(n[0], n[1], n[2]);
+    }
 
 private:
-    macrospin::Vec3 gridSample(std::uint64_t k) const;
     double interval_ = 0, sigma_ = 0;
-    rng::Stream stream_;
-    mutable std::uint64_t cachedIndex_ = ~0ull;
-    mutable macrospin::Vec3 cachedLeft_ = macrospin::Vec3::Zero(), cachedRight_ = macrospin::Vec3::Zero();
+    rng::NoiseGrid<3> grid_;
 };
 
 // The magnetisation unknowns and their rows. The device owns the physics (g and its derivatives); this

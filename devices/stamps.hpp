@@ -55,4 +55,23 @@ struct BranchStamp {
     }
 };
 
+// A dense block of entries: every row of `rows` against every column of `cols` (a device's states and
+// terminals against the unknowns they depend on). Entries in the ground row or column go to the sink.
+template <std::size_t R, std::size_t C> struct BlockStamp {
+    std::array<std::array<int, C>, R> off{};
+    void declare(PatternBuilder& pb, const std::array<int, R>& rows, const std::array<int, C>& cols) {
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t c = 0; c < C; ++c) off[r][c] = pb.entry(rows[r], cols[c]);
+    }
+    void bind(const PatternBuilder& pb) {
+        for (auto& row : off)
+            for (int& o : row) o = pb.offset(o);
+    }
+    // Adds the R x C values of `d` (row-major) to the matrix `values`.
+    void add(double* values, const std::array<std::array<double, C>, R>& d) const {
+        for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t c = 0; c < C; ++c) values[off[r][c]] += d[r][c];
+    }
+};
+
 } // namespace spinspice

@@ -56,7 +56,8 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
         case Nature::State: // a rate equation: the update test decides
             xTol_[i] = u.abstol;
             rTol_[i] = std::numeric_limits<double>::infinity();
-            (u.dc == DcBehaviour::Held ? heldRows_ : relaxedRows_).push_back(static_cast<int>(i));
+            if (u.dc == DcBehaviour::Held) heldRows_.push_back(static_cast<int>(i));
+            if (u.dc == DcBehaviour::Relaxed) relaxedRows_.push_back(static_cast<int>(i));
             break;
         }
     }
@@ -227,6 +228,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         EvalContext ctx = context;
         ctx.initJunctions = context.initJunctions && iter == 0;
         ctx.jacobianNeeded = !chord;
+        if (a0 == 0.0) ctx.stationary = true; // a DC solve, whatever context the caller passed
         evaluate(x, ctx);
         stats.iterations++;
         result.iterations = iter + 1;

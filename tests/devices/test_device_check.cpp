@@ -147,6 +147,13 @@ TEST_CASE("device check: smtj and pbit variants") {
     requirePass("pbit", {{"input", 1}});
 }
 
+TEST_CASE("device check: stno and sdiode (DC and transient rows, injection, noise scale, control node)") {
+    requirePass("stno", {{"lambdaf", 3e9}, {"nshift", 2e9}, {"q", -0.5}, {"p0", 0.3}, {"phi0", 1.0}});
+    requirePass("stno", {{"lambdaf", -2e9}, {"dcrelax", 1}, {"thermal", 1}, {"p0", 0.6}});
+    requirePass("sdiode", {{"mix", 0.3}, {"dfdv", 1e8}, {"alpha", 0.05}});
+    requirePass("sdiode", {{"mix", 0}, {"dfdv", -3e8}, {"ksd", 1e4}, {"r0", 50}});
+}
+
 TEST_CASE("device check: the planted bugs fail it") {
     CHECK(checkDeviceType("checkbug_cube", {{"bug", 0}}).ok());
     for (int bug = 1; bug <= 4; ++bug) {

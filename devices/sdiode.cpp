@@ -1,0 +1,236 @@
+// `sdiode`: spin-diode RF resonator synapse (device-physics.md section 5.2; Leroux et al., Phys. Rev.
+// Applied 15, 034067 (2021); Ross et al., Nat. Nanotechnol. 18, 1273 (2023)), simulated in the time
+// domain:
+//
+//   Nname n+ n- [ctrl] model        .model model sdiode (fres= alpha= ksd= r0= mix= dfdv=)
+//
+// The device is a resistance r0 + dR(t) carrying its current i (a branch unknown, i(Nname), from n+ to
+// n-). dR is the response of a damped resonator (the linearised magnetisation of eq. 5.2) driven by i,
+// so the voltage i(t) (r0 + dR(t)) contains the rectified DC: for i = i_rf cos(2 pi f t),
+//   <v> = ksd P [mix A(f) - (1 - mix) S(f)],   P = r0 i_rf^2/2,  D = alpha fres,
+//   A(f) = 2 D (f - fres)/(D^2 + (f - fres)^2),  S(f) = D^2/(D^2 + (f - fres)^2),
+// and tones add. Realisation (c = ksd r0, in ohm/A):
+//   resonator  da/dt = (i w_r - G) a + G z(t),  w_r = 2 pi f_r, G = 2 pi alpha f_r  (a in A)
+//   dR = Re(K a) + c mix Kc w,   K = 2 c (-(1 - mix) + 2 i mix)
+// driven by z, the current high-passed at fres/1000 (a state, iac: q = z - i, f = w_hp z), so that a DC
+// current does not rectify (the formula is for RF; the phase of the high-pass at fres is divided out
+// of K).
+// The pole at +w_r gives exactly the Lorentzians above ((1/2) Re[K G/(G + i (w - w_r))] c-normalised);
+// its mirror pole at -w_r adds the image -A(-f) ~ -alpha to A (1 % of ksd P at alpha = 0.01), which the
+// low-pass w (dw/dt = w_c (i - w), w_c = sqrt(3) w_r) cancels to O(alpha (f/fres - 1)^2): Kc and w_c
+// match the image's value and slope at f = fres. The DC response deviates from the formula by less than
+// 1e-3 ksd P over 0.5 - 2 fres at alpha = 0.01 (docs/devices.md).
+//
+// The resonator is integrated in the frame rotating at fres: a = (ar + i ai) exp(i 2 pi fres t), so the
+// trapezoidal rule's phase error does not detune it (it would shift the resonance by (w h)^2/12, 0.8 %
+// at 20 steps a period, almost a linewidth). With a control node the resonance is f_r = fres + dfdv
+// v(ctrl) (the learnable weight: a bias line in hardware); the frame stays at fres.
+//
+// DC analyses: the states solve their lab-frame equations, which with z = 0 leave them at 0: in DC the
+// device is the resistance r0. .ac: the small-signal impedance around the DC point, r0 + i0 H(jw) with
+// H the lab-frame transfer function from i to dR: the resonance shows with a DC bias current.
+#include "devices/registry.hpp"
+#include "devices/stamps.hpp"
+#include "models/constants.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <string>
+#include <vector>
+
+namespace spinspice {
+namespace {
+constexpr double kTwoPi = 2.0 * constants::pi;
+
+struct SdiodeParams {
+    double fres = 1e9, alpha = 0.01, ksd = 8.8388e3, r0 = 1000, mix = 1, dfdv = 0, ppp = 20;
+};
+
+// The low-pass that cancels the mirror pole's image, -A(-f) = 2 alpha (1 + x)/(alpha^2 + (1 + x)^2) with
+// x = f/fres, by Kc/(1 + x^2/P^2): value and slope matched at x = 1.
+struct ImageCorrection {
+    double gain = 0, poleRatio = 0; // Kc, P
+    explicit ImageCorrection(double alpha) {
+        const double a2 = alpha * alpha;
+        const double value = 4.0 * alpha / (a2 + 4.0), slope = 2.0 * alpha * (a2 - 4.0) / ((a2 + 4.0) * (a2 + 4.0));
+        const double r = -slope / value, s = r / (2.0 - r); // s = 1/P^2
+        poleRatio = 1.0 / std::sqrt(s);
+        gain = value * (1.0 + s);
+    }
+};
+
+class Sdiode : public Device {
+public:
+    Sdiode(const InstanceContext& c, const SdiodeParams& p)
+        : Device(c.name(), c.loc()), nodeNames_(c.nodes()), p_(p), image_(p.alpha), scale_(p.ksd * p.r0),
+          kw_(scale_ * p.mix * image_.gain), omegaRef_(kTwoPi * p.fres), omegaHp_(omegaRef_ / 1000.0) {
+        // K, with the high-pass's phase at fres divided out: 1/H_hp(j w_ref) = 1 - j w_hp/w_ref.
+        k_ = std::complex<double>(-2.0 * scale_ * (1.0 - p.mix), 4.0 * scale_ * p.mix) *
+             std::complex<double>(1.0, -omegaHp_ / omegaRef_);
+        if (nodeNames_.size() == 2 && p.dfdv != 0)
+            c.warn("dfdv has no effect without a control node (Nname n+ n- ctrl model)");
+    }
+    DeviceTraits traits() const override {
+        return {Linearity::Nonlinear, Chord::Safe, Charge::Present, Randomness::Deterministic};
+    }
+    void setup(SetupContext& ctx) override {
+        a_ = ctx.node(nodeNames_[0]);
+        b_ = ctx.node(nodeNames_[1]);
+        ctl_ = nodeNames_.size() > 2 ? ctx.node(nodeNames_[2]) : 0;
+        i_ = ctx.branch(name_);
+        auto hidden = [&](const char* suffix) {
+            StateSpec spec{name_ + suffix, 1e-12, 0.0, DcBehaviour::Solved}; // A; linear and stable
+            spec.output = false;
+            return ctx.state(spec);
+        };
+        z_ = hidden(".iac");
+        ar_ = hidden(".ar");
+        ai_ = hidden(".ai");
+        w_ = hidden(".w");
+        ctx.ownAdmittance();
+    }
+    void declare(PatternBuilder& pb) override {
+        block_.declare(pb, {a_, b_, i_, z_, ar_, ai_, w_}, {a_, b_, ctl_, i_, z_, ar_, ai_, w_});
+    }
+    void bind(const PatternBuilder& pb) override { block_.bind(pb); }
+    void beginTransient(const TransientWindow&, DeviceClock& clock) override {
+        clock.limitStep(1.0 / (p_.ppp * p_.fres));
+    }
+
+    void eval(const EvalContext& ctx, LoadBuffers& out) override {
+        const double* x = ctx.x;
+        const Resonance r = resonance(x[ctl_]);
+        const double i = x[i_], z = x[z_], ar = x[ar_], ai = x[ai_], w = x[w_];
+        const double phase = omegaRef_ * ctx.time, cs = std::cos(phase), sn = std::sin(phase);
+        // dR = Re(K a) + kw w with a = (ar + i ai)(cs + i sn).
+        const double dRdar = k_.real() * cs - k_.imag() * sn, dRdai = -k_.real() * sn - k_.imag() * cs;
+        const double dR = dRdar * ar + dRdai * ai + kw_ * w;
+        const double v = x[a_] - x[b_];
+        addF(out, a_, i);
+        addF(out, b_, -i);
+        addF(out, i_, v - i * (p_.r0 + dR));
+        // The drive: i high-passed (q = z - i, f = w_hp z).
+        addQ(out, z_, z - i);
+        addF(out, z_, omegaHp_ * z);
+        // Rotating frame: d(ar + i ai)/dt = (i detune - G)(ar + i ai) + G z exp(-i phase). In DC the frame
+        // stands still (t = 0: a = ar + i ai) and the states take the lab-frame equilibrium
+        // (i w_r - G) a + G z = 0 (z = 0 there): the rotation rate is w_r rather than the detuning.
+        const double rotation = ctx.stationary ? omegaRef_ + r.detune : r.detune;
+        addF(out, ar_, r.gamma * ar + rotation * ai - r.gamma * z * cs);
+        addF(out, ai_, r.gamma * ai - rotation * ar + r.gamma * z * sn);
+        addF(out, w_, r.cutoff * (w - z));
+        addQ(out, ar_, ar);
+        addQ(out, ai_, ai);
+        addQ(out, w_, w);
+        if (!ctx.jacobianNeeded) return;
+
+        enum { A, B, CTL, I, Z, AR, AI, W };   // columns
+        enum { RA, RB, RI, RZ, RAR, RAI, RW }; // rows
+        std::array<std::array<double, 8>, 7> jf{};
+        jf[RA][I] = 1.0;
+        jf[RB][I] = -1.0;
+        jf[RI][A] = 1.0;
+        jf[RI][B] = -1.0;
+        jf[RI][I] = -(p_.r0 + dR);
+        jf[RI][AR] = -i * dRdar;
+        jf[RI][AI] = -i * dRdai;
+        jf[RI][W] = -i * kw_;
+        jf[RZ][Z] = omegaHp_;
+        jf[RAR][AR] = r.gamma;
+        jf[RAR][AI] = rotation;
+        jf[RAR][Z] = -r.gamma * cs;
+        jf[RAR][CTL] = r.dGamma * (ar - z * cs) + r.dDetune * ai;
+        jf[RAI][AI] = r.gamma;
+        jf[RAI][AR] = -rotation;
+        jf[RAI][Z] = r.gamma * sn;
+        jf[RAI][CTL] = r.dGamma * (ai + z * sn) - r.dDetune * ar;
+        jf[RW][W] = r.cutoff;
+        jf[RW][Z] = -r.cutoff;
+        jf[RW][CTL] = r.dCutoff * (w - z);
+        block_.add(out.jf, jf);
+        out.jq[block_.off[RZ][Z]] += 1.0;
+        out.jq[block_.off[RZ][I]] -= 1.0;
+        out.jq[block_.off[RAR][AR]] += 1.0;
+        out.jq[block_.off[RAI][AI]] += 1.0;
+        out.jq[block_.off[RW][W]] += 1.0;
+    }
+
+    // Branch row: dv = Z(w) di with Z = r0 + dR0 + i0 H(jw), H the lab-frame transfer from i to dR.
+    void admittance(double omegaAc, const double* x, std::complex<double>* values) const override {
+        using C = std::complex<double>;
+        const Resonance r = resonance(x[ctl_]);
+        const double omegaR = omegaRef_ + r.detune;
+        const C jw(0.0, omegaAc);
+        const C h = (0.5 * (k_ * r.gamma / (jw + r.gamma - C(0, omegaR)) +
+                            std::conj(k_) * r.gamma / (jw + r.gamma + C(0, omegaR))) +
+                     kw_ * r.cutoff / (jw + r.cutoff)) *
+                    jw / (jw + omegaHp_);
+        // dR at the DC point (t = 0: a = ar + i ai).
+        const double dR0 = k_.real() * x[ar_] - k_.imag() * x[ai_] + kw_ * x[w_];
+        const C z = p_.r0 + dR0 + x[i_] * h;
+        enum { A, B, CTL, I, Z, AR, AI, W };
+        enum { RA, RB, RI, RZ, RAR, RAI, RW };
+        values[block_.off[RA][I]] += 1.0;
+        values[block_.off[RB][I]] -= 1.0;
+        values[block_.off[RI][A]] += 1.0;
+        values[block_.off[RI][B]] -= 1.0;
+        values[block_.off[RI][I]] -= z;
+        for (int k : {RZ, RAR, RAI, RW}) values[block_.off[k][k + 1]] += 1.0; // (row, its own column)
+    }
+    void topology(TopologyBuilder& t) const override {
+        t.terminal(a_, *this);
+        t.terminal(b_, *this);
+        if (ctl_) t.terminal(ctl_, *this);
+        t.dcPath(a_, b_);
+    }
+    int branchUnknown() const override { return i_; }
+
+private:
+    struct Resonance {
+        double gamma, detune, cutoff; // 1/s: half-width G, w_r - w_ref, low-pass corner w_c
+        double dGamma, dDetune, dCutoff; // per volt of the control node
+    };
+    // f_r = fres + dfdv v(ctrl), kept above fres/1000.
+    Resonance resonance(double vctl) const {
+        const double raw = p_.fres + p_.dfdv * vctl, floor = 1e-3 * p_.fres;
+        const bool clamped = raw < floor;
+        const double fr = clamped ? floor : raw, dfr = clamped ? 0.0 : p_.dfdv;
+        return {kTwoPi * p_.alpha * fr,
+                kTwoPi * (fr - p_.fres),
+                kTwoPi * image_.poleRatio * fr,
+                kTwoPi * p_.alpha * dfr,
+                kTwoPi * dfr,
+                kTwoPi * image_.poleRatio * dfr};
+    }
+
+    std::vector<std::string> nodeNames_;
+    SdiodeParams p_;
+    ImageCorrection image_;
+    double scale_;              // ksd r0 (ohm/A)
+    std::complex<double> k_;    // dR = Re(K a) + ... (K with the high-pass's phase at fres divided out)
+    double kw_;                 // ... + kw w
+    double omegaRef_;           // the rotating frame (2 pi fres)
+    double omegaHp_;            // the drive's high-pass corner (2 pi fres/1000)
+    int a_ = 0, b_ = 0, ctl_ = 0, i_ = 0, z_ = 0, ar_ = 0, ai_ = 0, w_ = 0;
+    BlockStamp<7, 8> block_;
+};
+
+const ParamTable<SdiodeParams> kSdiodeParams{
+    param("fres", &SdiodeParams::fres, 1e9, "Hz", "resonance frequency (at v(ctrl) = 0)").positive(),
+    param("alpha", &SdiodeParams::alpha, 0.01, "", "relative half-width: D = alpha fres").range(1e-6, 0.5),
+    param("ksd", &SdiodeParams::ksd, 8.8388e3, "V/W", "rectification sensitivity: peak <v> = ksd P at fres (1 +/- alpha)"),
+    param("r0", &SdiodeParams::r0, 1000, "ohm", "resistance (P = r0 i_rf^2/2)").positive(),
+    param("mix", &SdiodeParams::mix, 1, "", "antisymmetric share: <v> = ksd P (mix A - (1 - mix) S)").range(0, 1),
+    param("dfdv", &SdiodeParams::dfdv, 0, "Hz/V", "resonance shift per volt of the control node"),
+    param("ppp", &SdiodeParams::ppp, 20, "", "time points per period of fres at most (step bound)").range(4, 1e6),
+};
+
+const DeviceRegistration kRegistration{compactModelType<Sdiode>(
+    "sdiode",
+    "Spin-diode RF resonator synapse (Leroux/Ross), time domain: Nname n+ n- [ctrl] model; <v> = ksd P (mix A(f) "
+    "- (1 - mix) S(f)) for a tone of power P = r0 i_rf^2/2; current i(Nname)",
+    2, 3, kSdiodeParams)};
+
+} // namespace
+} // namespace spinspice
