@@ -75,6 +75,18 @@ Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
     };
     resolve(flat_.ic, ic_, ".ic");
     resolve(flat_.nodeset, nodeset_, ".nodeset");
+    for (const auto& name : flat_.stateOutputs) // the device states .print and .meas read
+        if (circuit_->findState(name) < 0) {
+            auto it = flat_.saveLocs.find(name);
+            const std::string instance = name.substr(0, name.rfind('.'));
+            std::vector<std::string> candidates;
+            for (const auto& s : circuit_->stateNames())
+                if (s.rfind(instance + ".", 0) == 0) candidates.push_back(s);
+            throw InputError("'" + name + "' is not a state of " + instance,
+                             it != flat_.saveLocs.end() ? it->second : SourceLoc{}, {},
+                             candidates.empty() ? instance + " has no states"
+                                                : suggestionHint(name, candidates));
+        }
     (void)selection(); // validate .save now, before any analysis runs
 }
 
@@ -88,6 +100,11 @@ Simulator::Selection Simulator::selection() const {
             if (unknowns[i].output) {
                 s.names.push_back(unknowns[i].label());
                 s.unknowns.push_back(static_cast<int>(i));
+            }
+        for (const auto& name : flat_.stateOutputs) // hidden states that .print or .meas read
+            if (const int u = circuit_->findState(name); u >= 0 && !unknowns[static_cast<std::size_t>(u)].output) {
+                s.names.push_back(name);
+                s.unknowns.push_back(u);
             }
         return s;
     }

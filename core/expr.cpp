@@ -329,7 +329,10 @@ const x3::rule<class PrimaryRule, NodePtr> primary = "operand";
 const x3::rule<class CallRule, NodePtr> callOrIdentifier = "name";
 const x3::rule<class ArgumentsRule, std::vector<NodePtr>> arguments = "arguments";
 
-const auto identifierChars = x3::lexeme[(asciiAlpha | x3::char_('_')) >> *(asciiAlnum | x3::char_('_'))];
+// Names may be hierarchical (x1.out, n1.mz: a dot followed by a letter or '_').
+const auto identifierChars =
+    x3::lexeme[(asciiAlpha | x3::char_('_')) >>
+               *(asciiAlnum | x3::char_('_') | (x3::char_('.') >> &(asciiAlpha | x3::char_('_'))))];
 const auto orOp = x3::lit("||");
 const auto andOp = x3::lit("&&");
 const auto equalityOp = x3::lit("==") | x3::lit("!=");

@@ -44,12 +44,11 @@ int ExpressionTape::emit(Instruction i) {
     return static_cast<int>(code_.size()) - 1;
 }
 
-ExpressionTape ExpressionTape::compile(const expr::Node& root,
-                                       const std::function<int(const std::string&, bool)>& variable) {
+ExpressionTape ExpressionTape::compile(const expr::Node& root, const VariableIndex& variable) {
     ExpressionTape tape;
     int maxVariable = -1;
-    auto counting = [&](const std::string& name, bool current) {
-        const int v = variable(name, current);
+    auto counting = [&](const std::string& name, Probe probe) {
+        const int v = variable(name, probe);
         maxVariable = std::max(maxVariable, v);
         return v;
     };
@@ -60,7 +59,7 @@ ExpressionTape ExpressionTape::compile(const expr::Node& root,
     return tape;
 }
 
-int ExpressionTape::compileNode(const expr::Node& node, const std::function<int(const std::string&, bool)>& variable) {
+int ExpressionTape::compileNode(const expr::Node& node, const VariableIndex& variable) {
     return std::visit(
         [&](const auto& n) -> int {
             using T = std::decay_t<decltype(n)>;
@@ -91,9 +90,10 @@ int ExpressionTape::compileNode(const expr::Node& node, const std::function<int(
                 return emit({Op::Select, c, a, b});
             } else {
                 std::vector<int> args;
-                if (n.name == "v" || n.name == "i") {
+                if (n.name == "v" || n.name == "i" || n.name == "state") {
+                    const Probe probe = n.name == "v" ? Probe::Voltage : n.name == "i" ? Probe::Current : Probe::State;
                     for (const auto& a : n.args) {
-                        const int v = variable(std::get<expr::Identifier>(a->data).name, n.name == "i");
+                        const int v = variable(std::get<expr::Identifier>(a->data).name, probe);
                         args.push_back(v < 0 ? emit({Op::Const, -1, -1, -1, 0.0}) : emit({Op::Unknown, v}));
                     }
                     return args.size() == 2 ? emit({Op::Sub, args[0], args[1]}) : args[0];
@@ -320,13 +320,14 @@ void BehavioralSource::setup(SetupContext& ctx) {
     if (kind_ == 'v') br_ = ctx.branch(name_);
     // Variables in order of first use; node voltages are resolved now, currents in resolve().
     try {
-        tape_ = ExpressionTape::compile(*expression_, [&](const std::string& name, bool current) {
+        using Probe = ExpressionTape::Probe;
+        tape_ = ExpressionTape::compile(*expression_, [&](const std::string& name, Probe probe) {
             for (std::size_t k = 0; k < variableNames_.size(); ++k)
-                if (variableNames_[k] == name && variableIsCurrent_[k] == current) return static_cast<int>(k);
-            if (!current && (name == "0" || name == "gnd")) return -1;
+                if (variableNames_[k] == name && variableProbes_[k] == probe) return static_cast<int>(k);
+            if (probe == Probe::Voltage && (name == "0" || name == "gnd")) return -1;
             variableNames_.push_back(name);
-            variableIsCurrent_.push_back(current);
-            variableUnknowns_.push_back(current ? -1 : ctx.node(name));
+            variableProbes_.push_back(probe);
+            variableUnknowns_.push_back(probe == Probe::Voltage ? ctx.node(name) : -1);
             return static_cast<int>(variableNames_.size()) - 1;
         });
     } catch (const std::invalid_argument& e) {
@@ -338,7 +339,14 @@ void BehavioralSource::setup(SetupContext& ctx) {
 
 void BehavioralSource::resolve(const DeviceLookup& lookup) {
     for (std::size_t k = 0; k < variableNames_.size(); ++k) {
-        if (!variableIsCurrent_[k]) continue;
+        if (variableProbes_[k] == ExpressionTape::Probe::State) {
+            variableUnknowns_[k] = lookup.state(variableNames_[k]);
+            if (variableUnknowns_[k] < 0)
+                throw InputError(name_ + ": '" + variableNames_[k] + "' is not a device state", loc_, {},
+                                 suggestionHint(variableNames_[k], lookup.stateNames()));
+            continue;
+        }
+        if (variableProbes_[k] != ExpressionTape::Probe::Current) continue;
         const Device* d = lookup.find(variableNames_[k]);
         if (!d || d->branchUnknown() < 0) {
             const std::vector<std::string> candidates = branchDeviceNames(lookup);
@@ -400,8 +408,8 @@ namespace {
 const ParamTable<BehavioralSource::Params> kNoParams;
 const DeviceRegistration kRegistration{elementType<BehavioralSource>(
     'b',
-    "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), time, temper and "
-    "parameters",
+    "Behavioural source: Bname n+ n- V={expr} | I={expr}; expr over v(node), v(a,b), i(vsrc), device states "
+    "(n1.mz), time, temper and parameters",
     kNoParams)};
 } // namespace
 

@@ -69,10 +69,12 @@ public:
         double constant = 0;
     };
 
-    // Compile; `variable(name, isCurrent)` returns the index of a referenced v(node) / i(source) in the
-    // variable list (the caller maps those to unknowns). Differences v(a, b) compile to a subtraction.
-    static ExpressionTape compile(const expr::Node& root,
-                                  const std::function<int(const std::string&, bool isCurrent)>& variable);
+    // What a variable of the expression reads: v(node), i(source) or a device state (n1.mz).
+    enum class Probe { Voltage, Current, State };
+    using VariableIndex = std::function<int(const std::string&, Probe)>;
+    // Compile; `variable(name, probe)` returns the index of a referenced v(node) / i(source) / state in
+    // the variable list (the caller maps those to unknowns). Differences v(a, b) compile to a subtraction.
+    static ExpressionTape compile(const expr::Node& root, const VariableIndex& variable);
 
     // Evaluate with the variables' values; gradient (size = variable count) receives d value / d var.
     double evaluate(const double* variables, double time, double temper, double* gradient) const;
@@ -83,7 +85,7 @@ private:
     std::size_t variables_ = 0;
     mutable std::vector<double> value_, grad_; // slot values and gradients (slot-major)
     int emit(Instruction i);
-    int compileNode(const expr::Node& n, const std::function<int(const std::string&, bool)>& variable);
+    int compileNode(const expr::Node& n, const VariableIndex& variable);
 };
 
 class BehavioralSource : public Device {
@@ -107,7 +109,7 @@ private:
     double temperature_;
     ExpressionTape tape_;
     std::vector<std::string> variableNames_;
-    std::vector<bool> variableIsCurrent_;
+    std::vector<ExpressionTape::Probe> variableProbes_;
     std::vector<int> variableUnknowns_;
     int p_ = 0, n_ = 0, br_ = 0;
     BranchStamp branch_;          // V only

@@ -147,6 +147,8 @@ public:
     virtual ~DeviceLookup() = default;
     virtual Device* find(const std::string& name) const = 0; // nullptr if absent
     virtual std::vector<std::string> names() const = 0;
+    virtual int state(const std::string& name) const = 0; // a device state unknown ("n1.mz"), -1 if absent
+    virtual std::vector<std::string> stateNames() const = 0;
 };
 
 // Handed to topology(): DC connectivity for the floating-node and voltage-loop checks.

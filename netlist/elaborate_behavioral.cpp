@@ -1,6 +1,7 @@
 // B element cards: Bname n+ n- V={expr} | I={expr}. The expression is kept as a tree for the device
 // (which differentiates it), after resolving everything the netlist knows: parameters become numbers,
-// user functions are inlined, v(node) / v(a, b) / i(vsrc) get flat (hierarchical) names.
+// user functions are inlined, v(node) / v(a, b) / i(vsrc) get flat (hierarchical) names, and
+// hierarchical names that are not parameters (n1.mz) become state(flat name), resolved by the device.
 #include "netlist/elaborator.hpp"
 
 #include <functional>
@@ -48,6 +49,14 @@ public:
                     if (isCircuitVariable(n.name)) return makeNode(n, at, 1);
                     if (auto c = expr::builtinConstant(n.name)) return makeNode(expr::Number{*c}, at, 1);
                     if (auto v = lookup.lookupValue(n.name)) return makeNode(expr::Number{*v}, at, 1);
+                    // A hierarchical name is a device state (n1.mz, x1.n2.cr), checked when the circuit is built.
+                    if (n.name.find('.') != std::string::npos) {
+                        if (inFunctionBody)
+                            throw expression_.errorAt(at, "device states are not allowed inside .func bodies yet",
+                                                      "pass the state as a function argument: f(n1.mz)");
+                        NodePtr flat = makeNode(expr::Identifier{scope_.prefix + n.name}, at, 1);
+                        return makeNode(expr::Call{"state", {flat}}, at, 2);
+                    }
                     std::vector<std::string> names = lookup.visibleNames();
                     names.push_back("time");
                     names.push_back("temper");

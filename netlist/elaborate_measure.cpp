@@ -74,8 +74,11 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
                                 const std::string& syntax) const {
     const auto& t = card.tokens;
     const Token& f = t[i];
-    if (!f.isWord() || i + 1 >= t.size() || t[i + 1].kind != TokenKind::LParen)
-        fail(card, f, "expected an output such as v(node) or i(vsource), found '" + f.text + "'", syntax);
+    const bool call = i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen;
+    if (f.isWord() && !call && f.text.find('.') != std::string::npos) return stateRef(card, i, scope);
+    if (!f.isWord() || !call)
+        fail(card, f, "expected an output such as v(node), i(vsource) or a device state (n1.mz), found '" + f.text + "'",
+             syntax);
     OutputRef ref;
     ref.function = f.lower();
     ref.token = &f;
@@ -133,6 +136,28 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
     return ref;
 }
 
+// A device state, <instance>.<state> (n1.mz, x1.n2.cr): the instance is checked here, the state's name
+// when the circuit is built (devices declare their states in setup).
+OutputRef Elaborator::stateRef(const Card& card, std::size_t& i, const ElabScope& scope) const {
+    const Token& f = card.tokens[i];
+    OutputRef ref;
+    ref.function = "state";
+    ref.token = &f;
+    const std::string flat = scope.prefix + f.lower();
+    const std::string instance = flat.substr(0, flat.rfind('.'));
+    if (!elementIndex_.count(instance)) {
+        std::vector<std::string> candidates;
+        for (const auto& e : out_.elements)
+            if (e.letter == 'n') candidates.push_back(e.name);
+        fail(card, f, "'" + flat + "' names no device state: there is no element '" + instance + "'",
+             candidates.empty() ? "device states belong to N elements (n1.mz)" : suggestionHint(instance, candidates));
+    }
+    ref.names = {flat};
+    ref.text = flat;
+    ++i;
+    return ref;
+}
+
 // ---- .print ----------------------------------------------------------------------------------------
 void Elaborator::commandPrint(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
@@ -158,7 +183,7 @@ MeasureSignal Elaborator::measureSignal(const Card& card, std::size_t& i, const 
     OutputRef ref = outputRef(card, i, scope, analysis == "ac", kMeasSyntax);
     outputsToSave_.push_back(ref);
     MeasureSignal s;
-    s.vector = ref.function.substr(0, 1) + "(" + ref.names[0] + ")";
+    s.vector = ref.function == "state" ? ref.names[0] : ref.function.substr(0, 1) + "(" + ref.names[0] + ")";
     if (ref.names.size() > 1) s.reference = "v(" + ref.names[1] + ")";
     s.part = partOf(ref.function);
     s.text = ref.text;
@@ -471,10 +496,17 @@ void Elaborator::commandStep(const Card& card, const ElabScope& scope) {
 
 // With an explicit `.save` list, the vectors that .meas and .print read are saved too (as ngspice does).
 void Elaborator::saveOutputsOfMeasures() {
+    for (const auto& ref : outputsToSave_) {
+        if (ref.function != "state") continue;
+        const std::string& name = ref.names[0];
+        if (std::find(out_.stateOutputs.begin(), out_.stateOutputs.end(), name) != out_.stateOutputs.end()) continue;
+        out_.stateOutputs.push_back(name);
+        out_.saveLocs.emplace(name, ref.token->loc);
+    }
     if (out_.saves.empty()) return;
     for (const auto& ref : outputsToSave_) {
         for (const auto& name : ref.names) {
-            const std::string vector = ref.function.substr(0, 1) + "(" + name + ")";
+            const std::string vector = ref.function == "state" ? name : ref.function.substr(0, 1) + "(" + name + ")";
             if (std::find(out_.saves.begin(), out_.saves.end(), vector) != out_.saves.end()) continue;
             out_.saves.push_back(vector);
             out_.saveLocs.emplace(vector, ref.token->loc);

@@ -57,7 +57,7 @@ struct CardArgs {
 
 // An output reference on a .print/.meas card: v(n1[,n2]), i(source) or an ac part (vdb(node), ...).
 struct OutputRef {
-    std::string function;           // "v", "i", "vdb", ...
+    std::string function;           // "v", "i", "vdb", ..., or "state" (a device state, n1.mz)
     std::vector<std::string> names; // flat node names (v(a,0) keeps one) or the element name
     std::string text;               // canonical "vdb(x1.out)", "v(a,b)"
     const Token* token = nullptr;
@@ -128,6 +128,7 @@ private:
     std::vector<std::string> flatNodeNames() const; // sorted, without ground
     OutputRef outputRef(const Card& card, std::size_t& i, const ElabScope& scope, bool complexParts,
                         const std::string& syntax) const;
+    OutputRef stateRef(const Card& card, std::size_t& i, const ElabScope& scope) const;
     MeasureSignal measureSignal(const Card& card, std::size_t& i, const ElabScope& scope, const std::string& analysis);
     std::vector<MeasureOption> measureOptions(const Card& card, std::size_t& i, const std::vector<std::string>& allowed,
                                               const std::string& stop, const std::string& syntax) const;

@@ -63,6 +63,7 @@ struct FlatCircuit {
     std::vector<std::string> saves;                    // .save items, lower-case ("v(out)", "i(v1)"); empty = all
     std::map<std::string, SourceLoc> saveLocs;         // where each save/ic/nodeset item was written
     std::map<std::string, std::string> saveLines;      // the source line of each of them, for messages
+    std::vector<std::string> stateOutputs;             // device states .print/.meas read ("n1.mz"; in saveLocs)
     std::vector<PrintSpec> prints;                     // .print cards
     std::vector<MeasureSpec> measures;                 // .meas cards, in deck order
     std::vector<StepSpec> steps;                       // .step cards; the first varies fastest

@@ -63,7 +63,7 @@ public:
 
     int findNode(const std::string& name) const;  // -1 if absent; 0 for ground
     int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
-    std::vector<std::string> stateNames() const;
+    std::vector<std::string> stateNames() const override;
     Device* findDevice(const std::string& name) const;
     std::vector<std::string> nodeNames() const;
     std::vector<std::string> names() const override; // device names
@@ -90,6 +90,7 @@ private:
     void projectStates() override { projecting_.push_back(settingUp_); }
     void ownAdmittance() override { ownAdmittance_.push_back(settingUp_); }
     Device* find(const std::string& name) const override { return findDevice(name); }
+    int state(const std::string& name) const override { return findState(name); }
 
     SimOptions options_;
     DeviceEnvironment environment_;

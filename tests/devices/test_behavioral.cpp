@@ -17,7 +17,7 @@ void checkGradient(const std::string& text, std::vector<double> point) {
     CAPTURE(text);
     const Expression e = Expression::parse(text);
     const std::vector<std::string> names{"a", "b", "v1"};
-    ExpressionTape tape = ExpressionTape::compile(e.root(), [&](const std::string& name, bool) {
+    ExpressionTape tape = ExpressionTape::compile(e.root(), [&](const std::string& name, ExpressionTape::Probe) {
         for (std::size_t k = 0; k < names.size(); ++k)
             if (names[k] == name) return static_cast<int>(k);
         return -1;
@@ -67,7 +67,7 @@ TEST_CASE("B expressions: automatic derivatives equal central differences") {
 
 TEST_CASE("B expressions: u() and sgn() are smooth only within 1e-6 of the step") {
     const Expression e = Expression::parse("u(v(a)) + sgn(v(a))");
-    ExpressionTape tape = ExpressionTape::compile(e.root(), [](const std::string&, bool) { return 0; });
+    ExpressionTape tape = ExpressionTape::compile(e.root(), [](const std::string&, ExpressionTape::Probe) { return 0; });
     double g = 0;
     double x = 1e-3;
     CHECK(tape.evaluate(&x, 0, 27, &g) == doctest::Approx(2.0).scale(0));
