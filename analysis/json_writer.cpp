@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <initializer_list>
+#include <utility>
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
@@ -48,6 +50,70 @@ public:
 private:
     std::ostream& out_;
 };
+
+// Members "name": value of an object, numbers only.
+void numbers(JsonStream& j, std::initializer_list<std::pair<const char*, double>> members, bool& first) {
+    for (const auto& [name, value] : members) {
+        j.key(name, first);
+        j.number(value);
+    }
+}
+
+void writeSpectra(JsonStream& j, const std::vector<SpectrumResult>& spectra) {
+    bool firstSignal = true;
+    j.raw() << '{';
+    for (const auto& s : spectra) {
+        j.key(s.signal, firstSignal);
+        bool first = true;
+        j.raw() << '{';
+        if (!s.error.empty()) {
+            j.key("error", first);
+            j.string(s.error);
+        } else {
+            numbers(j,
+                    {{"peak_frequency", s.peakFrequency}, {"peak_psd", s.peakPsd}, {"linewidth", s.linewidth},
+                     {"resolution", s.resolution}, {"bin_width", s.binWidth}, {"from", s.start}, {"to", s.stop}},
+                    first);
+            j.key("frequency", first);
+            j.array(s.frequency);
+            j.key("psd", first);
+            j.array(s.psd);
+        }
+        j.raw() << '}';
+    }
+    j.raw() << '}';
+}
+
+void writeFourier(JsonStream& j, const std::vector<FourierResult>& results) {
+    bool firstSignal = true;
+    j.raw() << '{';
+    for (const auto& f : results) {
+        j.key(f.signal, firstSignal);
+        bool first = true;
+        j.raw() << '{';
+        if (!f.error.empty()) {
+            j.key("error", first);
+            j.string(f.error);
+        } else {
+            numbers(j, {{"fundamental", f.fundamental}, {"dc", f.dc}, {"thd", f.thd}}, first);
+            j.key("harmonics", first);
+            j.raw() << '[';
+            for (std::size_t k = 0; k < f.harmonics.size(); ++k) {
+                const FourierHarmonic& h = f.harmonics[k];
+                bool firstMember = true;
+                j.raw() << (k ? ",{" : "{");
+                numbers(j,
+                        {{"frequency", h.frequency}, {"magnitude", h.magnitude}, {"phase", h.phase},
+                         {"norm_magnitude", h.normMagnitude}, {"norm_phase", h.normPhase}},
+                        firstMember);
+                j.raw() << '}';
+            }
+            j.raw() << ']';
+        }
+        j.raw() << '}';
+    }
+    j.raw() << '}';
+}
 
 void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options) {
     bool first = true;
@@ -119,6 +185,14 @@ void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options
             }
         }
         j.raw() << '}';
+    }
+    if (!w.spectra.empty()) {
+        j.key("spectra", first);
+        writeSpectra(j, w.spectra);
+    }
+    if (!w.fourier.empty()) {
+        j.key("fourier", first);
+        writeFourier(j, w.fourier);
     }
     if (!w.error.empty()) {
         j.key("error", first);

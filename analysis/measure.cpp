@@ -1,5 +1,6 @@
 #include "analysis/measure.hpp"
 
+#include "analysis/spectrum.hpp"
 #include "core/expr.hpp"
 
 #include <algorithm>
@@ -171,7 +172,10 @@ std::string format(double v) {
 }
 
 // The real quantity a MeasureSignal denotes at every point of the analysis.
-std::vector<double> valuesOf(const Waveforms& w, const MeasureSignal& s) {
+std::vector<double> valuesOf(const Waveforms& w, const MeasureSignal& s) { return signalValues(w, s); }
+} // namespace
+
+std::vector<double> signalValues(const Waveforms& w, const MeasureSignal& s) {
     auto column = [&](const std::string& vector, bool imaginary) -> const std::vector<double>& {
         const std::vector<double>* v = imaginary ? w.findImag(vector) : w.find(vector);
         if (!v || v->size() != w.points())
@@ -201,6 +205,8 @@ std::vector<double> valuesOf(const Waveforms& w, const MeasureSignal& s) {
     }
     return out;
 }
+
+namespace {
 
 Window windowOf(const std::string& analysis, double td, std::optional<double> from, std::optional<double> to) {
     Window window;
@@ -313,6 +319,17 @@ double evaluateOne(const MeasureSpec& spec, const Waveforms& w, const std::vecto
     default: break;
     }
     const std::vector<double> y = valuesOf(w, spec.signal);
+    if (spec.kind == Kind::PeakFrequency || spec.kind == Kind::Linewidth) {
+        spectrum::Options options;
+        options.from = spec.from.value_or(options.from);
+        options.to = spec.to.value_or(options.to);
+        try {
+            const spectrum::Spectrum s = spectrum::compute(x, y, options);
+            return spec.kind == Kind::PeakFrequency ? s.peakFrequency : s.linewidth;
+        } catch (const std::invalid_argument& e) {
+            throw MeasureFailure(e.what());
+        }
+    }
     const Window window = windowOf(spec.analysis, spec.td, spec.from, spec.to);
     std::optional<double> result;
     switch (spec.kind) {

@@ -75,6 +75,10 @@ double derivative(const std::vector<double>& x, const std::vector<double>& y, co
 // Every `.meas` of the analysis type of `w` (w.type), in deck order. A measurement that cannot be
 // taken (condition never met, AT outside the sweep, the analysis failed, ...) carries an error
 // instead of a value. PARAM expressions see the earlier results and `params` (top-level .param).
+// The values of a measured quantity over w's sweep (v(a,b) differences and ac parts applied); throws
+// std::runtime_error when a vector is missing.
+std::vector<double> signalValues(const Waveforms& w, const MeasureSignal& s);
+
 std::vector<Measurement> evaluateMeasurements(const std::vector<MeasureSpec>& specs, const Waveforms& w,
                                               const std::map<std::string, double>& params);
 

@@ -24,6 +24,29 @@ struct Measurement {
     std::string error; // why it could not be evaluated (e.g. "TRIG condition never met")
 };
 
+// One `.spectrum` signal (analysis/spectrum.hpp): one-sided PSD with its peak and linewidth.
+struct SpectrumResult {
+    std::string signal;
+    std::vector<double> frequency, psd; // Hz, units^2/Hz
+    double peakFrequency = 0, peakPsd = 0, linewidth = 0, resolution = 0, binWidth = 0; // Hz (peakPsd: units^2/Hz)
+    double start = 0, stop = 0;                                                        // s: the window
+    std::string error;
+};
+
+// One `.four` signal (analysis/fourier.hpp), as ngspice prints it.
+struct FourierHarmonic {
+    int index = 0;
+    double frequency = 0, magnitude = 0, phase = 0; // Hz, signal units, degrees
+    double normMagnitude = 0, normPhase = 0;        // relative to the fundamental (degrees)
+};
+struct FourierResult {
+    std::string signal;
+    double fundamental = 0, dc = 0, thd = 0; // Hz, signal units, percent
+    int gridSize = 0, degree = 0;            // interpolation grid over the last period
+    std::vector<FourierHarmonic> harmonics;  // 0 (DC) ... nfreqs - 1
+    std::string error;
+};
+
 struct Waveforms {
     std::string name;  // "tran1"
     std::string type;  // "op" | "dc" | "ac" | "tran"
@@ -38,6 +61,8 @@ struct Waveforms {
     std::vector<std::pair<std::string, double>> step;
     // `.meas` results evaluated on this analysis' waveforms.
     std::vector<Measurement> measurements;
+    std::vector<SpectrumResult> spectra; // `.spectrum` (tran)
+    std::vector<FourierResult> fourier;  // `.four` (tran)
     std::vector<std::string> warnings; // found while it ran (also in SimulationResult::warnings)
     bool interrupted = false;          // stopped by the caller (Ctrl-C)
 

@@ -1,6 +1,6 @@
 #include "analysis/run_netlist.hpp"
 
-#include "analysis/measure.hpp"
+#include "analysis/postprocess.hpp"
 #include "netlist/elaborate.hpp"
 #include "netlist/parser.hpp"
 
@@ -171,7 +171,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
                               ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced)
                               : simulator.run(spec, stepObserver);
             w.step = steps[s];
-            w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
+            evaluateOutputs(flat, w);
             addWarnings(run.result.warnings, w.warnings);
             run.result.analyses.push_back(std::move(w));
         }

@@ -1,7 +1,7 @@
 #include "analysis/simulator.hpp"
 
 #include "analysis/build_circuit.hpp"
-#include "analysis/measure.hpp"
+#include "analysis/postprocess.hpp"
 #include "analysis/operating_point.hpp"
 #include "analysis/transient.hpp"
 #include "solver/newton.hpp"
@@ -165,8 +165,7 @@ SimulationResult Simulator::runAll(const RunObserver& observer) {
         for (const auto& w : result.analyses.back().warnings)
             if (std::find(result.warnings.begin(), result.warnings.end(), w) == result.warnings.end())
                 result.warnings.push_back(w);
-        result.analyses.back().measurements =
-            measure::evaluateMeasurements(flat_.measures, result.analyses.back(), flat_.params);
+        evaluateOutputs(flat_, result.analyses.back());
     }
     return result;
 }
@@ -368,6 +367,36 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     return std::move(w);
 }
 
+// .options interp: rows at t_k = k tstep only (and tstop), interpolated linearly between accepted points.
+std::function<void(double, const std::vector<double>&)> Simulator::interpolatingOutput(const AnalysisSpec& spec,
+                                                                                      const std::vector<int>& unknowns) {
+    struct Grid {
+        std::vector<double> previous, row;
+        double previousTime = 0;
+        long next = 0;
+    };
+    auto grid = std::make_shared<Grid>();
+    grid->row.assign(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
+    grid->next = static_cast<long>(std::ceil(spec.tstart / spec.tstep - 1e-9));
+    return [this, grid, unknowns, tstep = spec.tstep, tstop = spec.tstop](double t, const std::vector<double>& x) {
+        const double slack = 1e-9 * tstep;
+        Grid& g = *grid;
+        for (; static_cast<double>(g.next) * tstep <= t + slack; ++g.next) {
+            const double tk = std::min(static_cast<double>(g.next) * tstep, tstop);
+            const double u = g.previous.empty() || t <= g.previousTime ? 1.0 : (tk - g.previousTime) / (t - g.previousTime);
+            for (int k : unknowns) {
+                const auto i = static_cast<std::size_t>(k);
+                g.row[i] = g.previous.empty() ? x[i] : g.previous[i] + u * (x[i] - g.previous[i]);
+            }
+            store(partial_, tk, true, unknowns, g.row);
+        }
+        if (t >= tstop - slack && (partial_.points() == 0 || partial_.re[0].back() < tstop - slack))
+            store(partial_, t, true, unknowns, x); // tstop itself when off the grid
+        g.previous = x;
+        g.previousTime = t;
+    };
+}
+
 Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observer) {
     const Selection sel = selection();
     partial_ = emptyWaveforms("tran", "time", sel.names, false);
@@ -380,12 +409,21 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
     setup.ic = &ic_;
     setup.nodesets = &nodeset_;
     setup.output = [&](double t, const std::vector<double>& x) { store(partial_, t, true, sel.unknowns, x); };
+    const bool interp = circuit_->options().interp && spec.tstep > 0;
+    if (interp) setup.output = interpolatingOutput(spec, sel.unknowns);
     setup.stop = observer.stop;
     // Points allowed: .options maxpoints, and what .options maxoutput leaves for this analysis' rows.
     const double rowBytes = 8.0 * static_cast<double>(sel.unknowns.size() + 1);
     const double byOutput = std::floor((circuit_->options().maxOutput - storedBytes_) / rowBytes);
     setup.maxPoints = circuit_->options().maxPoints;
-    if (byOutput < static_cast<double>(setup.maxPoints)) {
+    if (interp) { // rows on the tstep grid only: their number is known now
+        const double rows = std::floor((spec.tstop - spec.tstart) / spec.tstep) + 2;
+        if (rows > byOutput)
+            throw SimulationError(".tran with .options interp writes " + formatParamNumber(rows) + " rows of " +
+                                  std::to_string(sel.unknowns.size() + 1) + " values, more than .options maxoutput=" +
+                                  formatParamNumber(circuit_->options().maxOutput) +
+                                  " bytes allows: use a larger tstep, .save fewer signals or raise maxoutput");
+    } else if (byOutput < static_cast<double>(setup.maxPoints)) {
         setup.maxPoints = static_cast<long>(std::max(byOutput, 1.0));
         setup.maxPointsReason = ".options maxoutput=" + formatParamNumber(circuit_->options().maxOutput) + " bytes (" +
                                 std::to_string(sel.unknowns.size() + 1) + " values a point)";

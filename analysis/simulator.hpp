@@ -65,6 +65,8 @@ private:
     Waveforms runDc(const AnalysisSpec& spec);
     Waveforms runAc(const AnalysisSpec& spec);
     Waveforms runTran(const AnalysisSpec& spec, const RunObserver& observer);
+    std::function<void(double, const std::vector<double>&)> interpolatingOutput(const AnalysisSpec& spec,
+                                                                             const std::vector<int>& unknowns);
     void assembleAc(double omega, const std::vector<double>& x, std::vector<std::complex<double>>& a) const;
 
     FlatCircuit flat_;

@@ -25,7 +25,8 @@ const std::vector<std::string>& knownDotCards() {
         ".ac",      ".control", ".dc",      ".end",     ".endc",  ".endl",  ".ends",    ".func",
         ".global",  ".ic",      ".include", ".inc",     ".lib",   ".model", ".nodeset", ".op",
         ".options", ".option",  ".opt",     ".param",   ".probe", ".save",  ".subckt",  ".temp",
-        ".title",   ".tran",    ".meas",    ".measure", ".print", ".plot",  ".step",    ".plugin"};
+        ".title",   ".tran",    ".meas",    ".measure", ".print", ".plot",  ".step",    ".plugin",
+        ".spectrum", ".four", ".fourier"};
     return cards;
 }
 
@@ -34,7 +35,8 @@ CardRole roleOf(const std::string& keyword) {
     if (keyword == ".global" || keyword == ".plugin") return CardRole::Global; // handled in pre-passes
     static const std::vector<std::string> commands = {".op",    ".dc",   ".ac",      ".tran",  ".options", ".option",
                                                       ".opt",   ".ic",   ".nodeset", ".temp",  ".save",    ".probe",
-                                                      ".title", ".meas", ".measure", ".print", ".plot",    ".step"};
+                                                      ".title", ".meas", ".measure", ".print", ".plot",    ".step",
+                                                      ".spectrum", ".four", ".fourier"};
     if (std::find(commands.begin(), commands.end(), keyword) != commands.end()) return CardRole::Command;
     return CardRole::Unknown;
 }

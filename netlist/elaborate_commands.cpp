@@ -65,6 +65,10 @@ void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
         commandMeasure(card, scope);
     } else if (keyword == ".step") {
         commandStep(card, scope);
+    } else if (keyword == ".spectrum") {
+        commandSpectrum(card, scope);
+    } else if (keyword == ".four" || keyword == ".fourier") {
+        commandFour(card, scope);
     } // .plot: accepted and ignored (as ngspice in batch mode)
 }
 

@@ -12,7 +12,8 @@ namespace {
 const char* const kPrintSyntax = "expected: .print tran|dc|ac|op v(node) v(n1,n2) i(vsource) ...";
 const char* const kMeasSyntax =
     "expected: .meas tran|dc|ac name TRIG ... TARG ... | WHEN out=val | FIND out WHEN out=val | FIND out AT=x | "
-    "DERIV out AT=x | AVG|RMS|MIN|MAX|PP|INTEG out [FROM=x] [TO=x] | PARAM='expr'";
+    "DERIV out AT=x | AVG|RMS|MIN|MAX|PP|INTEG out [FROM=x] [TO=x] | PEAKFREQ|LINEWIDTH out [FROM=t] [TO=t] | "
+    "PARAM='expr'";
 const char* const kTrigSyntax = "expected: TRIG v(node) VAL=x RISE=n|FALL=n|CROSS=n [TD=t] | TRIG AT=t";
 const char* const kStepSyntax = "expected: .step [param] name list v1 v2 ... | .step [param] name start stop incr | "
                                 ".step dec|oct|lin [param] name start stop n|incr | .step temp ...";
@@ -21,8 +22,9 @@ constexpr std::size_t kMaxSteps = 100000;
 const std::vector<std::string> kRealOutputs = {"v", "i"};
 const std::vector<std::string> kComplexOutputs = {"v",  "i",  "vm", "vp",  "vdb", "vr",
                                                   "vi", "im", "ip", "idb", "ir",  "ii"};
-const std::vector<std::string> kMeasFunctions = {"trig", "delay", "when", "find", "deriv", "derivative", "avg",
-                                                 "rms",  "min",   "max",  "pp",   "integ", "integral",   "param"};
+const std::vector<std::string> kMeasFunctions = {"trig",  "delay",    "when",     "find", "deriv",
+                                                 "derivative", "avg", "rms", "min", "max", "pp", "integ",
+                                                 "integral",   "param", "peakfreq", "linewidth"};
 
 bool isWordIn(const Token& t, const std::vector<std::string>& words) {
     return t.isWord() && std::find(words.begin(), words.end(), t.lower()) != words.end();
@@ -355,6 +357,16 @@ void Elaborator::commandMeasure(const Card& card, const ElabScope& scope) {
         m.from = window.from;
         m.to = window.to;
         m.td = window.td;
+    } else if (isWordIn(function, {"peakfreq", "linewidth"})) {
+        if (m.analysis != "tran")
+            fail(card, function, fn + " measures the spectrum of a transient waveform", "use .meas tran");
+        m.kind = fn == "peakfreq" ? MeasureSpec::Kind::PeakFrequency : MeasureSpec::Kind::Linewidth;
+        m.signal = measureSignal(card, i, scope, m.analysis);
+        MeasureCondition window;
+        applyConditionOptions(card, measureOptions(card, i, {"from", "to"}, "", kMeasSyntax), window, scope);
+        checkWindow(card, m.analysis, window.td, window.from, window.to);
+        m.from = window.from;
+        m.to = window.to;
     } else if (fn == "param") {
         m.kind = MeasureSpec::Kind::Param;
         if (i >= t.size() || t[i].kind != TokenKind::Equals)
@@ -367,7 +379,8 @@ void Elaborator::commandMeasure(const Card& card, const ElabScope& scope) {
     } else {
         std::string hint = suggestionHint(fn, kMeasFunctions);
         if (hint.empty())
-            hint = "known functions: TRIG ... TARG, WHEN, FIND, DERIV, AVG, RMS, MIN, MAX, PP, INTEG, PARAM";
+            hint = "known functions: TRIG ... TARG, WHEN, FIND, DERIV, AVG, RMS, MIN, MAX, PP, INTEG, PEAKFREQ, "
+                   "LINEWIDTH, PARAM";
         fail(card, function, "unknown measurement function '" + function.text + "'", hint);
     }
     noMoreTokens();

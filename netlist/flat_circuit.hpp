@@ -66,6 +66,8 @@ struct FlatCircuit {
     std::vector<std::string> stateOutputs;             // device states .print/.meas read ("n1.mz"; in saveLocs)
     std::vector<PrintSpec> prints;                     // .print cards
     std::vector<MeasureSpec> measures;                 // .meas cards, in deck order
+    std::vector<SpectrumSpec> spectra;                 // .spectrum cards
+    std::vector<FourierSpec> fourier;                  // .four cards
     std::vector<StepSpec> steps;                       // .step cards; the first varies fastest
     std::map<std::string, double> params;              // top-level .param values (after overrides)
 };

@@ -36,7 +36,10 @@ struct MeasureCondition {
 };
 
 struct MeasureSpec {
-    enum class Kind { TrigTarg, When, FindWhen, FindAt, DerivWhen, DerivAt, Avg, Rms, Min, Max, Pp, Integ, Param };
+    enum class Kind {
+        TrigTarg, When, FindWhen, FindAt, DerivWhen, DerivAt, Avg, Rms, Min, Max, Pp, Integ, Param,
+        PeakFrequency, Linewidth // of the power spectral density (tran; analysis/spectrum.hpp)
+    };
     std::string analysis; // "tran", "dc" or "ac"
     std::string name;     // lower-case
     Kind kind = Kind::Avg;
@@ -48,6 +51,24 @@ struct MeasureSpec {
     std::string expression;            // PARAM='expr': earlier measurements and top-level .params
     SourceLoc loc;
     std::string lineText;
+};
+
+// `.spectrum out ... [from=] [to=] [segments=] [points=] [window=hann|rect]`: the power spectral
+// densities of transient signals (analysis/spectrum.hpp), written to the JSON results.
+struct SpectrumSpec {
+    std::vector<MeasureSignal> signals;
+    std::optional<double> from, to;
+    long points = 0;
+    int segments = 8;
+    bool rectangular = false;
+    SourceLoc loc;
+};
+
+// `.four freq out ...`: ngspice's Fourier analysis of the last period of a transient.
+struct FourierSpec {
+    double frequency = 0; // Hz: the fundamental
+    std::vector<MeasureSignal> signals;
+    SourceLoc loc;
 };
 
 // `.step [param] NAME ...` / `.step temp ...`: the values the deck is re-elaborated with.

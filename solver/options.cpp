@@ -81,6 +81,10 @@ const std::vector<Row>& rows() {
                "waveform values a run may hold, 8 bytes each (all analyses): a .tran that needs more stops at once "
                "with a message, any analysis that reaches it stops there keeping what it computed")},
          setter(&SimOptions::maxOutput)},
+        {{spec("interp", 0, "", 0, 1, false, K::Flag,
+               "1: .tran writes its waveforms at multiples of tstep only (linear interpolation between the "
+               "accepted points, as ngspice's interp): long runs keep tstop/tstep points, not every internal step")},
+         [](SimOptions& o, double v) { o.interp = v != 0; }},
         {{spec("seed", 1, "", 0, kMaxSeed, false, K::Integer,
                "key of the random streams (thermal fields, sMTJ flips, p-bit updates); --seed N overrides it")},
          [](SimOptions& o, double v) { o.seed = static_cast<std::uint64_t>(v); }},

@@ -34,6 +34,7 @@ struct SimOptions {
     std::uint64_t seed = 1;       // key of every device's random stream (.options seed=, --seed)
     long maxPoints = 100'000'000; // accepted time points / sweep points per analysis
     double maxOutput = 2e9;       // bytes of waveform values held by one run (8 per value)
+    bool interp = false;          // .tran output on the tstep grid only (linear interpolation), as ngspice
 
     // What devices may read.
     DeviceEnvironment environment() const { return {temp, tnom, gmin, seed}; }
