@@ -4,6 +4,9 @@
 #include "analysis/measure.hpp"
 #include "analysis/spectrum.hpp"
 
+#include "solver/options.hpp"
+
+#include <algorithm>
 #include <stdexcept>
 
 namespace spinspice {
@@ -35,11 +38,15 @@ SpectrumResult spectrumOf(const SpectrumSpec& spec, const MeasureSignal& signal,
     return r;
 }
 
-FourierResult fourierOf(const FourierSpec& spec, const MeasureSignal& signal, const Waveforms& w) {
+FourierResult fourierOf(const FourierSpec& spec, const MeasureSignal& signal, const Waveforms& w,
+                        const SimOptions& options) {
     FourierResult r;
     r.signal = signal.text;
     try {
-        r = fourier::analyse(w.re.front(), measure::signalValues(w, signal), spec.frequency);
+        // ngspice raises a too small grid to twice the harmonics (frontend/fourier.c); so does this.
+        const int grid = std::max(options.fourierGrid, 2 * options.fourierHarmonics);
+        r = fourier::analyse(w.re.front(), measure::signalValues(w, signal), spec.frequency, options.fourierHarmonics,
+                             grid);
         r.signal = signal.text;
     } catch (const std::exception& e) {
         r.error = e.what();
@@ -53,8 +60,11 @@ void evaluateOutputs(const FlatCircuit& flat, Waveforms& w) {
     if (w.type != "tran" || w.points() < 2) return;
     for (const auto& spec : flat.spectra)
         for (const auto& signal : spec.signals) w.spectra.push_back(spectrumOf(spec, signal, w));
+    if (flat.fourier.empty()) return;
+    std::vector<std::string> warnings; // reported when the simulator read the same options
+    const SimOptions options = parseOptions(flat.options, flat.textOptions, warnings, &flat.optionOrigins);
     for (const auto& spec : flat.fourier)
-        for (const auto& signal : spec.signals) w.fourier.push_back(fourierOf(spec, signal, w));
+        for (const auto& signal : spec.signals) w.fourier.push_back(fourierOf(spec, signal, w, options));
 }
 
 } // namespace spinspice

@@ -232,4 +232,53 @@ void printMeasurements(const SimulationResult& result, std::ostream& out) {
     }
 }
 
+namespace {
+void printFourier(const FourierResult& f, const char* indent, std::ostream& out) {
+    char line[200];
+    if (!f.error.empty()) {
+        out << indent << "Fourier analysis for " << f.signal << ": failed (" << f.error << ")\n";
+        return;
+    }
+    out << indent << "Fourier analysis for " << f.signal << ":\n";
+    std::snprintf(line, sizeof line, "%s  No. Harmonics: %zu, THD: %g %%, Gridsize: %d, Interpolation Degree: %d\n\n",
+                  indent, f.harmonics.size(), f.thd, f.gridSize, f.degree);
+    out << line;
+    out << indent << "Harmonic Frequency   Magnitude   Phase       Norm. Mag   Norm. Phase\n";
+    out << indent << "-------- ---------   ---------   -----       ---------   -----------\n";
+    for (const auto& h : f.harmonics) {
+        std::snprintf(line, sizeof line, "%s %-7d %-11g %-11g %-11g %-11g %-11g\n", indent, h.index, h.frequency,
+                      h.magnitude, h.phase, h.normMagnitude, h.normPhase);
+        out << line;
+    }
+    out << "\n";
+}
+
+void printSpectrum(const SpectrumResult& s, const char* indent, std::ostream& out) {
+    if (!s.error.empty()) {
+        out << indent << "spectrum of " << s.signal << ": failed (" << s.error << ")\n";
+        return;
+    }
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "%sspectrum of %s: peak %.9g Hz (%.4g /Hz), linewidth %.4g Hz, resolution %.4g Hz, window %g ... "
+                  "%g s\n",
+                  indent, s.signal.c_str(), s.peakFrequency, s.peakPsd, s.linewidth, s.resolution, s.start, s.stop);
+    out << line;
+}
+} // namespace
+
+void printSpectral(const SimulationResult& result, std::ostream& out) {
+    const std::vector<std::pair<std::string, double>>* currentStep = nullptr;
+    for (const auto& w : result.analyses) {
+        if (w.fourier.empty() && w.spectra.empty()) continue;
+        if (!w.step.empty() && (!currentStep || *currentStep != w.step)) {
+            out << stepLabel(w) << ":\n";
+            currentStep = &w.step;
+        }
+        const char* indent = w.step.empty() ? "" : "  ";
+        for (const auto& s : w.spectra) printSpectrum(s, indent, out);
+        for (const auto& f : w.fourier) printFourier(f, indent, out);
+    }
+}
+
 } // namespace spinspice

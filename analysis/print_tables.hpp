@@ -31,4 +31,9 @@ void printTables(const SimulationResult& result, const std::vector<PrintSpec>& p
 // not be evaluated). Under `.step` the lines of each step follow a "step p=v ...:" line, indented.
 void printMeasurements(const SimulationResult& result, std::ostream& out);
 
+// Every transient's `.four` tables in ngspice's layout ("Fourier analysis for v(out):", "No. Harmonics:
+// 10, THD: ... %, Gridsize: 200, Interpolation Degree: 1", then Harmonic Frequency Magnitude Phase
+// Norm. Mag Norm. Phase rows) and one summary line per `.spectrum` signal (peak, linewidth, resolution).
+void printSpectral(const SimulationResult& result, std::ostream& out);
+
 } // namespace spinspice

@@ -61,8 +61,8 @@ void printUsage(std::ostream& out) {
            "  -h, --help         this help\n"
            "  --version          print the version\n"
            "\n"
-           "`.print` tables and `.meas` results are printed to stdout after the run. Ctrl-C stops the run and\n"
-           "writes what was computed.\n"
+           "`.print` tables, `.four` tables, `.spectrum` summaries and `.meas` results are printed to stdout\n"
+           "after the run. Ctrl-C stops the run and writes what was computed.\n"
            "\n"
            "exit status: 0 success, 1 simulation failure (partial results are still written), 2 bad input,\n"
            "130 interrupted\n";
@@ -331,6 +331,7 @@ int main(int argc, char** argv) {
         interrupted = interrupted || w.interrupted;
     }
     spinspice::printTables(result, prints, std::cout, std::cerr);
+    spinspice::printSpectral(result, std::cout);
     spinspice::printMeasurements(result, std::cout);
     const bool written = writeOutputs(args, result);
     if (interrupted || gStop.load()) {

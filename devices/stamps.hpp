@@ -55,13 +55,19 @@ struct BranchStamp {
     }
 };
 
-// A dense block of entries: every row of `rows` against every column of `cols` (a device's states and
+// A block of entries: every row of `rows` against every column of `cols` (a device's states and
 // terminals against the unknowns they depend on). Entries in the ground row or column go to the sink.
+// With a structure (true where a row depends on a column), the other entries are not declared either:
+// they go to the sink, so the factorisation does not carry structural zeros (a 7 x 7 oscillator block
+// has 28 entries, not 49). The device must then stamp nothing but zeros there.
 template <std::size_t R, std::size_t C> struct BlockStamp {
+    using Structure = std::array<std::array<bool, C>, R>;
     std::array<std::array<int, C>, R> off{};
-    void declare(PatternBuilder& pb, const std::array<int, R>& rows, const std::array<int, C>& cols) {
+    void declare(PatternBuilder& pb, const std::array<int, R>& rows, const std::array<int, C>& cols,
+                 const Structure* structure = nullptr) {
         for (std::size_t r = 0; r < R; ++r)
-            for (std::size_t c = 0; c < C; ++c) off[r][c] = pb.entry(rows[r], cols[c]);
+            for (std::size_t c = 0; c < C; ++c)
+                off[r][c] = !structure || (*structure)[r][c] ? pb.entry(rows[r], cols[c]) : PatternBuilder::kTrash;
     }
     void bind(const PatternBuilder& pb) {
         for (auto& row : off)

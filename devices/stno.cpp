@@ -102,7 +102,7 @@ public:
     }
     void declare(PatternBuilder& pb) override {
         const std::array<int, 7> u{a_, b_, br_, bi_, cr_, ci_, iac_};
-        block_.declare(pb, u, u);
+        block_.declare(pb, u, u, &kStructure);
     }
     void bind(const PatternBuilder& pb) override { block_.bind(pb); }
 
@@ -176,43 +176,44 @@ public:
         if (!ctx.jacobianNeeded) return;
 
         enum { A, B, BR, BI, CR, CI, IAC };
-        std::array<std::array<double, 7>, 7> jf{};
+        // Stamps the structural entries only (kStructure); the rest of the block is not in the matrix.
+        double* jf = out.jf;
+        const auto& off = block_.off;
         // Current i(v, cr) into the rows that depend on it.
         auto throughCurrent = [&](int row, double dRowDi) {
-            jf[row][A] += dRowDi * e.didv;
-            jf[row][B] -= dRowDi * e.didv;
-            jf[row][CR] += dRowDi * e.didcr;
+            jf[off[row][A]] += dRowDi * e.didv;
+            jf[off[row][B]] -= dRowDi * e.didv;
+            jf[off[row][CR]] += dRowDi * e.didcr;
         };
         throughCurrent(A, 1.0);
         throughCurrent(B, -1.0);
         if (ctx.stationary) {
-            jf[BR][BR] = g + 2.0 * br * br * gp;
-            jf[BR][BI] = 2.0 * br * bi * gp;
+            jf[off[BR][BR]] += g + 2.0 * br * br * gp;
+            jf[off[BR][BI]] += 2.0 * br * bi * gp;
             throughCurrent(BR, br * gi);
-            jf[BI][BI] = 1.0;
+            jf[off[BI][BI]] += 1.0;
         } else {
             // d/dp of the envelope rows: G, the phase through thetaP, and the noise intensity.
             const double frP = br * gp + p_.lambdaf * iac * sn * thetaP - noiseR * noiseScaleP;
             const double fiP = bi * gp - p_.lambdaf * iac * cs * thetaP - noiseI * noiseScaleP;
-            jf[BR][BR] = g + 2.0 * br * frP;
-            jf[BR][BI] = 2.0 * bi * frP;
-            jf[BI][BR] = 2.0 * br * fiP;
-            jf[BI][BI] = g + 2.0 * bi * fiP;
+            jf[off[BR][BR]] += g + 2.0 * br * frP;
+            jf[off[BR][BI]] += 2.0 * bi * frP;
+            jf[off[BI][BR]] += 2.0 * br * fiP;
+            jf[off[BI][BI]] += g + 2.0 * bi * fiP;
             throughCurrent(BR, br * gi);
             throughCurrent(BI, bi * gi);
-            jf[BR][IAC] = -p_.lambdaf * cs;
-            jf[BI][IAC] = -p_.lambdaf * sn;
+            jf[off[BR][IAC]] -= p_.lambdaf * cs;
+            jf[off[BI][IAC]] -= p_.lambdaf * sn;
         }
         // Output rows: cr - (br cos + bi sin), ci - (bi cos - br sin), theta depending on p.
         const double crTheta = -br * sn + bi * cs, ciTheta = -bi * sn - br * cs; // d/dtheta of Re, Im
-        jf[CR][CR] = 1.0;
-        jf[CR][BR] = -cs - crTheta * thetaP * 2.0 * br;
-        jf[CR][BI] = -sn - crTheta * thetaP * 2.0 * bi;
-        jf[CI][CI] = 1.0;
-        jf[CI][BR] = sn - ciTheta * thetaP * 2.0 * br;
-        jf[CI][BI] = -cs - ciTheta * thetaP * 2.0 * bi;
-        jf[IAC][IAC] = omegaHp_;
-        block_.add(out.jf, jf);
+        jf[off[CR][CR]] += 1.0;
+        jf[off[CR][BR]] += -cs - crTheta * thetaP * 2.0 * br;
+        jf[off[CR][BI]] += -sn - crTheta * thetaP * 2.0 * bi;
+        jf[off[CI][CI]] += 1.0;
+        jf[off[CI][BR]] += sn - ciTheta * thetaP * 2.0 * br;
+        jf[off[CI][BI]] += -cs - ciTheta * thetaP * 2.0 * bi;
+        jf[off[IAC][IAC]] += omegaHp_;
         out.jq[block_.off[BR][BR]] += 1.0;
         out.jq[block_.off[BI][BI]] += 1.0;
         out.jq[block_.off[IAC][IAC]] += 1.0;
@@ -256,6 +257,17 @@ public:
 
 private:
     static constexpr double kTolerance = 1e-6; // of cr, ci, br, bi (|c| <= 1)
+    // Which unknown each row depends on (columns a, b, br, bi, cr, ci, iac): the current i(v, cr) enters
+    // the terminals, the envelope and the high-pass; the envelope its own rows; the outputs theirs.
+    static constexpr BlockStamp<7, 7>::Structure kStructure{{
+        {1, 1, 0, 0, 1, 0, 0}, // a
+        {1, 1, 0, 0, 1, 0, 0}, // b
+        {1, 1, 1, 1, 1, 0, 1}, // br
+        {1, 1, 1, 1, 1, 0, 1}, // bi
+        {0, 0, 1, 1, 1, 0, 0}, // cr
+        {0, 0, 1, 1, 0, 1, 0}, // ci
+        {1, 1, 0, 0, 1, 0, 1}, // iac
+    }};
 
     struct Electrical {
         double r, i, didv, didcr;

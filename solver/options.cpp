@@ -85,6 +85,12 @@ const std::vector<Row>& rows() {
                "1: .tran writes its waveforms at multiples of tstep only (linear interpolation between the "
                "accepted points, as ngspice's interp): long runs keep tstop/tstep points, not every internal step")},
          [](SimOptions& o, double v) { o.interp = v != 0; }},
+        {{spec("nfreqs", 10, "", 2, 1000, false, K::Integer,
+               ".four: the table has the DC value and harmonics 1 ... nfreqs - 1 (as ngspice)")},
+         [](SimOptions& o, double v) { o.fourierHarmonics = static_cast<int>(v); }},
+        {{spec("fourgridsize", 200, "", 4, 1e6, false, K::Integer,
+               ".four: points of the linear interpolation over the last period (as ngspice); at least 2 nfreqs")},
+         [](SimOptions& o, double v) { o.fourierGrid = static_cast<int>(v); }},
         {{spec("seed", 1, "", 0, kMaxSeed, false, K::Integer,
                "key of the random streams (thermal fields, sMTJ flips, p-bit updates); --seed N overrides it")},
          [](SimOptions& o, double v) { o.seed = static_cast<std::uint64_t>(v); }},

@@ -35,6 +35,8 @@ struct SimOptions {
     long maxPoints = 100'000'000; // accepted time points / sweep points per analysis
     double maxOutput = 2e9;       // bytes of waveform values held by one run (8 per value)
     bool interp = false;          // .tran output on the tstep grid only (linear interpolation), as ngspice
+    int fourierHarmonics = 10;    // .four: DC and harmonics 1 ... nfreqs - 1 (ngspice nfreqs)
+    int fourierGrid = 200;        // .four: interpolation points over the last period (ngspice fourgridsize)
 
     // What devices may read.
     DeviceEnvironment environment() const { return {temp, tnom, gmin, seed}; }
