@@ -67,4 +67,50 @@ void evaluateOutputs(const FlatCircuit& flat, Waveforms& w) {
         for (const auto& signal : spec.signals) w.fourier.push_back(fourierOf(spec, signal, w, options));
 }
 
+namespace {
+void addSignal(std::set<std::string>& out, const MeasureSignal& s) {
+    out.insert(s.vector);
+    if (!s.reference.empty()) out.insert(s.reference);
+}
+void addCondition(std::set<std::string>& out, const MeasureCondition& c) {
+    if (!c.signal.vector.empty()) addSignal(out, c.signal);
+    if (c.against) addSignal(out, *c.against);
+}
+// A .print item: "v(a,b)" reads v(a) and v(b); anything else names its vector ("vm(out)" -> "v(out)").
+void addPrintItem(std::set<std::string>& out, const std::string& item) {
+    const auto open = item.find('(');
+    if (open == std::string::npos || item.back() != ')') {
+        out.insert(item);
+        return;
+    }
+    const std::string kind(1, item[0]), inner = item.substr(open + 1, item.size() - open - 2);
+    const auto comma = inner.find(',');
+    if (comma == std::string::npos) {
+        out.insert(kind + "(" + inner + ")");
+        return;
+    }
+    out.insert(kind + "(" + inner.substr(0, comma) + ")");
+    out.insert(kind + "(" + inner.substr(comma + 1) + ")");
+}
+} // namespace
+
+std::set<std::string> vectorsRead(const FlatCircuit& flat, const std::string& analysisType) {
+    std::set<std::string> out;
+    for (const auto& m : flat.measures) {
+        if (m.analysis != analysisType) continue;
+        if (!m.signal.vector.empty()) addSignal(out, m.signal);
+        for (const auto* c : {&m.trig, &m.targ, &m.when}) addCondition(out, *c);
+    }
+    for (const auto& p : flat.prints)
+        if (p.analysis == analysisType)
+            for (const auto& item : p.items) addPrintItem(out, item);
+    if (analysisType == "tran") {
+        for (const auto& s : flat.spectra)
+            for (const auto& signal : s.signals) addSignal(out, signal);
+        for (const auto& f : flat.fourier)
+            for (const auto& signal : f.signals) addSignal(out, signal);
+    }
+    return out;
+}
+
 } // namespace spinspice

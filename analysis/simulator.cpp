@@ -1,14 +1,17 @@
 #include "analysis/simulator.hpp"
 
 #include "analysis/build_circuit.hpp"
-#include "analysis/postprocess.hpp"
 #include "analysis/operating_point.hpp"
+#include "analysis/postprocess.hpp"
 #include "analysis/transient.hpp"
+#include "analysis/waveform_stream.hpp"
 #include "solver/newton.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <complex>
+#include <limits>
+#include <set>
 
 namespace spinspice {
 
@@ -84,8 +87,7 @@ Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
                 if (s.rfind(instance + ".", 0) == 0) candidates.push_back(s);
             throw InputError("'" + name + "' is not a state of " + instance,
                              it != flat_.saveLocs.end() ? it->second : SourceLoc{}, {},
-                             candidates.empty() ? instance + " has no states"
-                                                : suggestionHint(name, candidates));
+                             candidates.empty() ? instance + " has no states" : suggestionHint(name, candidates));
         }
     (void)selection(); // validate .save now, before any analysis runs
 }
@@ -368,38 +370,73 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
 }
 
 // .options interp: rows at t_k = k tstep only (and tstop), interpolated linearly between accepted points.
-std::function<void(double, const std::vector<double>&)> Simulator::interpolatingOutput(const AnalysisSpec& spec,
-                                                                                      const std::vector<int>& unknowns) {
+// Rows at multiples of tstep only (.options interp): each accepted point emits the grid instants since
+// the previous one, linearly interpolated between the two, and tstop itself when it is off the grid.
+Simulator::RowOutput Simulator::interpolatingOutput(const AnalysisSpec& spec, RowOutput output) {
     struct Grid {
         std::vector<double> previous, row;
-        double previousTime = 0;
+        double previousTime = 0, lastWritten = -std::numeric_limits<double>::infinity();
         long next = 0;
     };
     auto grid = std::make_shared<Grid>();
-    grid->row.assign(static_cast<std::size_t>(circuit_->size()) + 1, 0.0);
     grid->next = static_cast<long>(std::ceil(spec.tstart / spec.tstep - 1e-9));
-    return [this, grid, unknowns, tstep = spec.tstep, tstop = spec.tstop](double t, const std::vector<double>& x) {
+    return [grid, output = std::move(output), tstep = spec.tstep, tstop = spec.tstop](double t,
+                                                                                      const std::vector<double>& x) {
         const double slack = 1e-9 * tstep;
         Grid& g = *grid;
+        g.row.resize(x.size());
         for (; static_cast<double>(g.next) * tstep <= t + slack; ++g.next) {
             const double tk = std::min(static_cast<double>(g.next) * tstep, tstop);
-            const double u = g.previous.empty() || t <= g.previousTime ? 1.0 : (tk - g.previousTime) / (t - g.previousTime);
-            for (int k : unknowns) {
-                const auto i = static_cast<std::size_t>(k);
+            const double u =
+                g.previous.empty() || t <= g.previousTime ? 1.0 : (tk - g.previousTime) / (t - g.previousTime);
+            for (std::size_t i = 0; i < x.size(); ++i)
                 g.row[i] = g.previous.empty() ? x[i] : g.previous[i] + u * (x[i] - g.previous[i]);
-            }
-            store(partial_, tk, true, unknowns, g.row);
+            output(tk, g.row);
+            g.lastWritten = tk;
         }
-        if (t >= tstop - slack && (partial_.points() == 0 || partial_.re[0].back() < tstop - slack))
-            store(partial_, t, true, unknowns, x); // tstop itself when off the grid
+        if (t >= tstop - slack && g.lastWritten < tstop - slack) { // tstop itself when off the grid
+            output(t, x);
+            g.lastWritten = t;
+        }
         g.previous = x;
         g.previousTime = t;
     };
 }
 
+// The columns a streamed transient keeps in memory: those its cards read.
+Simulator::Selection Simulator::keptForCards(const Selection& all) const {
+    const std::set<std::string> read = vectorsRead(flat_, "tran");
+    Selection kept;
+    for (std::size_t k = 0; k < all.names.size(); ++k)
+        if (read.count(all.names[k])) {
+            kept.names.push_back(all.names[k]);
+            kept.unknowns.push_back(all.unknowns[k]);
+        }
+    return kept;
+}
+
 Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observer) {
-    const Selection sel = selection();
+    const Selection all = selection();
+    WaveformStream* stream = observer.stream;
+    const Selection sel = stream ? keptForCards(all) : all;
     partial_ = emptyWaveforms("tran", "time", sel.names, false);
+    std::vector<double> streamRow(all.unknowns.size() + 1);
+    if (stream) {
+        std::vector<std::string> names{"time"};
+        names.insert(names.end(), all.names.begin(), all.names.end());
+        stream->begin(spec.name, names);
+    }
+    // The stream is finished however the analysis ends (its file keeps the points computed).
+    struct EndStream {
+        WaveformStream* stream;
+        ~EndStream() {
+            if (!stream) return;
+            try {
+                stream->end();
+            } catch (...) {
+            }
+        }
+    } endStream{stream};
     TransientSetup setup;
     setup.tstep = spec.tstep;
     setup.tstop = spec.tstop;
@@ -408,9 +445,17 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
     setup.uic = spec.uic;
     setup.ic = &ic_;
     setup.nodesets = &nodeset_;
-    setup.output = [&](double t, const std::vector<double>& x) { store(partial_, t, true, sel.unknowns, x); };
+    setup.output = [&](double t, const std::vector<double>& x) {
+        if (stream) {
+            streamRow[0] = t;
+            for (std::size_t k = 0; k < all.unknowns.size(); ++k)
+                streamRow[k + 1] = x[static_cast<std::size_t>(all.unknowns[k])];
+            stream->row(streamRow);
+        }
+        store(partial_, t, true, sel.unknowns, x);
+    };
     const bool interp = circuit_->options().interp && spec.tstep > 0;
-    if (interp) setup.output = interpolatingOutput(spec, sel.unknowns);
+    if (interp) setup.output = interpolatingOutput(spec, setup.output);
     setup.stop = observer.stop;
     // Points allowed: .options maxpoints, and what .options maxoutput leaves for this analysis' rows.
     const double rowBytes = 8.0 * static_cast<double>(sel.unknowns.size() + 1);
@@ -438,6 +483,10 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
         partial_.stats.rejected = counters.rejected;
         partial_.warnings = counters.warnings;
         throw;
+    }
+    if (stream) { // a write error is reported here (after a failure the guard closes the file quietly)
+        endStream.stream = nullptr;
+        stream->end();
     }
     Waveforms w = std::move(partial_);
     w.stats.accepted = counters.accepted;

@@ -18,6 +18,7 @@
 namespace spinspice {
 
 class NewtonSolver;
+class WaveformStream;
 
 // Called during long analyses with the completed fraction in [0, 1].
 using ProgressCallback = std::function<void(const std::string& analysis, double fraction)>;
@@ -31,6 +32,9 @@ struct RunObserver {
     // Set by the caller (a signal handler) to stop the run: the running analysis ends with an error
     // "interrupted at ...", keeping its points, and no further analysis starts.
     const std::atomic<bool>* stop = nullptr;
+    // When set, every transient's rows go to this stream as they are accepted, and the transient's
+    // Waveforms keep only the vectors the deck's cards read (postprocess.hpp: vectorsRead).
+    WaveformStream* stream = nullptr;
     bool stopped() const { return stop && stop->load(std::memory_order_relaxed); }
 };
 
@@ -65,8 +69,9 @@ private:
     Waveforms runDc(const AnalysisSpec& spec);
     Waveforms runAc(const AnalysisSpec& spec);
     Waveforms runTran(const AnalysisSpec& spec, const RunObserver& observer);
-    std::function<void(double, const std::vector<double>&)> interpolatingOutput(const AnalysisSpec& spec,
-                                                                             const std::vector<int>& unknowns);
+    using RowOutput = std::function<void(double, const std::vector<double>&)>;
+    RowOutput interpolatingOutput(const AnalysisSpec& spec, RowOutput output);
+    Selection keptForCards(const Selection& all) const;
     void assembleAc(double omega, const std::vector<double>& x, std::vector<std::complex<double>>& a) const;
 
     FlatCircuit flat_;

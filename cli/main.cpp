@@ -7,6 +7,7 @@
 #include "analysis/print_tables.hpp"
 #include "analysis/raw_writer.hpp"
 #include "analysis/run_netlist.hpp"
+#include "analysis/waveform_stream.hpp"
 #include "devices/registry.hpp"
 #include "solver/options.hpp"
 
@@ -47,6 +48,9 @@ void printUsage(std::ostream& out) {
            "                     per analysis; ngspice `load`, PySpice, spicelib read it)\n"
            "  --ascii-raw        write the -r file in ascii instead of binary\n"
            "  --csv FILE.csv     write the waveforms as CSV (several analyses: FILE.tran1.csv, FILE.ac1.csv, ...)\n"
+           "  --stream FILE.csv  write every transient's points to CSV as they are computed (FILE.tran1.csv, ...\n"
+           "                     when several) and keep in memory only the signals .meas, .print, .spectrum and\n"
+           "                     .four read: long runs in bounded memory (-o/-r/--csv then hold those signals)\n"
            "  --stats            print timepoints, Newton iterations, factorisations and timings to stderr, and\n"
            "                     write the timings into the JSON stats\n"
            "  --describe TYPE    print the parameter table of a device type (an element letter, a compact-model\n"
@@ -69,7 +73,7 @@ void printUsage(std::ostream& out) {
 }
 
 struct Arguments {
-    std::string netlist, json, raw, csv;
+    std::string netlist, json, raw, csv, stream;
     bool asciiRaw = false, stats = false, quiet = false, progress = true;
     spinspice::OptionOverrides overrides;
 };
@@ -138,10 +142,13 @@ std::optional<int> parseArguments(const std::vector<std::string>& args, Argument
         } else if (a == "--version") {
             std::cout << "spinspice " << SPINSPICE_VERSION << "\n";
             return kExitOk;
-        } else if (a == "-o" || a == "--output" || a == "-r" || a == "--raw" || a == "--csv") {
+        } else if (a == "-o" || a == "--output" || a == "-r" || a == "--raw" || a == "--csv" || a == "--stream") {
             const auto path = value("a file name");
             if (!path) return kExitInput;
-            (a == "--csv" ? out.csv : (a == "-r" || a == "--raw") ? out.raw : out.json) = *path;
+            (a == "--stream"               ? out.stream
+             : a == "--csv"                ? out.csv
+             : (a == "-r" || a == "--raw") ? out.raw
+                                           : out.json) = *path;
         } else if (a == "--ascii-raw") {
             out.asciiRaw = true;
         } else if (a == "--plugin") { // loaded now, so a later --describe sees its types
@@ -200,7 +207,7 @@ std::optional<int> parseArguments(const std::vector<std::string>& args, Argument
 // Every output can be created: checked before the simulation, not after it.
 bool outputsWritable(const Arguments& args) {
     namespace fs = std::filesystem;
-    for (const std::string* path : {&args.json, &args.raw, &args.csv}) {
+    for (const std::string* path : {&args.json, &args.raw, &args.csv, &args.stream}) {
         if (path->empty()) continue;
         const fs::path p(*path);
         const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
@@ -253,6 +260,11 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
         bool printed = false;
         spinspice::RunObserver observer;
         observer.stop = &gStop;
+        std::optional<spinspice::CsvWaveformStream> stream;
+        if (!args.stream.empty()) {
+            stream.emplace(args.stream);
+            observer.stream = &*stream;
+        }
         if (tty)
             observer.progress = [&](const std::string& name, double fraction) {
                 if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;

@@ -58,8 +58,8 @@ TEST_CASE(".four: a diode clipper matches ngspice's table") {
                                                  "clipper.cir");
     const FourierResult& f = onlyFourier(run);
     // ngspice -b (42): THD 26.4226 %, then |H0| ... |H9| and phases (degrees).
-    const double magnitude[] = {-0.34723,  1.40714,   0.351019,   0.107495,  0.0287614,
-                                0.045493,  0.00700248, 0.0187336, 0.0120019, 0.0053074};
+    const double magnitude[] = {-0.34723, 1.40714,    0.351019,  0.107495,  0.0287614,
+                                0.045493, 0.00700248, 0.0187336, 0.0120019, 0.0053074};
     const double phase[] = {0, 0, 90, 0, 90, 0, -90, 0, -90, 0};
     REQUIRE(f.harmonics.size() == 10);
     CHECK(f.thd == doctest::Approx(26.4226).epsilon(1e-3));
@@ -75,8 +75,7 @@ TEST_CASE(".four: a diode clipper matches ngspice's table") {
     std::ostringstream text;
     printSpectral(run.result, text);
     CHECK(text.str().find("Fourier analysis for v(out):\n  No. Harmonics: 10, THD: 26.42") == 0);
-    CHECK(text.str().find("Harmonic Frequency   Magnitude   Phase       Norm. Mag   Norm. Phase") !=
-          std::string::npos);
+    CHECK(text.str().find("Harmonic Frequency   Magnitude   Phase       Norm. Mag   Norm. Phase") != std::string::npos);
 }
 
 TEST_CASE(".four: errors say where and what to do") {
