@@ -59,8 +59,8 @@ struct StnoParams {
 class Stno : public Device {
 public:
     Stno(const InstanceContext& c, const StnoParams& p)
-        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, p_(p),
-          sigmaI_(p.gammag / p.ith), omegaHp_(kTwoPi * p.f0 / 1000.0), relaxed_(p.dcrelax) {
+        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, p_(p), sigmaI_(p.gammag / p.ith),
+          omegaHp_(kTwoPi * p.f0 / 1000.0), relaxed_(p.dcrelax) {
         if (!(p.dr < p.r0)) c.fail("dr must be smaller than r0 (R = r0 - dr Re(c) must stay positive)");
         const double fmax = std::max(std::fabs(p.f0), std::fabs(p.f0 + p.nshift));
         maxStep_ = 1.0 / (p.ppp * fmax);
@@ -119,8 +119,7 @@ public:
     void accept(const AcceptContext& at, DeviceClock&) override {
         const double p = power(at.x);
         if (at.step > 0) {
-            const double theta =
-                acceptedTheta_ + (at.time - acceptedTime_) * 0.5 * (acceptedOmega_ + omega(p));
+            const double theta = acceptedTheta_ + (at.time - acceptedTime_) * 0.5 * (acceptedOmega_ + omega(p));
             acceptedTheta_ = theta - kTwoPi * std::floor(theta / kTwoPi + 0.5);
         }
         acceptedTime_ = at.time;
@@ -308,8 +307,7 @@ const ParamTable<StnoParams> kStnoParams{
           "injection force per device current, f(t) = lambdaf i(t) (an RF current of amplitude i_rf gives "
           "F = lambdaf i_rf/2)"),
     flagParam("thermal", &StnoParams::thermal, false, "1: thermal noise in .tran (linewidth)"),
-    param("e0", &StnoParams::e0, 1e-18, "J", "oscillation energy at p = 1 (E(p) = e0 p): noise intensity")
-        .positive(),
+    param("e0", &StnoParams::e0, 1e-18, "J", "oscillation energy at p = 1 (E(p) = e0 p): noise intensity").positive(),
     param("temp", &StnoParams::temp, 27, "degC", "device temperature (default: the circuit's)").instance(),
     param("tnoise", &StnoParams::tnoise, 0, "s", "thermal-noise sample interval (0: the step bound)").nonNegative(),
     param("ppp", &StnoParams::ppp, 20, "", "time points per oscillation period at most (step bound)").range(4, 1e6),
