@@ -94,7 +94,11 @@ public:
         // Algebraic outputs and the high-pass: their own equations hold in DC.
         cr_ = ctx.state({name_ + ".cr", kTolerance, s * std::cos(p_.phi0), DcBehaviour::Solved});
         ci_ = ctx.state({name_ + ".ci", kTolerance, -s * std::sin(p_.phi0), DcBehaviour::Solved});
-        StateSpec iac{name_ + ".iac", 1e-12, 0.0, DcBehaviour::Solved};
+        // The high-passed current only enters the envelope, as lambdaf iac: its tolerance is the current
+        // that moves b by b's own tolerance within one step bound (1e-12 A ... 1e-3 A). Tighter, Newton's
+        // chord iterations miss it near every zero crossing of the (pure AC) iac and refactor.
+        const double iacTolerance = std::clamp(kTolerance / (std::fabs(p_.lambdaf) * maxStep_), 1e-12, 1e-3);
+        StateSpec iac{name_ + ".iac", iacTolerance, 0.0, DcBehaviour::Solved};
         iac.output = false;
         iac_ = ctx.state(iac);
         ctx.acceptSteps();

@@ -65,12 +65,20 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
     relaxedOffsets_ = offsetsInRows(circuit.pattern(), relaxedRows_, n_);
 }
 
-bool NewtonSolver::lastEvaluationReactive() const {
+bool NewtonSolver::jacobianReactive() const {
     if (!circuit_.hasCharge()) return false;
     return std::any_of(jq_.begin(), jq_.begin() + nnz_, [](double v) { return v != 0.0; });
 }
 
+bool NewtonSolver::lastEvaluationReactive() const {
+    return jacobianLoaded_ ? jacobianReactive() : reusedJacobianReactive_;
+}
+
 void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context, bool skipOwnAdmittance) {
+    // A chord evaluation after a full one: remember whether the Jacobian it reuses was reactive (the
+    // transient's truncation-error control and order selection depend on it).
+    if (!context.jacobianNeeded && jacobianLoaded_) reusedJacobianReactive_ = jacobianReactive();
+    jacobianLoaded_ = context.jacobianNeeded;
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
     std::fill(fscale_.begin(), fscale_.end(), 0.0);
@@ -264,7 +272,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         if (linear || (lastLimited_ == 0 && deltaOk && residualOk)) {
             // Charges at the final x: q(x + dx) ~= q(x) + dq/dx dx (exact for linear devices).
             qFinal_ = q_;
-            cscMultiplyAdd(circuit_.pattern(), jq_.data(), rhs_.data(), qFinal_.data());
+            if (jacobianLoaded_) // a chord evaluation has no dq/dx: q at the last load stands (within tolerance)
+                cscMultiplyAdd(circuit_.pattern(), jq_.data(), rhs_.data(), qFinal_.data());
             result.converged = true;
             return result;
         }

@@ -60,8 +60,9 @@ public:
     const std::vector<double>& charges() const { return qFinal_; }
     // Charges of the last evaluate() (not corrected).
     const std::vector<double>& loadedCharges() const { return q_; }
-    // Whether the last evaluation had any dq/dx entry: false for a purely algebraic circuit (resistive
-    // elements, controlled sources, p-bits, sMTJs), which has no truncation error to control.
+    // Whether the last evaluated Jacobian had any dq/dx entry: false for a purely algebraic circuit
+    // (resistive elements, controlled sources, p-bits, sMTJs), which has no truncation error to control.
+    // A chord evaluation (no Jacobian) answers for the Jacobian it reuses.
     bool lastEvaluationReactive() const;
     // The last device Jacobians (for AC: G = jf, C = jq).
     const std::vector<double>& jacobianF() const { return jf_; }
@@ -98,6 +99,10 @@ private:
     bool luValid_ = false;
     double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;
     bool luReactive_ = true; // the factored matrix contained a0 dq/dx terms
+    // Whether the last evaluation loaded Jacobians, and if not, whether the last one that did was
+    // reactive (its jq_ is cleared by the chord evaluation that follows).
+    bool jacobianLoaded_ = true, reusedJacobianReactive_ = false;
+    bool jacobianReactive() const;
     const void* luForced_ = nullptr;
     int lastLimited_ = 0;
 };
