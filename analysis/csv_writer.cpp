@@ -70,8 +70,7 @@ void writeCsv(const Waveforms& w, std::ostream& out) {
     }
 }
 
-std::vector<std::string> csvFilePaths(const SimulationResult& result, const std::string& path) {
-    if (result.analyses.size() <= 1) return {path};
+std::string csvAnalysisPath(const std::string& path, const std::string& analysis, int step) {
     // Split "dir/out.csv" into "dir/out" and ".csv" (no extension: insert at the end).
     const auto slash = path.find_last_of('/');
     const auto dot = path.find_last_of('.');
@@ -79,15 +78,16 @@ std::vector<std::string> csvFilePaths(const SimulationResult& result, const std:
         dot != std::string::npos && (slash == std::string::npos || dot > slash + 1) && dot + 1 < path.size();
     const std::string stem = hasExtension ? path.substr(0, dot) : path;
     const std::string extension = hasExtension ? path.substr(dot) : "";
+    return stem + "." + analysis + (step > 0 ? ".step" + std::to_string(step) : "") + extension;
+}
 
+std::vector<std::string> csvFilePaths(const SimulationResult& result, const std::string& path) {
+    if (result.analyses.size() <= 1) return {path};
     std::map<std::string, int> total, seen;
     for (const auto& w : result.analyses) ++total[w.name];
     std::vector<std::string> paths;
-    for (const auto& w : result.analyses) {
-        std::string name = w.name;
-        if (total[w.name] > 1) name += ".step" + std::to_string(++seen[w.name]);
-        paths.push_back(stem + "." + name + extension);
-    }
+    for (const auto& w : result.analyses)
+        paths.push_back(csvAnalysisPath(path, w.name, total[w.name] > 1 ? ++seen[w.name] : 0));
     return paths;
 }
 

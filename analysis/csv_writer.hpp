@@ -24,6 +24,8 @@ void writeCsv(const Waveforms& analysis, std::ostream& out);
 // an analysis name repeats (one analysis per `.step` value), ".step<k>" is added (k = 1, 2, ... in
 // run order): "out.tran1.step1.csv". An empty result writes an empty `path`.
 std::vector<std::string> csvFilePaths(const SimulationResult& result, const std::string& path);
+// One of those names: `analysis` (and ".step<step>" when step > 0) inserted before the extension.
+std::string csvAnalysisPath(const std::string& path, const std::string& analysis, int step);
 
 // Writes every analysis to its file (csvFilePaths); throws std::runtime_error.
 void writeCsvFile(const SimulationResult& result, const std::string& path);

@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
-#include <initializer_list>
-#include <utility>
 #include <cmath>
 #include <fstream>
+#include <initializer_list>
 #include <stdexcept>
+#include <utility>
 
 namespace spinspice {
 namespace {
@@ -59,60 +59,64 @@ void numbers(JsonStream& j, std::initializer_list<std::pair<const char*, double>
     }
 }
 
-void writeSpectra(JsonStream& j, const std::vector<SpectrumResult>& spectra) {
+// {"<signal>": {...}, ...}: each result's members from `body`, or {"error": reason}.
+template <class Result, class Body>
+void writePerSignal(JsonStream& j, const std::vector<Result>& results, const Body& body) {
     bool firstSignal = true;
     j.raw() << '{';
-    for (const auto& s : spectra) {
-        j.key(s.signal, firstSignal);
+    for (const auto& r : results) {
+        j.key(r.signal, firstSignal);
         bool first = true;
         j.raw() << '{';
-        if (!s.error.empty()) {
+        if (!r.error.empty()) {
             j.key("error", first);
-            j.string(s.error);
+            j.string(r.error);
         } else {
-            numbers(j,
-                    {{"peak_frequency", s.peakFrequency}, {"peak_psd", s.peakPsd}, {"linewidth", s.linewidth},
-                     {"resolution", s.resolution}, {"bin_width", s.binWidth}, {"from", s.start}, {"to", s.stop}},
-                    first);
-            j.key("frequency", first);
-            j.array(s.frequency);
-            j.key("psd", first);
-            j.array(s.psd);
+            body(r, first);
         }
         j.raw() << '}';
     }
     j.raw() << '}';
 }
 
+void writeSpectra(JsonStream& j, const std::vector<SpectrumResult>& spectra) {
+    writePerSignal(j, spectra, [&](const SpectrumResult& s, bool& first) {
+        numbers(j,
+                {{"peak_frequency", s.peakFrequency},
+                 {"peak_psd", s.peakPsd},
+                 {"linewidth", s.linewidth},
+                 {"resolution", s.resolution},
+                 {"bin_width", s.binWidth},
+                 {"from", s.start},
+                 {"to", s.stop}},
+                first);
+        j.key("frequency", first);
+        j.array(s.frequency);
+        j.key("psd", first);
+        j.array(s.psd);
+    });
+}
+
 void writeFourier(JsonStream& j, const std::vector<FourierResult>& results) {
-    bool firstSignal = true;
-    j.raw() << '{';
-    for (const auto& f : results) {
-        j.key(f.signal, firstSignal);
-        bool first = true;
-        j.raw() << '{';
-        if (!f.error.empty()) {
-            j.key("error", first);
-            j.string(f.error);
-        } else {
-            numbers(j, {{"fundamental", f.fundamental}, {"dc", f.dc}, {"thd", f.thd}}, first);
-            j.key("harmonics", first);
-            j.raw() << '[';
-            for (std::size_t k = 0; k < f.harmonics.size(); ++k) {
-                const FourierHarmonic& h = f.harmonics[k];
-                bool firstMember = true;
-                j.raw() << (k ? ",{" : "{");
-                numbers(j,
-                        {{"frequency", h.frequency}, {"magnitude", h.magnitude}, {"phase", h.phase},
-                         {"norm_magnitude", h.normMagnitude}, {"norm_phase", h.normPhase}},
-                        firstMember);
-                j.raw() << '}';
-            }
-            j.raw() << ']';
+    writePerSignal(j, results, [&](const FourierResult& f, bool& first) {
+        numbers(j, {{"fundamental", f.fundamental}, {"dc", f.dc}, {"thd", f.thd}}, first);
+        j.key("harmonics", first);
+        j.raw() << '[';
+        for (std::size_t k = 0; k < f.harmonics.size(); ++k) {
+            const FourierHarmonic& h = f.harmonics[k];
+            bool firstMember = true;
+            j.raw() << (k ? ",{" : "{");
+            numbers(j,
+                    {{"frequency", h.frequency},
+                     {"magnitude", h.magnitude},
+                     {"phase", h.phase},
+                     {"norm_magnitude", h.normMagnitude},
+                     {"norm_phase", h.normPhase}},
+                    firstMember);
+            j.raw() << '}';
         }
-        j.raw() << '}';
-    }
-    j.raw() << '}';
+        j.raw() << ']';
+    });
 }
 
 void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options) {

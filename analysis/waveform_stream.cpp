@@ -1,5 +1,7 @@
 #include "analysis/waveform_stream.hpp"
 
+#include "analysis/csv_writer.hpp"
+
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
@@ -13,13 +15,7 @@ CsvWaveformStream::~CsvWaveformStream() {
 }
 
 std::string CsvWaveformStream::fileName(const std::string& analysis, int repeat) const {
-    const auto slash = path_.find_last_of('/');
-    const auto dot = path_.find_last_of('.');
-    const bool hasExtension =
-        dot != std::string::npos && (slash == std::string::npos || dot > slash + 1) && dot + 1 < path_.size();
-    const std::string stem = hasExtension ? path_.substr(0, dot) : path_;
-    const std::string extension = hasExtension ? path_.substr(dot) : "";
-    return stem + "." + analysis + (repeat > 0 ? ".step" + std::to_string(repeat) : "") + extension;
+    return csvAnalysisPath(path_, analysis, repeat);
 }
 
 void CsvWaveformStream::begin(const std::string& analysis, const std::vector<std::string>& names) {

@@ -20,7 +20,7 @@ What is timed.
 Accuracy: a floor run with an eighth of that step is the reference for oscillator 0's final power and
 phase; both the simulator's and the floor's deviations from it are printed. The simulator integrates
 the oscillators in their rotating frames and is more accurate at the same step, so a second ratio is
-printed at equal accuracy: against the floor run, among steps h, h/1.25, h/1.5, h/2, h/3, h/4, with the
+printed at equal accuracy: against the floor run, among steps h, h/1.25, h/1.5, h/2, h/2.5, h/3, h/4, with the
 largest step whose phase error is no larger than the simulator's.
 """
 import argparse
@@ -97,7 +97,7 @@ def main():
     wrap = lambda a: (a + math.pi) % (2 * math.pi) - math.pi
     sp_error = abs(wrap(sp_phase - ref_phase))
     equal = None
-    for divisor in (1, 1.25, 1.5, 2, 3, 4):
+    for divisor in (1, 1.25, 1.5, 2, 2.5, 3, 4):
         runs = [parse(timed([floor, str(args.n), repr(args.tstop), repr(h / divisor)])[1]) for _ in range(args.k)]
         if abs(wrap(runs[-1][2] - ref_phase)) <= sp_error:
             equal = (divisor, statistics.median(r[0] for r in runs), abs(wrap(runs[-1][2] - ref_phase)))
