@@ -142,6 +142,7 @@ std::string rawPlotName(const std::string& analysisType) {
     if (analysisType == "ac") return "AC Analysis";
     if (analysisType == "dc") return "DC transfer characteristic";
     if (analysisType == "op") return "Operating Point";
+    if (analysisType == "tones") return "Multi-tone steady state";
     return analysisType;
 }
 

@@ -46,10 +46,6 @@ std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sw) {
     return values;
 }
 
-struct Simulator::Selection {
-    std::vector<std::string> names;
-    std::vector<int> unknowns;
-};
 
 Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
     const SimOptions options = optionsFromNetlist(flat_, warnings_);
@@ -186,6 +182,7 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) 
         case AnalysisSpec::Kind::Dc: w = runDc(spec); break;
         case AnalysisSpec::Kind::Ac: w = runAc(spec); break;
         case AnalysisSpec::Kind::Tran: w = runTran(spec, observer); break;
+        case AnalysisSpec::Kind::Tones: w = runTones(spec); break;
         }
     } catch (const SimulationError& e) {
         // Every analysis keeps its points so far in partial_.
@@ -369,7 +366,6 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
     return std::move(w);
 }
 
-// .options interp: rows at t_k = k tstep only (and tstop), interpolated linearly between accepted points.
 // Rows at multiples of tstep only (.options interp): each accepted point emits the grid instants since
 // the previous one, linearly interpolated between the two, and tstop itself when it is off the grid.
 Simulator::RowOutput Simulator::interpolatingOutput(const AnalysisSpec& spec, RowOutput output) {

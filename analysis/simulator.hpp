@@ -63,12 +63,16 @@ public:
     const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
-    struct Selection; // which unknowns are written, under which names
+    struct Selection { // which unknowns are written, under which names
+        std::vector<std::string> names;
+        std::vector<int> unknowns;
+    };
     Selection selection() const;
     Waveforms runOp(const AnalysisSpec& spec);
     Waveforms runDc(const AnalysisSpec& spec);
     Waveforms runAc(const AnalysisSpec& spec);
     Waveforms runTran(const AnalysisSpec& spec, const RunObserver& observer);
+    Waveforms runTones(const AnalysisSpec& spec); // analysis/tones.cpp
     using RowOutput = std::function<void(double, const std::vector<double>&)>;
     RowOutput interpolatingOutput(const AnalysisSpec& spec, RowOutput output);
     Selection keptForCards(const Selection& all) const;

@@ -13,6 +13,7 @@
 
 #include "core/diagnostics.hpp"
 #include "devices/pattern.hpp"
+#include "devices/tones.hpp"
 
 #include <complex>
 #include <cstdint>
@@ -260,6 +261,8 @@ public:
     virtual void topology(TopologyBuilder&) const {}
     // The branch-current unknown this device defines (V, L, E, H, B with V=), or -1.
     virtual int branchUnknown() const { return -1; }
+    // Its part in the multi-tone steady state (devices/tones.hpp), if it has one.
+    virtual ToneDevice* toneDevice() { return nullptr; }
 
 protected:
     std::string name_;

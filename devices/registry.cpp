@@ -20,7 +20,7 @@ namespace {
 struct Registry {
     std::shared_mutex mutex;
     std::deque<DeviceType> types;
-    std::vector<std::string> errors; // failed registrations, reported by loadPlugin
+    std::vector<std::string> errors;               // failed registrations, reported by loadPlugin
     std::array<const DeviceType*, 128> byLetter{}; // the SPICE letters' types (the netlist reader's hot path)
 };
 Registry& registry() {

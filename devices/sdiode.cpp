@@ -60,7 +60,7 @@ struct ImageCorrection {
     }
 };
 
-class Sdiode : public Device {
+class Sdiode : public Device, public ToneDevice {
 public:
     Sdiode(const InstanceContext& c, const SdiodeParams& p)
         : Device(c.name(), c.loc()), nodeNames_(c.nodes()), p_(p), image_(p.alpha), scale_(p.ksd * p.r0),
@@ -105,11 +105,15 @@ public:
         const double phase = omegaRef_ * ctx.time, cs = std::cos(phase), sn = std::sin(phase);
         // dR = Re(K a) + kw w with a = (ar + i ai)(cs + i sn).
         const double dRdar = k_.real() * cs - k_.imag() * sn, dRdai = -k_.real() * sn - k_.imag() * cs;
-        const double dR = dRdar * ar + dRdai * ai + kw_ * w;
+        // R = r0 + dR, kept above r0/100: the resonator is linear in the drive (|dR|/r0 ~ ksd |i_rf|), a
+        // drive near 1/ksd would take R through zero where a real junction saturates.
+        const double dR = dRdar * ar + dRdai * ai + kw_ * w, floor = 0.01 * p_.r0;
+        const bool clamped = p_.r0 + dR < floor;
+        const double resistance = clamped ? floor : p_.r0 + dR, dRgain = clamped ? 0.0 : 1.0;
         const double v = x[a_] - x[b_];
         addF(out, a_, i);
         addF(out, b_, -i);
-        addF(out, i_, v - i * (p_.r0 + dR));
+        addF(out, i_, v - i * resistance - (ctx.stationary ? rectified_ : 0.0));
         // The drive: i high-passed (q = z - i, f = w_hp z).
         addQ(out, z_, z - i);
         addF(out, z_, omegaHp_ * z);
@@ -132,10 +136,10 @@ public:
         jf[RB][I] = -1.0;
         jf[RI][A] = 1.0;
         jf[RI][B] = -1.0;
-        jf[RI][I] = -(p_.r0 + dR);
-        jf[RI][AR] = -i * dRdar;
-        jf[RI][AI] = -i * dRdai;
-        jf[RI][W] = -i * kw_;
+        jf[RI][I] = -resistance;
+        jf[RI][AR] = -i * dRdar * dRgain;
+        jf[RI][AI] = -i * dRdai * dRgain;
+        jf[RI][W] = -i * kw_ * dRgain;
         jf[RZ][Z] = omegaHp_;
         jf[RAR][AR] = r.gamma;
         jf[RAR][AI] = rotation;
@@ -186,9 +190,28 @@ public:
     }
     int branchUnknown() const override { return i_; }
 
+    // Multi-tone steady state: each tone's current phasor I through the device rectifies
+    // ksd P [mix A(f) - (1 - mix) S(f)], P = r0 |I|^2/2, at the resonance of the present v(ctrl); the sum
+    // is a DC EMF in the branch (from n+ to n-).
+    ToneDevice* toneDevice() override { return this; }
+    void endTones() override { rectified_ = 0.0; }
+    double rectify(const std::vector<double>& freqs, const std::vector<std::vector<std::complex<double>>>& phasors,
+                   const double* x) override {
+        const double fr = p_.fres + resonance(x[ctl_]).detune / kTwoPi, delta = p_.alpha * fr;
+        double v = 0.0;
+        for (std::size_t k = 0; k < freqs.size(); ++k) {
+            const double power = 0.5 * p_.r0 * std::norm(phasors[k][static_cast<std::size_t>(i_)]);
+            const double d = freqs[k] - fr, lorentz = 1.0 / (delta * delta + d * d);
+            v += p_.ksd * power * (p_.mix * 2.0 * delta * d - (1.0 - p_.mix) * delta * delta) * lorentz;
+        }
+        const double change = std::fabs(v - rectified_);
+        rectified_ = v;
+        return change;
+    }
+
 private:
     struct Resonance {
-        double gamma, detune, cutoff; // 1/s: half-width G, w_r - w_ref, low-pass corner w_c
+        double gamma, detune, cutoff;    // 1/s: half-width G, w_r - w_ref, low-pass corner w_c
         double dGamma, dDetune, dCutoff; // per volt of the control node
     };
     // f_r = fres + dfdv v(ctrl), kept above fres/1000.
@@ -207,19 +230,21 @@ private:
     std::vector<std::string> nodeNames_;
     SdiodeParams p_;
     ImageCorrection image_;
-    double scale_;              // ksd r0 (ohm/A)
-    std::complex<double> k_;    // dR = Re(K a) + ... (K with the high-pass's phase at fres divided out)
-    double kw_;                 // ... + kw w
-    double omegaRef_;           // the rotating frame (2 pi fres)
-    double omegaHp_;            // the drive's high-pass corner (2 pi fres/1000)
+    double scale_;           // ksd r0 (ohm/A)
+    std::complex<double> k_; // dR = Re(K a) + ... (K with the high-pass's phase at fres divided out)
+    double kw_;              // ... + kw w
+    double omegaRef_;        // the rotating frame (2 pi fres)
+    double omegaHp_;         // the drive's high-pass corner (2 pi fres/1000)
     int a_ = 0, b_ = 0, ctl_ = 0, i_ = 0, z_ = 0, ar_ = 0, ai_ = 0, w_ = 0;
     BlockStamp<7, 8> block_;
+    double rectified_ = 0.0; // V: the multi-tone steady state's rectified DC (0 otherwise)
 };
 
 const ParamTable<SdiodeParams> kSdiodeParams{
     param("fres", &SdiodeParams::fres, 1e9, "Hz", "resonance frequency (at v(ctrl) = 0)").positive(),
     param("alpha", &SdiodeParams::alpha, 0.01, "", "relative half-width: D = alpha fres").range(1e-6, 0.5),
-    param("ksd", &SdiodeParams::ksd, 8.8388e3, "V/W", "rectification sensitivity: peak <v> = ksd P at fres (1 +/- alpha)"),
+    param("ksd", &SdiodeParams::ksd, 8.8388e3, "V/W",
+          "rectification sensitivity: peak <v> = ksd P at fres (1 +/- alpha)"),
     param("r0", &SdiodeParams::r0, 1000, "ohm", "resistance (P = r0 i_rf^2/2)").positive(),
     param("mix", &SdiodeParams::mix, 1, "", "antisymmetric share: <v> = ksd P (mix A - (1 - mix) S)").range(0, 1),
     param("dfdv", &SdiodeParams::dfdv, 0, "Hz/V", "resonance shift per volt of the control node"),

@@ -12,7 +12,7 @@ namespace {
 struct NoParams {};
 const ParamTable<NoParams> kNoParams;
 
-class IndependentSource : public Device {
+class IndependentSource : public Device, public ToneDevice {
 public:
     IndependentSource(const InstanceContext& c, const NoParams&)
         : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, spec_(c.element.source),
@@ -40,12 +40,22 @@ public:
     }
     void clearDcOverride() override { override_ = false; }
 
+    // Multi-tone steady state: a SIN source drives its tone and has its offset vo as DC.
+    ToneDevice* toneDevice() override { return this; }
+    void beginTones() override { tones_ = waveform_.tone(tone_); }
+    void endTones() override { tones_ = false; }
+    void toneFrequencies(const double*, std::vector<double>& out) const override {
+        if (tones_) out.push_back(tone_.frequency);
+    }
+
 protected:
     // ngspice's rule: .op/.dc use the DC value when one is written, otherwise the waveform at t = 0; the
     // operating point of a transient and the transient itself use the waveform.
     double valueAt(const EvalContext& ctx) const {
         double v;
-        if (ctx.dcSources)
+        if (ctx.dcSources && tones_)
+            v = tone_.offset;
+        else if (ctx.dcSources)
             v = override_ ? overrideValue_ : (spec_.dcGiven || !waveform_.present()) ? spec_.dc : waveform_.value(0.0);
         else
             v = waveform_.present() ? waveform_.value(ctx.time) : spec_.dc;
@@ -59,6 +69,12 @@ protected:
     bool override_ = false;
     double overrideValue_ = 0;
     std::complex<double> ac_;
+    bool tones_ = false; // in the multi-tone steady state, with a SIN tone
+    SourceWaveform::Tone tone_;
+    // The tone's phasor at `frequency`, else 0.
+    std::complex<double> tonePhasor(double frequency) const {
+        return tones_ && frequency == tone_.frequency ? tone_.phasor : std::complex<double>(0.0, 0.0);
+    }
 };
 
 class VoltageSource : public IndependentSource {
@@ -76,6 +92,9 @@ public:
         addF(out, br_, -valueAt(ctx));
     }
     void loadAc(std::complex<double>* rhs) const override { rhs[br_] += ac_; }
+    void loadTone(double frequency, const double*, std::complex<double>* rhs) const override {
+        rhs[br_] += tonePhasor(frequency);
+    }
     void topology(TopologyBuilder& t) const override {
         t.terminal(p_, *this);
         t.terminal(n_, *this);
@@ -102,6 +121,10 @@ public:
     void loadAc(std::complex<double>* rhs) const override {
         rhs[p_] -= ac_;
         rhs[n_] += ac_;
+    }
+    void loadTone(double frequency, const double*, std::complex<double>* rhs) const override {
+        rhs[p_] -= tonePhasor(frequency);
+        rhs[n_] += tonePhasor(frequency);
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(p_, *this);

@@ -56,7 +56,7 @@ struct StnoParams {
     double p0 = 1e-4, phi0 = 0;
 };
 
-class Stno : public Device {
+class Stno : public Device, public ToneDevice {
 public:
     Stno(const InstanceContext& c, const StnoParams& p)
         : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, p_(p), sigmaI_(p.gammag / p.ith),
@@ -132,7 +132,7 @@ public:
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double* x = ctx.x;
-        const Electrical e = electrical(x);
+        const Electrical e = electrical(x, ctx.stationary && averaged_);
         const double br = x[br_], bi = x[bi_], p = br * br + bi * bi;
         const double gainP = p_.gammag * (1.0 + p_.q * p); // G+(p)
         const double g = gainP - sigmaI_ * e.i * (1.0 - p);
@@ -229,6 +229,15 @@ public:
     // Z(w) = R + i0 dR/dcr [(jw - J)^-1 dF/di]_r; the state rows are decoupled (identity).
     void admittance(double omegaAc, const double* x, std::complex<double>* values) const override {
         using C = std::complex<double>;
+        enum { A, B, BR, BI, CR, CI, IAC };
+        if (averaged_) { // the multi-tone steady state: the mean resistance r0
+            values[block_.off[A][A]] += 1.0 / p_.r0;
+            values[block_.off[A][B]] -= 1.0 / p_.r0;
+            values[block_.off[B][A]] -= 1.0 / p_.r0;
+            values[block_.off[B][B]] += 1.0 / p_.r0;
+            for (int k : {BR, BI, CR, CI, IAC}) values[block_.off[k][k]] += 1.0;
+            return;
+        }
         const Electrical e = electrical(x);
         const double cr = x[cr_], ci = x[ci_], p = cr * cr + ci * ci;
         const double w = omega(p), wp = kTwoPi * p_.nshift;
@@ -245,7 +254,6 @@ public:
         const double dRdcr = e.clamped ? 0.0 : -p_.dr;
         const C z = e.r + e.i * dRdcr * dcr;
         const C y = 1.0 / z;
-        enum { A, B, BR, BI, CR, CI, IAC };
         values[block_.off[A][A]] += y;
         values[block_.off[A][B]] -= y;
         values[block_.off[B][A]] -= y;
@@ -258,7 +266,61 @@ public:
         t.dcPath(a_, b_);
     }
 
+    // Multi-tone steady state: the time-averaged oscillator. In DC it is its mean resistance r0 (Re(c)
+    // averages out) in series with the DC it rectifies from its own tone; above threshold it emits the
+    // stationary tone f0 + nshift p0 (p0 = (zeta - 1)/(zeta + q) at the DC current) as the EMF
+    // i_dc dR with dR = -dr sqrt(p0) exp(j phi0) (the phasor of R - r0), behind r0.
+    ToneDevice* toneDevice() override { return this; }
+    void beginTones() override { averaged_ = true; }
+    void endTones() override {
+        averaged_ = false;
+        selfRectified_ = 0.0;
+    }
+    void toneFrequencies(const double* x, std::vector<double>& out) const override {
+        const Emission em = emission(x);
+        if (em.power > 0) out.push_back(em.frequency);
+    }
+    void loadTone(double frequency, const double* x, std::complex<double>* rhs) const override {
+        const Emission em = emission(x);
+        if (!(em.power > 0) || frequency != em.frequency) return;
+        const std::complex<double> norton = em.current * em.dR / p_.r0; // the EMF behind r0
+        rhs[a_] += norton;
+        rhs[b_] -= norton;
+    }
+    // <v> = i_dc r0 + (1/2) Re[conj(I) dR] with I the device's current phasor at its own tone.
+    double rectify(const std::vector<double>& freqs, const std::vector<std::vector<std::complex<double>>>& phasors,
+                   const double* x) override {
+        const Emission em = emission(x);
+        double v = 0.0;
+        for (std::size_t k = 0; k < freqs.size() && em.power > 0; ++k) {
+            if (freqs[k] != em.frequency) continue;
+            const auto& ph = phasors[k];
+            const std::complex<double> emf = em.current * em.dR;
+            const std::complex<double> current =
+                (ph[static_cast<std::size_t>(a_)] - ph[static_cast<std::size_t>(b_)] - emf) / p_.r0;
+            v = 0.5 * std::real(std::conj(current) * em.dR);
+        }
+        const double change = std::fabs(v - selfRectified_);
+        selfRectified_ = v;
+        return change;
+    }
+
 private:
+    struct Emission {
+        double current = 0, power = 0, frequency = 0; // A, p0, Hz
+        std::complex<double> dR;                      // ohm: phasor of R - r0
+    };
+    Emission emission(const double* x) const {
+        Emission em;
+        em.current = (x[a_] - x[b_] - selfRectified_) / p_.r0;
+        const double zeta = em.current / p_.ith;
+        if (!(zeta > 1.0)) return em;
+        em.power = (zeta - 1.0) / (zeta + p_.q);
+        em.frequency = p_.f0 + p_.nshift * em.power;
+        em.dR = -p_.dr * std::sqrt(em.power) * std::polar(1.0, p_.phi0);
+        return em;
+    }
+
     static constexpr double kTolerance = 1e-6; // of cr, ci, br, bi (|c| <= 1)
     // Which unknown each row depends on (columns a, b, br, bi, cr, ci, iac): the current i(v, cr) enters
     // the terminals, the envelope and the high-pass; the envelope its own rows; the outputs theirs.
@@ -276,9 +338,10 @@ private:
         double r, i, didv, didcr;
         bool clamped;
     };
-    // i = v/R, R = r0 - dr cr (kept above r0/100 for iterates with |c| > 1).
-    Electrical electrical(const double* x) const {
+    // i = v/R, R = r0 - dr cr (kept above r0/100 for iterates with |c| > 1); averaged: i = (v - V_rect)/r0.
+    Electrical electrical(const double* x, bool averaged = false) const {
         const double v = x[a_] - x[b_];
+        if (averaged) return {p_.r0, (v - selfRectified_) / p_.r0, 1.0 / p_.r0, 0.0, true};
         const double raw = p_.r0 - p_.dr * x[cr_], floor = 0.01 * p_.r0;
         const bool clamped = raw < floor;
         const double r = clamped ? floor : raw;
@@ -297,6 +360,8 @@ private:
     int a_ = 0, b_ = 0, br_ = 0, bi_ = 0, cr_ = 0, ci_ = 0, iac_ = 0;
     BlockStamp<7, 7> block_;
     double acceptedTheta_ = 0, acceptedTime_ = 0, acceptedOmega_ = 0;
+    bool averaged_ = false;    // in the multi-tone steady state
+    double selfRectified_ = 0; // V: its DC from its own tone there
 };
 
 const ParamTable<StnoParams> kStnoParams{

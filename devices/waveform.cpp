@@ -73,6 +73,16 @@ void SourceWaveform::prepare(double tstep, double tstop) {
     }
 }
 
+bool SourceWaveform::tone(Tone& out) const {
+    if (kind_ != Waveform::Kind::Sin || given_.size() < 3 || given_[2] <= 0 || given_[1] == 0) return false;
+    const double td = given_.size() > 3 ? given_[3] : 0.0;
+    const double phase = (given_.size() > 5 ? given_[5] : 0.0) * std::numbers::pi / 180.0;
+    out.offset = given_[0];
+    out.frequency = given_[2];
+    out.phasor = std::polar(given_[1], phase - 2.0 * std::numbers::pi * out.frequency * td - 0.5 * std::numbers::pi);
+    return true;
+}
+
 double SourceWaveform::value(double t) const {
     switch (kind_) {
     case Waveform::Kind::Pulse: {

@@ -6,6 +6,7 @@
 #include "core/source_spec.hpp"
 
 #include <array>
+#include <complex>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ public:
     double value(double t) const;
     double nextBreakpoint(double t) const; // the first corner strictly after t (+inf if none)
     bool present() const { return kind_ != Waveform::Kind::None; }
+    // A SIN(vo va freq td theta phase) as a steady tone: its offset vo, frequency and phasor
+    // va exp(j (phase - 2 pi freq td - pi/2)) (peak, Re[X exp(j w t)] = va sin(w (t - td) + phase));
+    // the damping theta is not a steady state and is ignored. False for other shapes, a SIN without
+    // its frequency or with va = 0.
+    struct Tone {
+        double offset = 0, frequency = 0;
+        std::complex<double> phasor;
+    };
+    bool tone(Tone& out) const;
 
 private:
     Waveform::Kind kind_ = Waveform::Kind::None;

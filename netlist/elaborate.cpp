@@ -26,7 +26,7 @@ const std::vector<std::string>& knownDotCards() {
         ".global",  ".ic",      ".include", ".inc",     ".lib",   ".model", ".nodeset", ".op",
         ".options", ".option",  ".opt",     ".param",   ".probe", ".save",  ".subckt",  ".temp",
         ".title",   ".tran",    ".meas",    ".measure", ".print", ".plot",  ".step",    ".plugin",
-        ".spectrum", ".four", ".fourier"};
+        ".spectrum", ".four", ".fourier", ".tones"};
     return cards;
 }
 
@@ -36,7 +36,7 @@ CardRole roleOf(const std::string& keyword) {
     static const std::vector<std::string> commands = {".op",    ".dc",   ".ac",      ".tran",  ".options", ".option",
                                                       ".opt",   ".ic",   ".nodeset", ".temp",  ".save",    ".probe",
                                                       ".title", ".meas", ".measure", ".print", ".plot",    ".step",
-                                                      ".spectrum", ".four", ".fourier"};
+                                                      ".spectrum", ".four", ".fourier", ".tones"};
     if (std::find(commands.begin(), commands.end(), keyword) != commands.end()) return CardRole::Command;
     return CardRole::Unknown;
 }

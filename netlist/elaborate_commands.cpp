@@ -43,6 +43,8 @@ void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
         commandAc(card, scope);
     } else if (keyword == ".tran") {
         commandTran(card, scope);
+    } else if (keyword == ".tones") {
+        commandTones(card, scope);
     } else if (keyword == ".options" || keyword == ".option" || keyword == ".opt") {
         commandOptions(card, scope);
     } else if (keyword == ".ic") {
@@ -284,6 +286,25 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
             add("v(" + nodeName(card, t[i], scope) + ")", t[i]);
         }
     }
+}
+
+// `.tones [maxiter=n] [tol=v]`: the multi-tone steady state (analysis/tones.cpp).
+void Elaborator::commandTones(const Card& card, const ElabScope& scope) {
+    static const char* const kSyntax = "expected: .tones [maxiter=n] [tol=volts]";
+    AnalysisSpec& spec = newAnalysis(card, AnalysisSpec::Kind::Tones, "tones");
+    std::size_t i = 1;
+    for (const auto& o : measureOptions(card, i, {"maxiter", "tol"}, "", kSyntax)) {
+        const double v = evalValue(card, *o.value, scope);
+        if (o.key == "maxiter") {
+            if (!(v >= 1 && v <= 1e6) || v != std::floor(v))
+                fail(card, *o.value, "maxiter must be an integer from 1 to 1000000", kSyntax);
+            spec.toneIterations = static_cast<int>(v);
+        } else {
+            if (!(v > 0)) fail(card, *o.value, "tol must be > 0", kSyntax);
+            spec.toneTolerance = v;
+        }
+    }
+    if (i < card.tokens.size()) fail(card, card.tokens[i], "unexpected '" + card.tokens[i].text + "'", kSyntax);
 }
 
 } // namespace spinspice::netlist::detail

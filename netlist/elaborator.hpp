@@ -126,6 +126,7 @@ private:
     void commandMeasure(const Card& card, const ElabScope& scope);
     void commandStep(const Card& card, const ElabScope& scope);
     void commandSpectrum(const Card& card, const ElabScope& scope); // elaborate_spectral.cpp
+    void commandTones(const Card& card, const ElabScope& scope);
     void commandFour(const Card& card, const ElabScope& scope);
     std::vector<std::string> flatNodeNames() const; // sorted, without ground
     OutputRef outputRef(const Card& card, std::size_t& i, const ElabScope& scope, bool complexParts,

@@ -15,9 +15,9 @@
 namespace spinspice {
 
 struct AnalysisSpec {
-    enum class Kind { Op, Dc, Ac, Tran };
+    enum class Kind { Op, Dc, Ac, Tran, Tones };
     Kind kind = Kind::Op;
-    std::string name; // "op1", "dc1", "ac1", "tran1": type + 1-based count of that type in the deck
+    std::string name; // "op1", "dc1", "ac1", "tran1", "tones1": type + 1-based count of that type in the deck
 
     // .dc: outer loop last; sweeps[0] varies fastest (SPICE order: first-named source is the inner loop)
     // A sweep over a parameter or the temperature re-elaborates the deck per point (analysis/run_netlist).
@@ -38,6 +38,10 @@ struct AnalysisSpec {
     // .tran tstep tstop [tstart [tmax]] [uic]
     double tstep = 0, tstop = 0, tstart = 0, tmax = 0; // tmax 0 = not given
     bool uic = false;
+
+    // .tones [maxiter=n] [tol=v]: the multi-tone steady state's fixed-point iterations and tolerance (V)
+    int toneIterations = 100;
+    double toneTolerance = 1e-9;
 
     SourceLoc loc;
 };

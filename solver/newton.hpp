@@ -69,6 +69,8 @@ public:
     const std::vector<double>& jacobianQ() const { return jq_; }
 
     Circuit& circuit() { return circuit_; }
+    // The absolute tolerance of unknown i (vntol, abstol or the state's own).
+    double absoluteTolerance(int i) const { return xTol_[static_cast<std::size_t>(i)]; }
     const Circuit& circuit() const { return circuit_; }
     KluSolver& linearSolver() { return klu_; }
     SolverStats stats;
