@@ -103,7 +103,9 @@ Spectrum compute(const std::vector<double>& t, const std::vector<double>& y, con
     // Welch: K segments of L samples (a power of two) overlapping by L/2 cover (K + 1) L/2 samples.
     const std::size_t length = niceLength(2 * n / static_cast<std::size_t>(segments + 1));
     const std::size_t total = (static_cast<std::size_t>(segments) + 1) * length / 2;
-    const double dt = (s.stop - s.start) / static_cast<double>(total);
+    // The grid spans the window end to end: a uniformly sampled input of `total` points is taken as it
+    // is (no interpolation, which would low-pass its noise).
+    const double dt = (s.stop - s.start) / static_cast<double>(total - 1);
     const std::vector<double> u = resample(t, y, s.start, dt, total);
 
     std::vector<double> taper(length, 1.0);

@@ -44,7 +44,7 @@ namespace {
 constexpr double kTwoPi = 2.0 * constants::pi;
 
 struct SdiodeParams {
-    double fres = 1e9, alpha = 0.01, ksd = 8.8388e3, r0 = 1000, mix = 1, dfdv = 0, ppp = 20;
+    double fres = 1e9, alpha = 0.01, ksd = 8838.834765, r0 = 1000, mix = 1, dfdv = 0, ppp = 20;
 };
 
 // The low-pass that cancels the mirror pole's image, -A(-f) = 2 alpha (1 + x)/(alpha^2 + (1 + x)^2) with
@@ -243,7 +243,7 @@ private:
 const ParamTable<SdiodeParams> kSdiodeParams{
     param("fres", &SdiodeParams::fres, 1e9, "Hz", "resonance frequency (at v(ctrl) = 0)").positive(),
     param("alpha", &SdiodeParams::alpha, 0.01, "", "relative half-width: D = alpha fres").range(1e-6, 0.5),
-    param("ksd", &SdiodeParams::ksd, 8.8388e3, "V/W",
+    param("ksd", &SdiodeParams::ksd, 8838.834765, "V/W",
           "rectification sensitivity: peak <v> = ksd P at fres (1 +/- alpha)"),
     param("r0", &SdiodeParams::r0, 1000, "ohm", "resistance (P = r0 i_rf^2/2)").positive(),
     param("mix", &SdiodeParams::mix, 1, "", "antisymmetric share: <v> = ksd P (mix A - (1 - mix) S)").range(0, 1),

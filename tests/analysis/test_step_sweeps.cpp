@@ -47,8 +47,8 @@ TEST_CASE(".step param: one run per value, grouped per step, .meas evaluated per
         CHECK(tran.step == Step{{"rval", values[s]}});
         CHECK(analyses[2 * s + 1].step == tran.step);
         const double tau = values[s] * 1e-9;
-        CHECK(measurement(tran, "t50") == doctest::Approx(tau * std::log(2.0)).epsilon(3e-3));
-        CHECK(measurement(tran, "ratio") == doctest::Approx(std::log(2.0)).epsilon(3e-3));
+        CHECK(measurement(tran, "t50") == doctest::Approx(tau * std::log(2.0)).epsilon(3e-3).scale(0));
+        CHECK(measurement(tran, "ratio") == doctest::Approx(std::log(2.0)).epsilon(3e-3).scale(0));
         CHECK(analyses[2 * s + 1].measurements.empty());
     }
     CHECK(run.netlist.steps.size() == 1);
@@ -67,10 +67,10 @@ TEST_CASE("two .step cards: the first varies fastest; .step temp sets the temper
     CHECK(a[2].step == Step{{"r2", 1e3}, {"temp", 127}});
     CHECK(a[3].step == Step{{"r2", 3e3}, {"temp", 127}});
     auto vout = [](const Waveforms& w) { return signal(w, "v(out)").front(); };
-    CHECK(vout(a[0]) == doctest::Approx(0.5));
-    CHECK(vout(a[1]) == doctest::Approx(0.75));
-    CHECK(vout(a[2]) == doctest::Approx(1.0 / 3.0)); // R1 = 2k at 127 C
-    CHECK(vout(a[3]) == doctest::Approx(0.6));
+    CHECK(vout(a[0]) == doctest::Approx(0.5).scale(0));
+    CHECK(vout(a[1]) == doctest::Approx(0.75).scale(0));
+    CHECK(vout(a[2]) == doctest::Approx(1.0 / 3.0).scale(0)); // R1 = 2k at 127 C
+    CHECK(vout(a[3]) == doctest::Approx(0.6).scale(0));
 }
 
 TEST_CASE(".dc param sweeps a parameter; .meas dc reads the parameter as the sweep") {
@@ -87,10 +87,10 @@ TEST_CASE(".dc param sweeps a parameter; .meas dc reads the parameter as the swe
     const auto& r = signal(w, "rval");
     const auto& v = signal(w, "v(out)");
     REQUIRE(r.size() == 6);
-    for (std::size_t k = 0; k < r.size(); ++k) CHECK(v[k] == doctest::Approx(2.0 * 1e3 / (r[k] + 1e3)));
-    CHECK(measurement(w, "vat") == doctest::Approx(1.0));
+    for (std::size_t k = 0; k < r.size(); ++k) CHECK(v[k] == doctest::Approx(2.0 * 1e3 / (r[k] + 1e3)).scale(0));
+    CHECK(measurement(w, "vat") == doctest::Approx(1.0).scale(0));
     // v(out) reaches 0.5 exactly at the last point, 3k: reaching the level is a crossing
-    CHECK(measurement(w, "rhalf") == doctest::Approx(3e3));
+    CHECK(measurement(w, "rhalf") == doctest::Approx(3e3).scale(0));
 }
 
 TEST_CASE(".dc temp follows a resistor's tc1 in closed form; a source sweep can be nested") {
@@ -108,14 +108,14 @@ TEST_CASE(".dc temp follows a resistor's tc1 in closed form; a source sweep can 
     REQUIRE(temp.size() == 9);
     for (std::size_t k = 0; k < temp.size(); ++k) {
         const double r1 = 1e3 * (1 + tc1 * (temp[k] - 27));
-        CHECK(v[k] == doctest::Approx(1e3 / (r1 + 1e3)).epsilon(1e-9));
+        CHECK(v[k] == doctest::Approx(1e3 / (r1 + 1e3)).epsilon(1e-9).scale(0));
     }
     const Waveforms& nested = run.result.analyses[1];
     REQUIRE(nested.error.empty());
     CHECK(nested.sweep == "v1");
     CHECK(signal(nested, "v1") == std::vector<double>{0, 1, 2, 0, 1, 2});
     const double r77 = 1e3 * (1 + tc1 * 50);
-    CHECK(signal(nested, "v(out)")[5] == doctest::Approx(2 * 1e3 / (r77 + 1e3)));
+    CHECK(signal(nested, "v(out)")[5] == doctest::Approx(2 * 1e3 / (r77 + 1e3)).scale(0));
 }
 
 TEST_CASE("a .step value that makes the deck invalid is an InputError naming the step") {
@@ -141,5 +141,5 @@ TEST_CASE("the library Simulator evaluates .meas cards too") {
                                           ".tran 10n 3u 0 10n\n.meas tran t50 WHEN v(out)=0.5\n"));
     const SimulationResult r = simulator.runAll();
     REQUIRE(r.analyses.size() == 1);
-    CHECK(measurement(r.analyses[0], "t50") == doctest::Approx(1e-6 * std::log(2.0)).epsilon(3e-3));
+    CHECK(measurement(r.analyses[0], "t50") == doctest::Approx(1e-6 * std::log(2.0)).epsilon(3e-3).scale(0));
 }

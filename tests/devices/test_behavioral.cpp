@@ -67,7 +67,8 @@ TEST_CASE("B expressions: automatic derivatives equal central differences") {
 
 TEST_CASE("B expressions: u() and sgn() are smooth only within 1e-6 of the step") {
     const Expression e = Expression::parse("u(v(a)) + sgn(v(a))");
-    ExpressionTape tape = ExpressionTape::compile(e.root(), [](const std::string&, ExpressionTape::Probe) { return 0; });
+    ExpressionTape tape =
+        ExpressionTape::compile(e.root(), [](const std::string&, ExpressionTape::Probe) { return 0; });
     double g = 0;
     double x = 1e-3;
     CHECK(tape.evaluate(&x, 0, 27, &g) == doctest::Approx(2.0).scale(0));

@@ -43,20 +43,20 @@ TEST_CASE("passive elements: values, nodes, instance parameters") {
     const auto& r1 = element(c, "r1");
     CHECK(r1.letter == 'r');
     CHECK(r1.nodes == Nodes{"in", "out"});
-    CHECK(value(r1) == doctest::Approx(1e4));
-    CHECK(r1.params.at("tc1") == doctest::Approx(1e-3));
+    CHECK(value(r1) == doctest::Approx(1e4).scale(0));
+    CHECK(r1.params.at("tc1") == doctest::Approx(1e-3).scale(0));
     CHECK(r1.params.at("m") == 2);
     CHECK(r1.params.size() == 3); // r (the positional value), tc1, m: nothing else
     CHECK(r1.loc.str() == "p.cir:2:1");
     CHECK(r1.lineText == "R1 IN Out 10kOhm tc1=0.001 m=2");
     CHECK(element(c, "r2").nodes == Nodes{"out", "0"});
-    CHECK(value(element(c, "r2")) == doctest::Approx(4700));
-    CHECK(value(element(c, "c1")) == doctest::Approx(1e-6));
+    CHECK(value(element(c, "r2")) == doctest::Approx(4700).scale(0));
+    CHECK(value(element(c, "c1")) == doctest::Approx(1e-6).scale(0));
     CHECK(element(c, "c1").params.at("ic") == 0.5);
-    CHECK(value(element(c, "l1")) == doctest::Approx(2.2e-3));
-    CHECK(element(c, "l1").params.at("ic") == doctest::Approx(1e-3));
+    CHECK(value(element(c, "l1")) == doctest::Approx(2.2e-3).scale(0));
+    CHECK(element(c, "l1").params.at("ic") == doctest::Approx(1e-3).scale(0));
     const auto& k1 = element(c, "k1");
-    CHECK(value(k1) == doctest::Approx(0.99));
+    CHECK(value(k1) == doctest::Approx(0.99).scale(0));
     CHECK(k1.refs == Nodes{"l1", "l2"});
     CHECK(k1.nodes.empty());
 }
@@ -87,9 +87,9 @@ TEST_CASE("independent sources: DC, AC and transient functions in any order") {
     const auto& v4 = element(c, "v4").source;
     CHECK(v4.tran.kind == Waveform::Kind::Pulse);
     REQUIRE(v4.tran.args.size() == 7);
-    CHECK(v4.tran.args[1] == doctest::Approx(1.8));
-    CHECK(v4.tran.args[3] == doctest::Approx(100e-12));
-    CHECK(v4.tran.args[6] == doctest::Approx(10e-9));
+    CHECK(v4.tran.args[1] == doctest::Approx(1.8).scale(0));
+    CHECK(v4.tran.args[3] == doctest::Approx(100e-12).scale(0));
+    CHECK(v4.tran.args[6] == doctest::Approx(10e-9).scale(0));
     CHECK_FALSE(v4.dcGiven);
     const auto& v5 = element(c, "v5").source;
     CHECK(v5.tran.kind == Waveform::Kind::Sin);
@@ -99,7 +99,7 @@ TEST_CASE("independent sources: DC, AC and transient functions in any order") {
     const auto& v6 = element(c, "v6").source;
     CHECK(v6.tran.kind == Waveform::Kind::Pwl);
     CHECK(v6.tran.args.size() == 6);
-    CHECK(v6.tran.args[2] == doctest::Approx(1e-9));
+    CHECK(v6.tran.args[2] == doctest::Approx(1e-9).scale(0));
     const auto& i1 = element(c, "i1");
     CHECK(i1.letter == 'i');
     CHECK(i1.source.tran.kind == Waveform::Kind::Exp);
@@ -125,7 +125,7 @@ TEST_CASE("controlled sources and diodes") {
     const auto& e1 = element(c, "e1");
     CHECK(e1.nodes == Nodes{"out", "0", "in+", "in-"});
     CHECK(value(e1) == 10);
-    CHECK(value(element(c, "g1")) == doctest::Approx(1e-3));
+    CHECK(value(element(c, "g1")) == doctest::Approx(1e-3).scale(0));
     CHECK(element(c, "f1").refs == Nodes{"vsense"});
     CHECK(element(c, "f1").nodes == Nodes{"out", "0"});
     CHECK(value(element(c, "h1")) == 3000);
@@ -134,7 +134,7 @@ TEST_CASE("controlled sources and diodes") {
     CHECK(d1.nodes == Nodes{"a", "k"});
     CHECK(d1.params.at("area") == 2);
     CHECK(d1.params.at("off") == 1);
-    CHECK(d1.params.at("ic") == doctest::Approx(0.7));
+    CHECK(d1.params.at("ic") == doctest::Approx(0.7).scale(0));
     CHECK(element(c, "d2").params.at("area") == 3);
     CHECK(element(c, "d2").params.at("m") == 2);
     CHECK(element(c, "d2").params.count("off") == 0);
@@ -142,8 +142,8 @@ TEST_CASE("controlled sources and diodes") {
     const ModelCard& m = c.models.at("dmod");
     CHECK(m.type == "d");
     CHECK(m.name == "dmod");
-    CHECK(m.params.at("is") == doctest::Approx(1e-14));
-    CHECK(m.params.at("n") == doctest::Approx(1.05));
+    CHECK(m.params.at("is") == doctest::Approx(1e-14).scale(0));
+    CHECK(m.params.at("n") == doctest::Approx(1.05).scale(0));
     CHECK(m.params.at("rs") == 10);
     CHECK(m.params.size() == 3);
     CHECK(m.loc.line == 9);
@@ -230,7 +230,7 @@ TEST_CASE("nested definitions, local models, references resolved in the instance
                                             "X2 b 0 cell\n"
                                             "D9 a 0 dmod\n");
     CHECK(c.models.size() == 5); // dmod, x1.dmod, x1.dother, x2.dmod, x2.dother
-    CHECK(c.models.at("x1.dmod").params.at("is") == doctest::Approx(2e-14));
+    CHECK(c.models.at("x1.dmod").params.at("is") == doctest::Approx(2e-14).scale(0));
     CHECK(c.models.at("x2.dother").params.at("n") == 2);
     CHECK(element(c, "x1.x1.d1").model == "x1.dmod"); // innermost definition wins
     CHECK(element(c, "x1.x1.d2").model == "x1.dother");
@@ -264,9 +264,9 @@ TEST_CASE("analyses: names, arguments, sweep order") {
     REQUIRE(dc.sweeps.size() == 2);
     CHECK(dc.sweeps[0].source == "v1"); // first-named source varies fastest
     CHECK(dc.sweeps[0].stop == 5);
-    CHECK(dc.sweeps[0].step == doctest::Approx(0.1));
+    CHECK(dc.sweeps[0].step == doctest::Approx(0.1).scale(0));
     CHECK(dc.sweeps[1].source == "i1");
-    CHECK(dc.sweeps[1].step == doctest::Approx(0.5e-3));
+    CHECK(dc.sweeps[1].step == doctest::Approx(0.5e-3).scale(0));
     CHECK(dc.loc.line == 7);
     const auto& ac = c.analyses[2];
     CHECK(ac.acScale == AnalysisSpec::AcScale::Dec);
@@ -274,14 +274,14 @@ TEST_CASE("analyses: names, arguments, sweep order") {
     CHECK(ac.fstart == 1);
     CHECK(ac.fstop == 1e6);
     const auto& tran = c.analyses[3];
-    CHECK(tran.tstep == doctest::Approx(1e-9));
-    CHECK(tran.tstop == doctest::Approx(100e-9));
+    CHECK(tran.tstep == doctest::Approx(1e-9).scale(0));
+    CHECK(tran.tstop == doctest::Approx(100e-9).scale(0));
     CHECK(tran.tstart == 0);
     CHECK(tran.tmax == 0);
     CHECK_FALSE(tran.uic);
     const auto& tran2 = c.analyses[4];
-    CHECK(tran2.tstart == doctest::Approx(10e-9));
-    CHECK(tran2.tmax == doctest::Approx(0.5e-9));
+    CHECK(tran2.tstart == doctest::Approx(10e-9).scale(0));
+    CHECK(tran2.tmax == doctest::Approx(0.5e-9).scale(0));
     CHECK(tran2.uic);
     CHECK(c.analyses[6].sweeps[0].step == -1);
     CHECK(c.analyses[7].acScale == AnalysisSpec::AcScale::Lin);
@@ -299,11 +299,11 @@ TEST_CASE("options, initial conditions, temperature, saves") {
                                             ".temp 100\n"
                                             ".save v(out) i(V1) mid v(a,b) OUT\n"
                                             ".probe v(out)\n");
-    CHECK(c.options.at("reltol") == doctest::Approx(1e-4));
-    CHECK(c.options.at("abstol") == doctest::Approx(2e-12));
+    CHECK(c.options.at("reltol") == doctest::Approx(1e-4).scale(0));
+    CHECK(c.options.at("abstol") == doctest::Approx(2e-12).scale(0));
     CHECK(c.options.at("noacct") == 1);
-    CHECK(c.options.at("vntol") == doctest::Approx(1e-4));
-    CHECK(c.options.at("gmin") == doctest::Approx(1e-12));
+    CHECK(c.options.at("vntol") == doctest::Approx(1e-4).scale(0));
+    CHECK(c.options.at("gmin") == doctest::Approx(1e-12).scale(0));
     CHECK(c.textOptions.at("method") == "gear");
     CHECK(c.options.count("method") == 0);
     CHECK(c.ic.at("out") == 1);
@@ -330,7 +330,7 @@ TEST_CASE("netlist file with includes and a library section") {
     CHECK(value(element(c, "r1")) == 2000);
     CHECK(element(c, "d1").model == "dfast");
     CHECK(c.models.size() == 1);
-    CHECK(c.models.at("dfast").params.at("is") == doctest::Approx(1e-12));
+    CHECK(c.models.at("dfast").params.at("is") == doctest::Approx(1e-12).scale(0));
     CHECK(c.models.at("dfast").loc.file == dataDir + "sub/models.lib");
     REQUIRE(c.analyses.size() == 1);
     CHECK(c.analyses[0].name == "op1");
@@ -346,7 +346,7 @@ TEST_CASE("continuation lines and comments inside element cards") {
                                             "+ {1k +\n"
                                             "+ 1k}\n");
     CHECK(element(c, "v1").source.tran.args.size() == 7);
-    CHECK(element(c, "v1").source.tran.args[6] == doctest::Approx(20e-9));
+    CHECK(element(c, "v1").source.tran.args[6] == doctest::Approx(20e-9).scale(0));
     CHECK(value(element(c, "r1")) == 2000);
 }
 

@@ -58,7 +58,7 @@ TEST_CASE(".meas cards: kinds, conditions, windows") {
     CHECK(d.trig.value == 0.5);
     CHECK(d.trig.edge == MeasureCondition::Edge::Rise);
     CHECK(d.trig.occurrence == 1);
-    CHECK(d.targ.value == doctest::Approx(0.5));
+    CHECK(d.targ.value == doctest::Approx(0.5).scale(0));
     CHECK(d.targ.edge == MeasureCondition::Edge::Fall);
     CHECK(d.targ.last);
     CHECK(d.targ.td == 1e-6);
@@ -176,8 +176,8 @@ TEST_CASE(".step forms: list, lin increment, lin points, dec, oct, temp") {
     CHECK(steps(".step param rval lin 3 1k 2k\n")[0].values == std::vector<double>{1000, 1500, 2000});
     const auto dec = steps(".step dec param rval 1 100 2\n")[0].values;
     REQUIRE(dec.size() == 5);
-    CHECK(dec[1] == doctest::Approx(std::sqrt(10.0)));
-    CHECK(dec[4] == doctest::Approx(100));
+    CHECK(dec[1] == doctest::Approx(std::sqrt(10.0)).scale(0));
+    CHECK(dec[4] == doctest::Approx(100).scale(0));
     CHECK(steps(".step param rval dec 1 1 10\n")[0].values.size() == 2);
     CHECK(steps(".step oct rval 1 8 1\n")[0].values.size() == 4);
     s = steps(".step temp list -40 27 125\n.step param rval list 1 2\n");

@@ -47,7 +47,7 @@ double deviation(const Waveforms& w, double from, double to) {
 TEST_CASE("mtj as an oscillator: precession starts at Sun's I_c0 (in-plane, field along the easy axis)") {
     // mu0 H = 10 mT, mu0 Hk = 5 mT, mu0 M_eff = 0.8 T, p = -x: I_c0 = 252.2 uA (oracle-scripts/inplane_ic0.cpp).
     const double ic0 = kAlpha * (0.01 + 0.005 + 0.8 / 2) / kMu0 / kKappaA;
-    CHECK(ic0 == doctest::Approx(252.2e-6).epsilon(1e-3));
+    CHECK(ic0 == doctest::Approx(252.2e-6).epsilon(1e-3).scale(0));
     for (double ratio : {0.98, 1.02}) {
         CAPTURE(ratio);
         const auto r = run("ic0\n" + inPlane(0.01, 0.005, 0.8, "px=-1 py=0 pz=0", "") + "i1 0 a dc " +
@@ -92,7 +92,7 @@ TEST_CASE("mtj as a spin diode: the rectified voltage is the exact linear respon
     const double h = 0.05 / kMu0, hk = 0.01 / kMu0, meff = 0.8 / kMu0, irf = 10e-6, beta = kPi / 4;
     const double gp = kGamma * kMu0 / (1 + kAlpha * kAlpha), w1 = gp * (h + hk), w2 = gp * (h + hk + meff);
     const double fr = std::sqrt((1 + kAlpha * kAlpha) * w1 * w2) / (2 * kPi);
-    CHECK(fr == doctest::Approx(6.365727e9).epsilon(1e-6));
+    CHECK(fr == doctest::Approx(6.365727e9).epsilon(1e-6).scale(0));
     // Eq. 5.2: torques per unit current, the 2x2 response, dR/dm = -R0^2 G0 k p.
     auto linear = [&](double f, double xi) {
         const double ka = kKappaA, kb = xi * kKappaA, p1 = std::sin(beta), p2 = 0.0;
@@ -107,16 +107,22 @@ TEST_CASE("mtj as a spin diode: the rectified voltage is the exact linear respon
         const C dR = -r0 * r0 * g0 * k * (p1 * u + p2 * v);
         return 0.5 * std::real(std::conj(C(irf, 0)) * dR);
     };
-    CHECK(linear(fr, 0.0) == doctest::Approx(-13.015e-6).epsilon(1e-3));
+    CHECK(linear(fr, 0.0) == doctest::Approx(-13.015e-6).epsilon(1e-4).scale(0));
     const std::string reference = "px=" + num(std::cos(beta)) + " py=" + num(std::sin(beta)) + " pz=0";
+    // The step: the trapezoidal rule detunes the lab-frame precession by (w h)^2/12, 3.4 MHz at 2 ps (a
+    // 2.5 % error on the flanks of this 129 MHz line), 0.2 MHz at 0.5 ps.
+    const char* step = "0.5p";
+    const double peak = std::fabs(linear(fr, 0.0));
     for (double xi : {0.0, 0.3}) {
         for (double f : {fr - 0.1e9, fr, fr + 0.1e9}) {
             CAPTURE(xi);
             CAPTURE(f);
             // A DC voltmeter: two RC low-passes (2 ns each) after the junction, averaged over the last 10 ns.
             const auto r = run("diode\n" + inPlane(0.05, 0.01, 0.8, reference, "xi=" + num(xi)) + "i1 0 a sin(0 " +
-                               num(irf) + " " + num(f) + ")\nn1 a 0 ip theta0=0\nrf1 a f1 10meg\ncf1 f1 0 0.2f\n"
-                               "rf2 f1 f2 100meg\ncf2 f2 0 0.02f\n.tran 2p 50n\n.save v(f2)\n.end\n");
+                               num(irf) + " " + num(f) +
+                               ")\nn1 a 0 ip theta0=0\nrf1 a f1 10meg\ncf1 f1 0 0.2f\n"
+                               "rf2 f1 f2 100meg\ncf2 f2 0 0.02f\n.tran " +
+                               step + " 50n\n.save v(f2)\n.end\n");
             const Waveforms& w = r.analyses.at(0);
             REQUIRE(w.error.empty());
             const auto& t = signal(w, "time");
@@ -127,7 +133,8 @@ TEST_CASE("mtj as a spin diode: the rectified voltage is the exact linear respon
                     sum += 0.5 * (v[k] + v[k - 1]) * (t[k] - t[k - 1]);
                     span += t[k] - t[k - 1];
                 }
-            CHECK(sum / span == doctest::Approx(linear(f, xi)).epsilon(0.01));
+            // Within 1 % of the line's peak (the field-like line crosses zero near f_r).
+            CHECK(std::fabs(sum / span - linear(f, xi)) < 0.01 * peak);
         }
     }
 }
