@@ -4,7 +4,8 @@
 The junction (tests/oracles/test_mtj_oscillator.cpp, device-physics.md 5.1): an in-plane free layer along
 x (mu0 H = 50 mT and mu0 Hk = 10 mT along x, mu0 M_eff = 0.8 T), reference and polariser in the plane at
 45 degrees, R_P = 1 kOhm, TMR = 100 %, alpha = 0.01, driven by i_rf = 10 uA. Its resonance
-f_r = 6.3657 GHz. For each frequency (`.step`) a transient; the DC voltage is read through two RC
+f_r = 6.3657 GHz. For each frequency (`.step`) a transient (0.5 ps steps: the trapezoidal rule detunes the
+lab-frame precession by (w h)^2/12, 3.4 MHz at 2 ps, visible on the flanks of the 129 MHz line); the DC voltage is read through two RC
 low-passes (2 ns each, a DC voltmeter) and averaged over the last 20 ns (`.meas tran AVG`). Two torques:
 damping-like only (xi = 0: a symmetric line, -13.015 uV at f_r), and with a field-like torque
 (xi = 0.3: an antisymmetric part).
@@ -73,7 +74,7 @@ def mtj_netlist(freqs, xi):
              f"nz={MEFF / MS:.9g} hx={H:.9g} px={math.cos(BETA):.9g} py={math.sin(BETA):.9g} pz=0 eta={ETA:g} "
              f"rp=1k tmr=1 vh=1e6 xi={xi:g})\n")
     return (f"spin diode: macrospin mtj, xi = {xi}\n{model}.param frf={FR:g}\ni1 0 a sin(0 {IRF:g} {{frf}})\n"
-            f"n1 a 0 ip theta0=0\n{METER}.tran 2p 50n\n.save v(f2)\n.meas tran vdc AVG v(f2) from=30n\n"
+            f"n1 a 0 ip theta0=0\n{METER}.tran 0.5p 50n\n.save v(f2)\n.meas tran vdc AVG v(f2) from=30n\n"
             ".step param frf list " + " ".join(f"{f:.9g}" for f in freqs) + "\n.end\n")
 
 
@@ -131,8 +132,8 @@ def main():
     with open(os.path.join(args.outdir, "spin_diode_results.json"), "w") as f:
         json.dump(results, f, indent=1)
     print(f"wrote {png}")
-    if args.check and (any(c['sdiode_error'] > 0.02 or c['mtj_error'] > 0.04 for c in results['cases'].values())):
-        sys.exit("CHECK FAILED: expected sdiode within 2 % and mtj within 4 % of the peak of eq. 5.2")
+    if args.check and (any(c['sdiode_error'] > 0.02 or c['mtj_error'] > 0.01 for c in results['cases'].values())):
+        sys.exit("CHECK FAILED: expected sdiode within 2 % and mtj within 1 % of the peak of eq. 5.2")
 
 
 if __name__ == "__main__":
