@@ -46,6 +46,8 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
     void* numeric_ = nullptr;
+    bool orderingChosen_ = false;
+    void chooseOrdering(const double* a);
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;
