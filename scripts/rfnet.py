@@ -11,7 +11,8 @@ The trainable parameters are the resonance frequencies and the biases (as in the
 The circuit (netlist_layer): the tones are SIN voltage sources in series, behind `rs` (50 ohm), on one RF
 line `rf`. Each chain hangs from the line through a DC-blocking capacitor `cc` (1 nF) and is `sdiode`
 resonators head to tail down to a DC source holding the bias b_j; the chain's DC voltage is read at
-`o<j>` through an RC low-pass (`rmeter` 100 kOhm, `cmeter` 10 pF: the DC port of a bias tee), so the scores are
+`o<j>` through a two-stage RC low-pass (`rmeter` 100 kOhm and `cmeter` 10 pF, then 100x the resistance
+and 1/100 the capacitance: the DC port of a bias tee), so the scores are
 v(o<j>) = b_j + the chain's rectified voltage. The tone amplitudes are chosen so that the current of
 tone i through every resonator gives P_i = r0 |I_i|^2 / 2: the chains are in parallel on the line, so
 each chain's current is the line voltage over its impedance K r0 (plus the meter, 100 kOhm, in
@@ -167,7 +168,10 @@ def netlist_layer(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, cmeter=10e-12
             a, b = (top, bottom) if q % 2 == 0 else (bottom, top)  # head to tail: sign (-1)^q
             lines.append(f"n{j}_{q} {a} {b} sd fres={layer.fres[j, q]:.12g}")
         lines.append(f"vb{j} c{j}_{k} 0 dc {layer.bias[j]:.12g}")
-        lines.append(f"rm{j} c{j}_0 o{j} {rmeter:.9g}\ncm{j} o{j} 0 {cmeter:.9g}")
+        # Two RC stages (the second 100x the impedance of the first): an RF line carries tens of mV per
+        # tone against chain voltages of microvolts, so the DC port must attenuate ~1e-5.
+        lines.append(f"rm{j} c{j}_0 m{j} {rmeter:.9g}\ncm{j} m{j} 0 {cmeter:.9g}")
+        lines.append(f"rn{j} m{j} o{j} {100 * rmeter:.9g}\ncn{j} o{j} 0 {cmeter / 100:.9g}")
     lines.append(".save " + " ".join(f"v(o{j})" for j in range(m)))
     lines.append(analysis)
     lines.append(".end")

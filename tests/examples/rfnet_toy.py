@@ -49,10 +49,10 @@ check(".tones chain voltages equal the equation model", err < 0.02, f"largest de
 check(".tones classifies as the equation model", np.array_equal(np.argmax(circuit, axis=1), np.argmax(eq, axis=1)),
       f"accuracy {acc_c:.3f} vs {acc_eq:.3f}")
 
-# A 20 ns low-pass (1 MOhm, 0.02 pF) and a 5 pF coupling capacitor (20 ns through the chain), so that
+# A two-stage 10 ns low-pass (1 MOhm, 0.01 pF) and a 5 pF coupling capacitor (20 ns through the chain), so that
 # the transient settles in 200 ns (with 1 nF the chain's DC output charges it for microseconds; with a
 # 10 kOhm meter the chain's DC output settles through it more slowly, a few % off at 300 ns).
-fast = dict(rmeter=1e6, cmeter=0.02e-12, ccouple=5e-12)
+fast = dict(rmeter=1e6, cmeter=0.01e-12, ccouple=5e-12)
 for i in range(3):
     tones, _ = rfnet.chain_voltages_tones(layer, test_p[i], **fast)
     tran, seconds = rfnet.chain_voltages_transient(layer, test_p[i], tstop=300e-9, window=100e-9, **fast)
