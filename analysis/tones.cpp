@@ -26,7 +26,7 @@ std::vector<double> distinctTones(std::vector<double> freqs) {
     std::sort(freqs.begin(), freqs.end());
     std::vector<double> out;
     for (double f : freqs)
-        if (f > 0 && (out.empty() || f - out.back() > 1e-12 * f)) out.push_back(f);
+        if (f > 0 && (out.empty() || !sameTone(f, out.back()))) out.push_back(f);
     return out;
 }
 

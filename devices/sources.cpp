@@ -73,7 +73,7 @@ protected:
     SourceWaveform::Tone tone_;
     // The tone's phasor at `frequency`, else 0.
     std::complex<double> tonePhasor(double frequency) const {
-        return tones_ && frequency == tone_.frequency ? tone_.phasor : std::complex<double>(0.0, 0.0);
+        return tones_ && sameTone(frequency, tone_.frequency) ? tone_.phasor : std::complex<double>(0.0, 0.0);
     }
 };
 

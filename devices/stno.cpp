@@ -282,7 +282,7 @@ public:
     }
     void loadTone(double frequency, const double* x, std::complex<double>* rhs) const override {
         const Emission em = emission(x);
-        if (!(em.power > 0) || frequency != em.frequency) return;
+        if (!(em.power > 0) || !sameTone(frequency, em.frequency)) return;
         const std::complex<double> norton = em.current * em.dR / p_.r0; // the EMF behind r0
         rhs[a_] += norton;
         rhs[b_] -= norton;
@@ -293,7 +293,7 @@ public:
         const Emission em = emission(x);
         double v = 0.0;
         for (std::size_t k = 0; k < freqs.size() && em.power > 0; ++k) {
-            if (freqs[k] != em.frequency) continue;
+            if (!sameTone(freqs[k], em.frequency)) continue;
             const auto& ph = phasors[k];
             const std::complex<double> emf = em.current * em.dR;
             const std::complex<double> current =

@@ -9,10 +9,16 @@
 // (cross terms average out); mixing products and harmonics are neglected (the transient has them).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <complex>
 #include <vector>
 
 namespace spinspice {
+
+// Two frequencies closer than 1e-12 relative are one tone (the analysis merges them; a device that
+// drives or emits a frequency must find it among the merged ones with this test, not with ==).
+inline bool sameTone(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
 
 class ToneDevice {
 public:

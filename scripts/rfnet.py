@@ -134,48 +134,173 @@ def train_layer(layer, powers, labels, epochs=200, lr=1e-3, batch=64, seed=0, sc
     return scale
 
 
+def line_loading(freqs, m, k, r0=1000.0, rs=50.0, rmeter=100e3, ccouple=1e-9):
+    """|z_branch| (a chain behind its coupling capacitor) and |(z_load + rs)/z_load| (the source
+    divider of the line loaded by m chains and their meters) at each frequency."""
+    w = 2 * math.pi * np.asarray(freqs, float)
+    z_branch = k * r0 + 1.0 / (1j * w * ccouple)
+    z_chain = z_branch * rmeter / (z_branch + rmeter)      # with its meter (AC ground at the meter's cap)
+    z_load = z_chain / m
+    return np.abs(z_branch), np.abs((z_load + rs) / z_load)
+
+
 def line_amplitudes(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, ccouple=1e-9, **_):
     """Source amplitudes (V, peak) that put P_i into every resonator (see the module docstring): the
     chain current is the line voltage over the chain and its coupling capacitor; the chains and their
     meters load the line behind rs."""
     m, k = layer.fres.shape
-    w = 2 * math.pi * layer.freqs
-    z_branch = k * r0 + 1.0 / (1j * w * ccouple)            # the chain behind its coupling capacitor
-    z_chain = z_branch * rmeter / (z_branch + rmeter)      # with its meter (AC ground at the meter's cap)
-    z_load = z_chain / m
+    z_branch, divider = line_loading(layer.freqs, m, k, r0, rs, rmeter, ccouple)
     current = np.sqrt(2.0 * np.asarray(powers) / r0)      # through each resonator
-    v_line = current * np.abs(z_branch)
-    return v_line * np.abs((z_load + rs) / z_load)
+    return current * z_branch * divider
 
 
-def netlist_layer(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, cmeter=10e-12, ccouple=1e-9,
-                  title="RF spintronic layer", analysis=".tones"):
-    """A netlist of one layer driven by one input (powers, W, per tone)."""
+def _chains(layer, line, prefix, r0, rmeter, cmeter, ccouple):
+    """Chains of `layer` hanging from node `line`; chain j's DC score at node {prefix}o{j} (the prefix
+    goes after each element's type letter)."""
     m, k = layer.fres.shape
+    out = [f".model {prefix}sd sdiode (alpha={layer.alpha:.9g} ksd={layer.ksd:.12g} r0={r0:.9g})"]
+    for j in range(m):
+        c, o, mid = f"{prefix}c{j}_", f"{prefix}o{j}", f"{prefix}m{j}"
+        out.append(f"cc{prefix}{j} {line} {c}0 {ccouple:.9g}")
+        for q in range(k):
+            a, b = (f"{c}{q}", f"{c}{q + 1}") if q % 2 == 0 else (f"{c}{q + 1}", f"{c}{q}")  # sign (-1)^q
+            out.append(f"n{prefix}{j}_{q} {a} {b} {prefix}sd fres={layer.fres[j, q]:.12g}")
+        out.append(f"vb{prefix}{j} {c}{k} 0 dc {layer.bias[j]:.12g}")
+        # Two RC stages (the second 100x the impedance of the first): an RF line carries tens of mV per
+        # tone against chain voltages of microvolts, so the DC port must attenuate ~1e-5.
+        out.append(f"rm{prefix}{j} {c}0 {mid} {rmeter:.9g}\ncm{prefix}{j} {mid} 0 {cmeter:.9g}")
+        out.append(f"rn{prefix}{j} {mid} {o} {100 * rmeter:.9g}\ncn{prefix}{j} {o} 0 {cmeter / 100:.9g}")
+    return out
+
+
+def _input_line(layer, powers, r0, rs, rmeter, ccouple, gate=0.0):
+    """The input tones as SIN sources in series behind rs, on node `rf`. gate > 0 (transients): the
+    tones are switched on over `gate` seconds by a raised-cosine gate (a behavioural source): a hard
+    start kicks every chain's DC output by ~a/w per tone (a/w ~ 1e-12 V s against scores of ~1e-5 V),
+    which the hidden layer's gain would amplify; the gate is identity after `gate`."""
     amps = line_amplitudes(layer, powers, r0, rs, rmeter, ccouple)
-    lines = [title, f".model sd sdiode (alpha={layer.alpha:.9g} ksd={layer.ksd:.12g} r0={r0:.9g})"]
-    prev = "0"
+    out, prev = [], "0"
     for i, (f, a) in enumerate(zip(layer.freqs, amps)):
         if a <= 0:
             continue
-        lines.append(f"vin{i} s{i} {prev} sin(0 {a:.9g} {f:.12g})")
+        out.append(f"vin{i} s{i} {prev} sin(0 {a:.9g} {f:.12g})")
         prev = f"s{i}"
-    lines.append(f"rs {prev} rf {rs:g}")
-    for j in range(m):
-        lines.append(f"cc{j} rf c{j}_0 {ccouple:.9g}")
-        for q in range(k):
-            top, bottom = f"c{j}_{q}", f"c{j}_{q + 1}"
-            a, b = (top, bottom) if q % 2 == 0 else (bottom, top)  # head to tail: sign (-1)^q
-            lines.append(f"n{j}_{q} {a} {b} sd fres={layer.fres[j, q]:.12g}")
-        lines.append(f"vb{j} c{j}_{k} 0 dc {layer.bias[j]:.12g}")
-        # Two RC stages (the second 100x the impedance of the first): an RF line carries tens of mV per
-        # tone against chain voltages of microvolts, so the DC port must attenuate ~1e-5.
-        lines.append(f"rm{j} c{j}_0 m{j} {rmeter:.9g}\ncm{j} m{j} 0 {cmeter:.9g}")
-        lines.append(f"rn{j} m{j} o{j} {100 * rmeter:.9g}\ncn{j} o{j} 0 {cmeter / 100:.9g}")
+    if gate > 0:
+        out.append(f"bgate sg 0 v=v({prev})*0.5*(1-cos(pi*min(time/{gate:.6g},1)))")
+        prev = "sg"
+    out.append(f"rs {prev} rf {rs:g}")
+    return out
+
+
+def netlist_layer(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, cmeter=10e-12, ccouple=1e-9,
+                  title="RF spintronic layer", analysis=".tones", gate=0.0):
+    """A netlist of one layer driven by one input (powers, W, per tone); scores v(o<j>)."""
+    m = layer.fres.shape[0]
+    lines = [title] + _input_line(layer, powers, r0, rs, rmeter, ccouple, gate)
+    lines += _chains(layer, "rf", "", r0, rmeter, cmeter, ccouple)
     lines.append(".save " + " ".join(f"v(o{j})" for j in range(m)))
-    lines.append(analysis)
-    lines.append(".end")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + [analysis, ".end"]) + "\n"
+
+
+class Hidden:
+    """Hidden neurons (Ross et al. 2023; anchor networks.py LayerOscillators): chain j's DC score V_j
+    drives, through a transconductance stage saturating at 0 and iclamp, the DC bias of an STNO whose
+    stationary power is p = (I/ith - 1)/(I/ith + q) (device-physics eq. 4.1 above threshold):
+        I_j = clip(gm (V_j + vshift), ith, iclamp),   P2_j = gain_j gpow r_osc p_j I_j^2,
+    P2_j being the power each resonator of the next layer receives at the neuron's frequency freqs[j]
+    (the anchor's P = A p R I^2 with its amplification A; gain_j a per-neuron spread)."""
+
+    def __init__(self, freqs, gm, vshift, ith=10e-6, iclamp=40e-6, q=2.0, r_osc=1e3, gpow=1.25, gain=None,
+                 dr=100.0, gammag=5e8):
+        self.freqs = np.asarray(freqs, float)
+        self.gm, self.vshift, self.ith, self.iclamp, self.q = gm, vshift, ith, iclamp, q
+        self.r_osc, self.gpow, self.dr, self.gammag = r_osc, gpow, dr, gammag
+        self.gain = np.ones(len(self.freqs)) if gain is None else np.asarray(gain, float)
+
+    def currents(self, v):
+        # clamped at ith from below as in the anchor: the power is 0 there either way, and the circuit's
+        # oscillator then stays at the edge of oscillation (from p ~ 0 it would regrow only slowly)
+        return np.clip(self.gm * (v + self.vshift), self.ith, self.iclamp)
+
+    def stno_power(self, current):
+        xi = current / self.ith
+        return np.where(xi > 1, (xi - 1) / (xi + self.q), 0.0)
+
+    def forward(self, v):
+        current = self.currents(v)
+        return self.gain * self.gpow * self.r_osc * self.stno_power(current) * current ** 2
+
+    def to_json(self):
+        return dict(freqs=self.freqs.tolist(), gm=self.gm, vshift=self.vshift, ith=self.ith, iclamp=self.iclamp,
+                    q=self.q, r_osc=self.r_osc, gpow=self.gpow, gain=self.gain.tolist(), dr=self.dr,
+                    gammag=self.gammag)
+
+    @staticmethod
+    def from_json(d):
+        return Hidden(**d)
+
+
+def network_forward(layer1, hidden, layer2, powers):
+    """The two-layer equation model: scores V2 (and the hidden powers P2)."""
+    p2 = hidden.forward(layer1.forward(powers))
+    return layer2.forward(p2), p2
+
+
+def _hidden_neurons(hidden, layer2, r0, rs, rmeter, ccouple, lp_tau=50e-9, lp_stages=2, hp_tau=0.3e-9,
+                    hp_stages=3):
+    """The hidden layer between layer 1's scores o<j> and the second RF line `rf2`.
+
+    Neuron j: a transconductance stage, a behavioural current source I_j = clip(gm (v + vshift), ith,
+    iclamp) into STNO j, reads o<j> through its input bandwidth (a unity buffer and `lp_stages` RC
+    low-passes of lp_tau). The bandwidth must lie far below the smallest tone spacing: a chain's output
+    beats at every difference of two tones with an amplitude of the order of its DC score, and gm
+    (~1e5 A/V per V of score range) would turn that into oscillator current. The STNO's emission,
+    I dr sqrt(p) (R = r0 - dr Re c at |c|^2 = p), goes through an RF amplifier: `hp_stages` buffered RC
+    high-passes of hp_tau (the amplifier's lower band edge: the stno's DC, I r0, and its slow changes
+    must not reach the next line) and a gain (an E source in series on `rf2`) chosen so that every
+    resonator of layer 2 receives P2_j (the line amplitude of line_amplitudes, divided by the RF voltage
+    and the high-passes' transmission at the neuron's frequency)."""
+    m2, k2 = layer2.fres.shape
+    z_branch, divider = line_loading(hidden.freqs, m2, k2, r0, rs, rmeter, ccouple)
+    zc = 1.0 / (1j * 2 * math.pi * hidden.freqs * (hp_tau / 1e3))       # the 1 kOhm high-passes' capacitors
+    transmission = np.abs(1e3 / (1e3 + hidden.r_osc + zc)) * np.abs(1e3 / (1e3 + zc)) ** (hp_stages - 1)
+    gains = np.sqrt(2 * hidden.gpow * hidden.r_osc * hidden.gain / r0) * z_branch * divider / (hidden.dr * transmission)
+    out = [f".model osc stno (ith={hidden.ith:.9g} q={hidden.q:.9g} r0={hidden.r_osc:.9g} dr={hidden.dr:.9g} "
+           f"gammag={hidden.gammag:.9g} nshift=0)"]
+    prev = "0"
+    for j, f in enumerate(hidden.freqs):
+        out.append(f"eu{j} u{j}_0 0 o{j} 0 1")
+        for st in range(lp_stages):
+            out.append(f"ru{j}_{st} u{j}_{st} u{j}_{st + 1} 1k\ncu{j}_{st} u{j}_{st + 1} 0 {lp_tau / 1e3:.9g}")
+        out.append(f"bh{j} 0 h{j} i=min(max({hidden.gm:.12g}*(v(u{j}_{lp_stages})+{hidden.vshift:.12g}),"
+                   f"{hidden.ith:.9g}),{hidden.iclamp:.9g})")
+        out.append(f"nh{j} h{j} 0 osc f0={f:.12g}")  # from p0 = 1e-4 its tone grows smoothly
+        node = f"h{j}"
+        for st in range(hp_stages):
+            if st > 0:
+                out.append(f"ek{j}_{st} x{j}_{st} 0 {node} 0 1")
+                node = f"x{j}_{st}"
+            out.append(f"ck{j}_{st} {node} k{j}_{st} {hp_tau / 1e3:.9g}\nrk{j}_{st} k{j}_{st} 0 1k")
+            node = f"k{j}_{st}"
+        out.append(f"ea{j} t{j} {prev} {node} 0 {gains[j]:.12g}")
+        prev = f"t{j}"
+    out.append(f"rs2 {prev} rf2 {rs:g}")
+    return out
+
+
+def netlist_network(layer1, hidden, layer2, powers, r0=1000.0, rs=50.0, rmeter=100e3, cmeter=10e-12,
+                    ccouple=1e-9, title="RF spintronic network with a hidden layer of STNOs", analysis=".tones",
+                    gate=0.0, saves=(), **stages):
+    """Input tones on `rf` -> layer-1 chains (scores o<j>) -> hidden STNOs (Hidden; `stages`: the
+    transconductance and RF amplifier bandwidths of _hidden_neurons) -> their amplified emissions in
+    series on `rf2` -> layer-2 chains (scores qo<j>)."""
+    m2 = layer2.fres.shape[0]
+    lines = [title] + _input_line(layer1, powers, r0, rs, rmeter, ccouple, gate)
+    lines += _chains(layer1, "rf", "", r0, rmeter, cmeter, ccouple)
+    lines += _hidden_neurons(hidden, layer2, r0, rs, rmeter, ccouple, **stages)
+    lines += _chains(layer2, "rf2", "q", r0, rmeter, cmeter, ccouple)
+    lines.append(".save " + " ".join([f"v(qo{j})" for j in range(m2)] + list(saves)))
+    return "\n".join(lines + [analysis, ".end"]) + "\n"
 
 
 def spinspice_binary():
@@ -202,22 +327,49 @@ def run_netlist(text, workdir=None):
             return json.load(f)["analyses"], seconds
 
 
-def chain_voltages_tones(layer, powers, **kw):
-    """The scores v(o_j) from the multi-tone steady state, and the analysis' own time (s)."""
-    analyses, _ = run_netlist(netlist_layer(layer, powers, **kw))
+def scores_tones(text, names):
+    """The DC values of `names` (e.g. v(o0)) from a netlist's .tones, and the analysis' own time (s)."""
+    analyses, _ = run_netlist(text)
     a = analyses[0]
     if "error" in a:
         raise RuntimeError(a["error"])
-    m = layer.fres.shape[0]
-    return np.array([a["signals"][f"v(o{j})"]["re"][0] for j in range(m)]), a["stats"].get("time_total", 0.0)
+    return np.array([a["signals"][n]["re"][0] for n in names]), a["stats"].get("time_total", 0.0)
 
 
-def chain_voltages_transient(layer, powers, tstop=300e-9, window=100e-9, **kw):
-    """The scores as the transient's time average of v(o_j) over the last `window`."""
-    m = layer.fres.shape[0]
-    meas = "\n".join(f".meas tran s{j} AVG v(o{j}) from={tstop - window:.6g}" for j in range(m))
-    fmax = float(np.max(layer.freqs))
-    analysis = f".tran {1 / (20 * fmax):.6g} {tstop:.6g}\n{meas}"
-    analyses, seconds = run_netlist(netlist_layer(layer, powers, analysis=analysis, **kw))
-    meas = analyses[0]["measurements"]
-    return np.array([meas[f"s{j}"] for j in range(m)]), seconds
+def scores_transient(text, names, tstop, window):
+    """The time averages of `names` over the transient's last `window` (text ends in `.tran ...`)."""
+    meas = "\n".join(f".meas tran s{j} AVG {n} from={tstop - window:.6g}" for j, n in enumerate(names))
+    analyses, seconds = run_netlist(text.replace("\n.end\n", "\n" + meas + "\n.end\n"))
+    values = analyses[0]["measurements"]
+    return np.array([values[f"s{j}"] for j in range(len(names))]), seconds
+
+
+def tran_card(fmax, tstop):
+    return f".tran {1 / (20 * fmax):.6g} {tstop:.6g}"
+
+
+def chain_voltages_tones(layer, powers, **kw):
+    """The scores v(o_j) of one layer from the multi-tone steady state, and the analysis' time (s)."""
+    names = [f"v(o{j})" for j in range(layer.fres.shape[0])]
+    return scores_tones(netlist_layer(layer, powers, **kw), names)
+
+
+def chain_voltages_transient(layer, powers, tstop=300e-9, window=100e-9, gate=0.0, **kw):
+    """The scores as the transient's time average of v(o_j) over the last `window`, and the wall time."""
+    names = [f"v(o{j})" for j in range(layer.fres.shape[0])]
+    text = netlist_layer(layer, powers, analysis=tran_card(np.max(layer.freqs), tstop), gate=gate, **kw)
+    return scores_transient(text, names, tstop, window)
+
+
+def network_scores_tones(layer1, hidden, layer2, powers, extra=(), **kw):
+    """The output scores v(qo_j) of a network with a hidden layer from .tones (then the DC values of
+    the `extra` signals), and the analysis' time."""
+    names = [f"v(qo{j})" for j in range(layer2.fres.shape[0])] + list(extra)
+    return scores_tones(netlist_network(layer1, hidden, layer2, powers, saves=extra, **kw), names)
+
+
+def network_scores_transient(layer1, hidden, layer2, powers, tstop=400e-9, window=100e-9, gate=20e-9, **kw):
+    names = [f"v(qo{j})" for j in range(layer2.fres.shape[0])]
+    fmax = max(np.max(layer1.freqs), np.max(hidden.freqs))
+    text = netlist_network(layer1, hidden, layer2, powers, analysis=tran_card(fmax, tstop), gate=gate, **kw)
+    return scores_transient(text, names, tstop, window)

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""An RF spintronic network with a hidden layer of 8 spin-torque nano-oscillators (scripts/rfnet.py,
+Ross et al. 2023): 16 input tones -> 8 chains of 16 sdiode resonators -> 8 transconductance stages
+biasing 8 `stno`s -> their amplified emissions on a second RF line -> 2 chains of 8 resonators.
+Checks, each of which can fail:
+  1. the multi-tone steady state (.tones) gives every hidden neuron's input (layer 1's score at the
+     transconductance stage) and both output
+     scores as the equation model (eq. 5.4 per layer, p = (I/ith - 1)/(I/ith + q), P2 = A p R I^2),
+     within 0.1 % (of the largest score), on 20 inputs whose hidden currents span below threshold,
+     above it and the clamp;
+  2. the time-domain transient (tones switched on over 20 ns, the time average of the outputs over
+     the last 300 ns of 800 ns) gives each output score within 5 % of .tones (of the largest score),
+     on 2 inputs;
+  3. negative control: with every transconductance stage at its floor (all oscillators at threshold,
+     p = 0) the outputs collapse to their biases (0), so the checks above see the hidden emissions.
+Usage: rfnet_hidden.py SPINSPICE_BINARY SOURCE_DIR. Exits 1 on any failure.
+"""
+import os
+import sys
+
+spinspice, source = sys.argv[1], sys.argv[2]
+os.environ["SPINSPICE"] = spinspice
+sys.path.insert(0, os.path.join(source, "scripts"))
+import numpy as np  # noqa: E402
+import rfnet  # noqa: E402
+
+failures = []
+
+
+def check(name, ok, detail):
+    print(("PASS " if ok else "FAIL ") + name + ": " + detail)
+    if not ok:
+        failures.append(name)
+
+
+rng = np.random.default_rng(3)
+n, h, m = 16, 8, 2
+freqs = rfnet.geometric_frequencies(n, 1.0e9, 2.0e9)     # tone spacing >= 47 MHz
+layer1 = rfnet.Layer(freqs, freqs[rng.integers(0, n, size=(h, n))] * (1 + 0.003 * rng.standard_normal((h, n))),
+                     np.zeros(h), alpha=0.02)
+powers = 1e-10 * (0.2 + rng.random((20, n)))             # W per tone: the resonators stay linear
+v1 = layer1.forward(powers)
+gm = 15e-6 / np.std(v1)                                  # A/V: currents spread by ~15 uA over the inputs
+layer1.bias = 18e-6 / gm - v1.mean(axis=0)               # centred at 18 uA (ith = 10 uA)
+layer1.bias[7] += 30e-6 / gm                             # neuron 7 mostly at the 40 uA clamp
+hidden = rfnet.Hidden(rfnet.geometric_frequencies(h, 1.2e9, 2.4e9), gm, 0.0, gpow=1.25e-4)
+layer2 = rfnet.Layer(hidden.freqs, hidden.freqs[rng.integers(0, h, size=(m, h))] * 1.01, np.zeros(m), alpha=0.02)
+eq, p2 = rfnet.network_forward(layer1, hidden, layer2, powers)
+currents = hidden.currents(layer1.forward(powers))
+spread = f"{np.mean(currents <= hidden.ith):.2f} at or below threshold, {np.mean(currents >= hidden.iclamp):.2f} clamped"
+print(f"hidden currents {1e6 * currents.min():.1f} - {1e6 * currents.max():.1f} uA ({spread})")
+
+# 1. .tones against the equation model
+fast = dict(rmeter=1e6, cmeter=0.01e-12, ccouple=0.2e-12)   # the DC ports settle in tens of ns
+extra = [f"v(u{j}_2)" for j in range(h)]  # the stages' inputs, after their low-passes
+scale, range1 = np.abs(eq).max(), np.ptp(v1)
+worst_score, worst_input = 0.0, 0.0
+for i, p in enumerate(powers):
+    values, _ = rfnet.network_scores_tones(layer1, hidden, layer2, p, extra=extra, **fast)
+    worst_score = max(worst_score, np.abs(values[:m] - eq[i]).max() / scale)
+    worst_input = max(worst_input, np.abs(values[m:] - layer1.forward(p)).max() / range1)
+check("hidden inputs from .tones equal the equation model", worst_input < 1e-3,
+      f"largest deviation {100 * worst_input:.4f} % of their range")
+check(".tones output scores equal the equation model", worst_score < 1e-3,
+      f"largest deviation {100 * worst_score:.4f} % of the largest score")
+
+# 2. the transient against .tones
+for i in range(2):
+    tones, _ = rfnet.network_scores_tones(layer1, hidden, layer2, powers[i], **fast)
+    tran, seconds = rfnet.network_scores_transient(layer1, hidden, layer2, powers[i], tstop=800e-9, window=300e-9,
+                                                   **fast)
+    dev = np.abs(tran - tones).max() / np.abs(tones).max()
+    check(f"transient {i} agrees with .tones", dev < 0.05,
+          f"{100 * dev:.2f} % of the largest score (.tones {tones}, transient {tran}; {seconds:.1f} s)")
+
+# 3. negative control
+off_hidden = rfnet.Hidden(hidden.freqs, gm, -1.0, gpow=hidden.gpow)
+off, _ = rfnet.network_scores_tones(layer1, off_hidden, layer2, powers[0], **fast)
+check("negative control: without hidden emissions the outputs are the biases",
+      np.abs(off).max() < 1e-3 * scale < np.abs(eq[0]).max(), f"outputs {off} against {eq[0]}")
+
+sys.exit(1 if failures else 0)
