@@ -58,7 +58,7 @@ Fingerprint fingerprint(const std::vector<std::complex<double>>& a, const std::v
         state = state * 6364136223846793005ull + 1442695040888963407ull;
         const double w = 1.0 + static_cast<double>(state >> 11) * 0x1.0p-53;
         f.sum += w * v;
-        f.scale += w * std::abs(v);
+        f.scale += w * (std::fabs(v.real()) + std::fabs(v.imag()));
     };
     for (const auto& v : a) add(v);
     for (const auto& v : b) add(v);
@@ -113,11 +113,11 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         // A tone whose matrix and drive are those of the last round (the DC moved only where the
         // small-signal system does not look, e.g. a chain's rectified output) keeps its phasors.
         const bool sameTones = freqs == previousFreqs;
-        if (!sameTones) phasors.assign(freqs.size(), {});
+        phasors.resize(freqs.size()); // kept (and their storage) while the tones stay
         fingerprints.resize(freqs.size());
         for (std::size_t k = 0; k < freqs.size(); ++k) {
             assembleAc(2.0 * M_PI * freqs[k], x, a);
-            drive.assign(n1, {0.0, 0.0});
+            drive.assign(n1, {0.0, 0.0}); // one buffer for every tone: no allocation per tone
             for (ToneDevice* t : devices) t->loadTone(freqs[k], x.data(), drive.data());
             const Fingerprint print = fingerprint(a, drive);
             if (sameTones && print.same(fingerprints[k])) continue;
@@ -126,7 +126,7 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
                 throw SimulationError(".tones: the small-signal matrix is singular at f = " + std::to_string(freqs[k]) +
                                       " Hz at " + unknownLabel(*newton_, newton_->linearSolver().singularColumn()));
             newton_->linearSolver().solveComplex(drive.data());
-            phasors[k] = drive;
+            phasors[k].assign(drive.begin(), drive.end());
         }
         previousFreqs = freqs;
         double rectifiedChange = 0;

@@ -47,7 +47,7 @@ private:
     std::unique_ptr<Impl> impl_;
     void* numeric_ = nullptr;
     bool orderingChosen_ = false;
-    void chooseOrdering(const double* a);
+    void* firstFactor(const double* a); // a klu_numeric*: see klu_solver.cpp
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;
