@@ -5,6 +5,7 @@
 #include "analysis/postprocess.hpp"
 #include "analysis/transient.hpp"
 #include "analysis/waveform_stream.hpp"
+#include "solver/ac_system.hpp"
 #include "solver/newton.hpp"
 
 #include <chrono>
@@ -344,17 +345,18 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
         }
     }
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
+    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
     std::vector<std::complex<double>> rhs(n1);
     for (double f : freqs) {
         if (stopped_ && stopped_->load(std::memory_order_relaxed))
             throw Interrupted(".ac interrupted at f = " + std::to_string(f) + " Hz");
         assembleAc(2.0 * M_PI * f, x, a);
-        if (!newton_->linearSolver().factorComplex(reinterpret_cast<const double*>(a.data())))
+        if (!acSystem.factor(a))
             throw SimulationError("ac: the small-signal matrix is singular at f = " + std::to_string(f) + " Hz at " +
-                                  unknownLabel(*newton_, newton_->linearSolver().singularColumn()));
+                                  unknownLabel(*newton_, acSystem.singularColumn()));
         std::fill(rhs.begin(), rhs.end(), std::complex<double>(0.0, 0.0));
         for (const auto& d : circuit_->devices()) d->loadAc(rhs.data());
-        newton_->linearSolver().solveComplex(rhs.data());
+        acSystem.solve(rhs.data());
         w.re[0].push_back(f);
         for (std::size_t k = 0; k < sel.unknowns.size(); ++k) {
             const auto v = rhs[static_cast<std::size_t>(sel.unknowns[k])];

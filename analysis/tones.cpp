@@ -13,6 +13,7 @@
 // (diodes, mtj, MOSFETs are linearised at the DC point), and the transient's noise.
 #include "analysis/operating_point.hpp"
 #include "analysis/simulator.hpp"
+#include "solver/ac_system.hpp"
 #include "solver/newton.hpp"
 
 #include <algorithm>
@@ -96,10 +97,16 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
     solveOperatingPoint(*newton_, x, req);
 
     std::vector<double> freqs, previousFreqs;
-    std::vector<std::vector<std::complex<double>>> phasors;
+    TonePhasors phasors; // at the unknowns the devices read and the selection writes
+    {
+        std::vector<int> kept(sel.unknowns.begin(), sel.unknowns.end());
+        for (ToneDevice* t : devices) t->toneUnknowns(kept);
+        phasors.select(n1, kept);
+    }
     std::vector<std::complex<double>> drive;
     std::vector<Fingerprint> fingerprints;
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
+    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
     bool converged = false;
     int iteration = 0;
     for (; iteration < spec.toneIterations && !converged; ++iteration) {
@@ -113,7 +120,7 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         // A tone whose matrix and drive are those of the last round (the DC moved only where the
         // small-signal system does not look, e.g. a chain's rectified output) keeps its phasors.
         const bool sameTones = freqs == previousFreqs;
-        phasors.resize(freqs.size()); // kept (and their storage) while the tones stay
+        phasors.resize(freqs.size()); // kept while the tones stay
         fingerprints.resize(freqs.size());
         for (std::size_t k = 0; k < freqs.size(); ++k) {
             assembleAc(2.0 * M_PI * freqs[k], x, a);
@@ -122,11 +129,11 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
             const Fingerprint print = fingerprint(a, drive);
             if (sameTones && print.same(fingerprints[k])) continue;
             fingerprints[k] = print;
-            if (!newton_->linearSolver().factorComplex(reinterpret_cast<const double*>(a.data())))
+            if (!acSystem.factor(a))
                 throw SimulationError(".tones: the small-signal matrix is singular at f = " + std::to_string(freqs[k]) +
-                                      " Hz at " + unknownLabel(*newton_, newton_->linearSolver().singularColumn()));
-            newton_->linearSolver().solveComplex(drive.data());
-            phasors[k].assign(drive.begin(), drive.end());
+                                      " Hz at " + unknownLabel(*newton_, acSystem.singularColumn()));
+            acSystem.solve(drive.data());
+            phasors.store(k, drive.data());
         }
         previousFreqs = freqs;
         double rectifiedChange = 0;
@@ -140,17 +147,17 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
                               " iterations (raise maxiter=, or look for a feedback loop with gain above 1)");
     // Row 0: the DC point (frequency 0); then one row per tone (peak phasors) at the DC point the last
     // tones were solved at (within tol of the final one).
-    auto row = [&](double f, const std::vector<std::complex<double>>& values) {
+    auto row = [&](double f, auto value) {
         partial_.re[0].push_back(f);
         partial_.im[0].push_back(0.0);
         for (std::size_t k = 0; k < sel.unknowns.size(); ++k) {
-            const auto v = values[static_cast<std::size_t>(sel.unknowns[k])];
+            const std::complex<double> v = value(sel.unknowns[k]);
             partial_.re[k + 1].push_back(v.real());
             partial_.im[k + 1].push_back(v.imag());
         }
     };
-    row(0.0, std::vector<std::complex<double>>(x.begin(), x.end()));
-    for (std::size_t k = 0; k < freqs.size(); ++k) row(freqs[k], phasors[k]);
+    row(0.0, [&](int u) { return std::complex<double>(x[static_cast<std::size_t>(u)], 0.0); });
+    for (std::size_t k = 0; k < freqs.size(); ++k) row(freqs[k], [&](int u) { return phasors(k, u); });
     partial_.stats.accepted = static_cast<long>(freqs.size()) + 1;
     return std::move(partial_);
 }

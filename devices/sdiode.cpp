@@ -165,14 +165,18 @@ public:
         using C = std::complex<double>;
         const Resonance r = resonance(x[ctl_]);
         const double omegaR = omegaRef_ + r.detune;
-        const C jw(0.0, omegaAc);
-        const C h = (0.5 * (k_ * r.gamma / (jw + r.gamma - C(0, omegaR)) +
-                            std::conj(k_) * r.gamma / (jw + r.gamma + C(0, omegaR))) +
-                     kw_ * r.cutoff / (jw + r.cutoff)) *
-                    jw / (jw + omegaHp_);
-        // dR at the DC point (t = 0: a = ar + i ai).
+        // dR at the DC point (t = 0: a = ar + i ai), and the response to the DC current's modulation
+        // (none without a DC current: the chains of an RF network carry none).
         const double dR0 = k_.real() * x[ar_] - k_.imag() * x[ai_] + kw_ * x[w_];
-        const C z = p_.r0 + dR0 + x[i_] * h;
+        C z = p_.r0 + dR0;
+        if (x[i_] != 0.0) {
+            const C jw(0.0, omegaAc);
+            const C h = (0.5 * (k_ * r.gamma / (jw + r.gamma - C(0, omegaR)) +
+                                std::conj(k_) * r.gamma / (jw + r.gamma + C(0, omegaR))) +
+                         kw_ * r.cutoff / (jw + r.cutoff)) *
+                        jw / (jw + omegaHp_);
+            z += x[i_] * h;
+        }
         enum { A, B, CTL, I, Z, AR, AI, W };
         enum { RA, RB, RI, RZ, RAR, RAI, RW };
         values[block_.off[RA][I]] += 1.0;
@@ -195,12 +199,12 @@ public:
     // is a DC EMF in the branch (from n+ to n-).
     ToneDevice* toneDevice() override { return this; }
     void endTones() override { rectified_ = 0.0; }
-    double rectify(const std::vector<double>& freqs, const std::vector<std::vector<std::complex<double>>>& phasors,
-                   const double* x) override {
+    void toneUnknowns(std::vector<int>& out) const override { out.push_back(i_); }
+    double rectify(const std::vector<double>& freqs, const TonePhasors& phasors, const double* x) override {
         const double fr = p_.fres + resonance(x[ctl_]).detune / kTwoPi, delta = p_.alpha * fr;
         double v = 0.0;
         for (std::size_t k = 0; k < freqs.size(); ++k) {
-            const double power = 0.5 * p_.r0 * std::norm(phasors[k][static_cast<std::size_t>(i_)]);
+            const double power = 0.5 * p_.r0 * std::norm(phasors(k, i_));
             const double d = freqs[k] - fr, lorentz = 1.0 / (delta * delta + d * d);
             v += p_.ksd * power * (p_.mix * 2.0 * delta * d - (1.0 - p_.mix) * delta * delta) * lorentz;
         }

@@ -288,16 +288,17 @@ public:
         rhs[b_] -= norton;
     }
     // <v> = i_dc r0 + (1/2) Re[conj(I) dR] with I the device's current phasor at its own tone.
-    double rectify(const std::vector<double>& freqs, const std::vector<std::vector<std::complex<double>>>& phasors,
-                   const double* x) override {
+    void toneUnknowns(std::vector<int>& out) const override {
+        out.push_back(a_);
+        out.push_back(b_);
+    }
+    double rectify(const std::vector<double>& freqs, const TonePhasors& phasors, const double* x) override {
         const Emission em = emission(x);
         double v = 0.0;
         for (std::size_t k = 0; k < freqs.size() && em.power > 0; ++k) {
             if (!sameTone(freqs[k], em.frequency)) continue;
-            const auto& ph = phasors[k];
             const std::complex<double> emf = em.current * em.dR;
-            const std::complex<double> current =
-                (ph[static_cast<std::size_t>(a_)] - ph[static_cast<std::size_t>(b_)] - emf) / p_.r0;
+            const std::complex<double> current = (phasors(k, a_) - phasors(k, b_) - emf) / p_.r0;
             v = 0.5 * std::real(std::conj(current) * em.dR);
         }
         const double change = std::fabs(v - selfRectified_);

@@ -35,14 +35,27 @@ KluSolver::~KluSolver() {
     if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
 }
 
-void KluSolver::analyze(const PatternBuilder& pattern) {
-    n_ = pattern.size();
-    impl_->colPtr = pattern.colPtr();
-    impl_->rowIdx = pattern.rowIdx();
+void KluSolver::analyze(const PatternBuilder& pattern) { analyze(pattern.size(), pattern.colPtr(), pattern.rowIdx()); }
+
+void KluSolver::analyze(int n, const std::vector<int>& colPtr, const std::vector<int>& rowIdx) {
+    n_ = n;
+    impl_->colPtr = colPtr;
+    impl_->rowIdx = rowIdx;
+    if (numeric_) {
+        auto* num = static_cast<klu_numeric*>(numeric_);
+        klu_free_numeric(&num, &impl_->common);
+        numeric_ = nullptr;
+    }
+    if (numericComplex_) {
+        auto* num = static_cast<klu_numeric*>(numericComplex_);
+        klu_z_free_numeric(&num, &impl_->common);
+        numericComplex_ = nullptr;
+    }
     impl_->work.assign(static_cast<std::size_t>(2 * n_ + 2), 0.0);
     if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
-    impl_->common.ordering = 0; // AMD until the first factorisation compares (chooseOrdering)
-    orderingChosen_ = false;
+    // AMD until the first factorisation compares (firstFactor), unless fixed
+    impl_->common.ordering = fixedOrdering_ >= 0 ? fixedOrdering_ : 0;
+    orderingChosen_ = fixedOrdering_ >= 0;
     if (n_ == 0) return;
     impl_->symbolic = klu_analyze(n_, impl_->colPtr.data(), impl_->rowIdx.data(), &impl_->common);
     if (!impl_->symbolic) throw std::runtime_error("KLU symbolic analysis failed");
@@ -92,7 +105,7 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
     stats.factorizations++;
     klu_numeric* num = orderingChosen_ ? klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(),
                                                     const_cast<double*>(a), sym, &common)
-                                       : static_cast<klu_numeric*>(firstFactor(a));
+                                       : static_cast<klu_numeric*>(firstFactor(a, false));
     if (!num || common.status != KLU_OK) {
         if (num) klu_free_numeric(&num, &common);
         singularColumn_ =
@@ -111,35 +124,44 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
 // AMD orders A + A^T for diagonal pivots; an MNA matrix's voltage-source rows have none, and the row
 // pivoting they force can fill far beyond AMD's estimate (a 4 000-unknown RF network: 80 660 entries in
 // L + U against AMD's estimate of 23 440). COLAMD orders the columns for any row pivoting. The first
-// factorisation therefore chooses, and the order is kept for the whole run: COLAMD is factored first
-// and kept outright when its L + U is within AMD's estimate (pivoting only adds to that estimate's
-// diagonal-pivot fill in practice, so AMD cannot do much better); otherwise AMD is factored too and
-// the smaller L + U wins. Returns the numeric factorisation (null on failure, status in common).
-void* KluSolver::firstFactor(const double* a) {
+// factorisation (real, or complex in a complex-only solver) therefore chooses, and the order is kept
+// for the whole run: COLAMD is factored first and kept outright when its L + U is within AMD's
+// estimate (pivoting only adds to that estimate's diagonal-pivot fill in practice, so AMD cannot do
+// much better); otherwise AMD is factored too and the smaller L + U wins. Returns the numeric
+// factorisation (null on failure, status in common).
+void* KluSolver::firstFactor(const double* a, bool complex) {
     orderingChosen_ = true;
     auto& common = impl_->common;
     auto* colPtr = impl_->colPtr.data();
     auto* rowIdx = impl_->rowIdx.data();
+    auto* values = const_cast<double*>(a);
+    auto factorWith = [&](klu_symbolic* sym, klu_common* c) {
+        klu_numeric* num = complex ? klu_z_factor(colPtr, rowIdx, values, sym, c) : klu_factor(colPtr, rowIdx, values, sym, c);
+        if (num && c->status != KLU_OK) {
+            complex ? klu_z_free_numeric(&num, c) : klu_free_numeric(&num, c);
+            num = nullptr;
+        }
+        return num;
+    };
+    auto release = [&](klu_numeric*& num, klu_common* c) {
+        if (num) complex ? klu_z_free_numeric(&num, c) : klu_free_numeric(&num, c);
+    };
     klu_common trial = common;
     trial.ordering = 1; // COLAMD
     klu_symbolic* sym = klu_analyze(n_, colPtr, rowIdx, &trial);
-    klu_numeric* colamd = sym ? klu_factor(colPtr, rowIdx, const_cast<double*>(a), sym, &trial) : nullptr;
-    if (colamd && trial.status != KLU_OK) klu_free_numeric(&colamd, &trial);
+    klu_numeric* colamd = sym ? factorWith(sym, &trial) : nullptr;
     const double amdEstimate = impl_->symbolic->lnz + impl_->symbolic->unz;
-    klu_numeric* amd = nullptr;
-    if (!colamd || colamd->lnz + colamd->unz > amdEstimate) {
-        amd = klu_factor(colPtr, rowIdx, const_cast<double*>(a), impl_->symbolic, &common);
-        if (amd && common.status != KLU_OK) klu_free_numeric(&amd, &common);
-    }
+    klu_numeric* amd = !colamd || colamd->lnz + colamd->unz > amdEstimate ? factorWith(impl_->symbolic, &common) : nullptr;
     if (amd && (!colamd || amd->lnz + amd->unz <= colamd->lnz + colamd->unz)) {
-        if (colamd) klu_free_numeric(&colamd, &trial);
+        release(colamd, &trial);
         if (sym) klu_free_symbolic(&sym, &trial);
         return amd;
     }
-    if (amd) klu_free_numeric(&amd, &common);
+    release(amd, &common);
     if (!colamd) { // neither factored: report AMD's failure as before
         if (sym) klu_free_symbolic(&sym, &trial);
-        return klu_factor(colPtr, rowIdx, const_cast<double*>(a), impl_->symbolic, &common);
+        return complex ? klu_z_factor(colPtr, rowIdx, values, impl_->symbolic, &common)
+                       : klu_factor(colPtr, rowIdx, values, impl_->symbolic, &common);
     }
     klu_free_symbolic(&impl_->symbolic, &common);
     impl_->symbolic = sym;
@@ -147,6 +169,8 @@ void* KluSolver::firstFactor(const double* a) {
     common.status = KLU_OK;
     return colamd;
 }
+
+int KluSolver::ordering() const { return impl_->common.ordering; }
 
 void KluSolver::solve(double* b) {
     if (n_ == 0) return;
@@ -169,8 +193,9 @@ bool KluSolver::factorComplex(const double* a) {
         klu_z_free_numeric(&num, &common);
         numericComplex_ = nullptr;
     }
-    klu_numeric* num =
-        klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, &common);
+    klu_numeric* num = orderingChosen_ ? klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(),
+                                                      const_cast<double*>(a), impl_->symbolic, &common)
+                                       : static_cast<klu_numeric*>(firstFactor(a, true));
     stats.factorizations++;
     if (!num || common.status != KLU_OK) {
         if (num) klu_z_free_numeric(&num, &common);

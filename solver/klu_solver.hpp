@@ -6,6 +6,7 @@
 
 #include <complex>
 #include <memory>
+#include <vector>
 
 namespace spinspice {
 
@@ -24,6 +25,8 @@ public:
 
     // Symbolic analysis of the pattern (once per topology).
     void analyze(const PatternBuilder& pattern);
+    // The same for a CSC pattern given directly (n columns, 0-based rows); drops any factorisation.
+    void analyze(int n, const std::vector<int>& colPtr, const std::vector<int>& rowIdx);
 
     // Numeric factorisation of values `a` (CSC order). Refactors when a factorisation exists and
     // `allowRefactor`; falls back to a full factor when the pivots of the refactorisation are too small.
@@ -38,6 +41,11 @@ public:
     bool factorComplex(const double* a);
     void solveComplex(std::complex<double>* b); // 1-based, b[0] ignored
 
+    // The fill-reducing order (0 AMD, 1 COLAMD): chosen at the first factorisation (firstFactor), or
+    // fixed beforehand for the next analyze() (a system with the same structure's choice).
+    int ordering() const;
+    void fixOrdering(int ordering) { fixedOrdering_ = ordering; }
+
     FactorStats stats;
     double pivotTolerance = 1e-13;
 
@@ -47,7 +55,8 @@ private:
     std::unique_ptr<Impl> impl_;
     void* numeric_ = nullptr;
     bool orderingChosen_ = false;
-    void* firstFactor(const double* a); // a klu_numeric*: see klu_solver.cpp
+    int fixedOrdering_ = -1;
+    void* firstFactor(const double* a, bool complex); // a klu_numeric*: see klu_solver.cpp
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;

@@ -1,5 +1,6 @@
 // Sparsity pattern, KLU wrapper and Newton behaviour.
 #include "devices/pattern.hpp"
+#include "solver/ac_system.hpp"
 #include "solver/klu_solver.hpp"
 #include "solver/newton.hpp"
 #include "tests/support.hpp"
@@ -7,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <complex>
 
 using namespace spinspice;
 
@@ -89,4 +91,42 @@ TEST_CASE("operating point: pseudo-transient continuation converges where Newton
           doctest::Approx(reference).epsilon(1e-9).scale(0));
     const auto failed = spinspice::test::run(deck + ".options itl1=2 gminsteps=0 srcsteps=0 pseudotran=0\n.op\n.end\n");
     CHECK(failed.analyses.at(0).error.find("did not converge (Newton failed)") != std::string::npos);
+}
+
+// AcSystem factors the complex matrix on its nonzero entries only; an entry that was zero when the
+// reduced pattern was taken and is nonzero later must rebuild it (the answer never depends on the guess).
+TEST_CASE("AcSystem: reduced pattern, rebuilt when a dropped entry becomes nonzero") {
+    using C = std::complex<double>;
+    PatternBuilder p;
+    int h[3][3];
+    for (int r = 1; r <= 3; ++r)
+        for (int c = 1; c <= 3; ++c) h[r - 1][c - 1] = p.entry(r, c);
+    p.build(3);
+    FactorStats stats;
+    AcSystem system(p, stats, 0);
+    auto solveWith = [&](const C (&m)[3][3], const C (&b)[3]) {
+        std::vector<C> a(static_cast<std::size_t>(p.nnz()) + 1, C(0.0, 0.0));
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c) a[static_cast<std::size_t>(p.offset(h[r][c]))] = m[r][c];
+        REQUIRE(system.factor(a));
+        std::vector<C> x{C(0.0, 0.0), b[0], b[1], b[2]};
+        system.solve(x.data());
+        // residual of the dense system
+        double worst = 0;
+        for (int r = 0; r < 3; ++r) {
+            C sum = -b[r];
+            for (int c = 0; c < 3; ++c) sum += m[r][c] * x[static_cast<std::size_t>(c) + 1];
+            worst = std::max(worst, std::abs(sum));
+        }
+        return worst;
+    };
+    const C b[3] = {C(1, 0), C(0, 2), C(-1, 1)};
+    const C sparse[3][3] = {{C(2, 1), 0.0, 0.0}, {C(1, 0), C(3, 0), 0.0}, {0.0, 0.0, C(1, -1)}};
+    CHECK(solveWith(sparse, b) < 1e-14);
+    CHECK(system.reducedEntries() == 4); // three diagonals and (2, 1)
+    const C coupled[3][3] = {{C(2, 1), 0.0, C(0.5, 0.5)}, {C(1, 0), C(3, 0), 0.0}, {0.0, C(-1, 0), C(1, -1)}};
+    CHECK(solveWith(coupled, b) < 1e-14); // (1, 3) and (3, 2) appear: rebuilt
+    CHECK(system.reducedEntries() == 6);
+    CHECK(solveWith(sparse, b) < 1e-14); // they vanish again: kept, no rebuild needed
+    CHECK(system.reducedEntries() == 6);
 }
