@@ -104,7 +104,8 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         phasors.select(n1, kept);
     }
     std::vector<std::complex<double>> drive;
-    std::vector<Fingerprint> fingerprints;
+    std::vector<Fingerprint> drivePrints;
+    Fingerprint previousSystem{{0.0, 0.0}, -1.0};
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
     AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
     bool converged = false;
@@ -118,17 +119,31 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         ctx.env = &circuit_->environment();
         newton_->evaluate(x, ctx, /*skipOwnAdmittance=*/true);
         // A tone whose matrix and drive are those of the last round (the DC moved only where the
-        // small-signal system does not look, e.g. a chain's rectified output) keeps its phasors.
+        // small-signal system does not look, e.g. a chain's rectified output) keeps its phasors. The
+        // matrices G + jwC + Y(w) of all tones are compared at once through two probes, the lowest and
+        // the highest tone's: G and C are frequency-independent, and a device admittance Y(w, x) that
+        // changed with the DC point changes there too (it is analytic in w).
         const bool sameTones = freqs == previousFreqs;
+        Fingerprint system{{0.0, 0.0}, -1.0};
+        if (!freqs.empty()) {
+            assembleAc(2.0 * M_PI * freqs.front(), x, a);
+            system = fingerprint(a, {});
+            assembleAc(2.0 * M_PI * freqs.back(), x, a);
+            const Fingerprint high = fingerprint(a, {});
+            system.sum += 0.5 * high.sum;
+            system.scale += 0.5 * high.scale;
+        }
+        const bool sameSystem = sameTones && system.same(previousSystem);
+        previousSystem = system;
         phasors.resize(freqs.size()); // kept while the tones stay
-        fingerprints.resize(freqs.size());
+        drivePrints.resize(freqs.size());
         for (std::size_t k = 0; k < freqs.size(); ++k) {
-            assembleAc(2.0 * M_PI * freqs[k], x, a);
             drive.assign(n1, {0.0, 0.0}); // one buffer for every tone: no allocation per tone
             for (ToneDevice* t : devices) t->loadTone(freqs[k], x.data(), drive.data());
-            const Fingerprint print = fingerprint(a, drive);
-            if (sameTones && print.same(fingerprints[k])) continue;
-            fingerprints[k] = print;
+            const Fingerprint print = fingerprint({}, drive);
+            if (sameSystem && print.same(drivePrints[k])) continue;
+            drivePrints[k] = print;
+            assembleAc(2.0 * M_PI * freqs[k], x, a);
             if (!acSystem.factor(a))
                 throw SimulationError(".tones: the small-signal matrix is singular at f = " + std::to_string(freqs[k]) +
                                       " Hz at " + unknownLabel(*newton_, acSystem.singularColumn()));

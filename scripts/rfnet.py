@@ -216,10 +216,11 @@ class Hidden:
     (the anchor's P = A p R I^2 with its amplification A; gain_j a per-neuron spread)."""
 
     def __init__(self, freqs, gm, vshift, ith=10e-6, iclamp=40e-6, q=2.0, r_osc=1e3, gpow=1.25, gain=None,
-                 dr=100.0, gammag=5e8):
+                 dr=100.0, gammag=5e8, nshift=0.0):
         self.freqs = np.asarray(freqs, float)
         self.gm, self.vshift, self.ith, self.iclamp, self.q = gm, vshift, ith, iclamp, q
         self.r_osc, self.gpow, self.dr, self.gammag = r_osc, gpow, dr, gammag
+        self.nshift = nshift  # Hz: the circuit's oscillators emit at freqs + nshift p (the equations: freqs)
         self.gain = np.ones(len(self.freqs)) if gain is None else np.asarray(gain, float)
 
     def currents(self, v):
@@ -238,7 +239,7 @@ class Hidden:
     def to_json(self):
         return dict(freqs=self.freqs.tolist(), gm=self.gm, vshift=self.vshift, ith=self.ith, iclamp=self.iclamp,
                     q=self.q, r_osc=self.r_osc, gpow=self.gpow, gain=self.gain.tolist(), dr=self.dr,
-                    gammag=self.gammag)
+                    gammag=self.gammag, nshift=self.nshift)
 
     @staticmethod
     def from_json(d):
@@ -271,7 +272,7 @@ def _hidden_neurons(hidden, layer2, r0, rs, rmeter, ccouple, lp_tau=50e-9, lp_st
     transmission = np.abs(1e3 / (1e3 + hidden.r_osc + zc)) * np.abs(1e3 / (1e3 + zc)) ** (hp_stages - 1)
     gains = np.sqrt(2 * hidden.gpow * hidden.r_osc * hidden.gain / r0) * z_branch * divider / (hidden.dr * transmission)
     out = [f".model osc stno (ith={hidden.ith:.9g} q={hidden.q:.9g} r0={hidden.r_osc:.9g} dr={hidden.dr:.9g} "
-           f"gammag={hidden.gammag:.9g} nshift=0)"]
+           f"gammag={hidden.gammag:.9g} nshift={hidden.nshift:.9g})"]
     prev = "0"
     for j, f in enumerate(hidden.freqs):
         out.append(f"eu{j} u{j}_0 0 o{j} 0 1")
