@@ -47,7 +47,6 @@ std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sw) {
     return values;
 }
 
-
 Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
     const SimOptions options = optionsFromNetlist(flat_, warnings_);
     circuit_ = buildCircuit(flat_, options);

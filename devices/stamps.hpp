@@ -74,7 +74,8 @@ template <std::size_t R, std::size_t C> struct BlockStamp {
         for (std::size_t r = 0; r < R; ++r)
             for (std::size_t c = 0; c < C; ++c) {
                 off[r][c] = pb.offset(off[r][c]);
-                if (off[r][c] != pb.nnz()) live[liveCount++] = {static_cast<unsigned char>(r), static_cast<unsigned char>(c)};
+                if (off[r][c] != pb.nnz())
+                    live[liveCount++] = {static_cast<unsigned char>(r), static_cast<unsigned char>(c)};
             }
     }
     // Adds the R x C values of `d` (row-major) to the matrix `values`.

@@ -20,7 +20,9 @@ namespace spinspice {
 
 // Two frequencies closer than 1e-12 relative are one tone (the analysis merges them; a device that
 // drives or emits a frequency must find it among the merged ones with this test, not with ==).
-inline bool sameTone(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
+inline bool sameTone(double a, double b) {
+    return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b));
+}
 
 // The tones' phasors (peak) at the unknowns that the tone devices read and the analysis writes out,
 // stored for those unknowns only: a network of 33 000 resonators under 384 tones would otherwise hold

@@ -43,8 +43,8 @@ private:
     const PatternBuilder& full_;
     FactorStats& report_;
     KluSolver klu_;
-    std::vector<int> kept_;      // full-pattern offsets of the reduced pattern's entries, in its CSC order
-    std::vector<char> isKept_;   // per full-pattern offset
+    std::vector<int> kept_;    // full-pattern offsets of the reduced pattern's entries, in its CSC order
+    std::vector<char> isKept_; // per full-pattern offset
     std::vector<std::complex<double>> values_;
     bool built_ = false;
 };

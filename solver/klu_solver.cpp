@@ -35,7 +35,9 @@ KluSolver::~KluSolver() {
     if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
 }
 
-void KluSolver::analyze(const PatternBuilder& pattern) { analyze(pattern.size(), pattern.colPtr(), pattern.rowIdx()); }
+void KluSolver::analyze(const PatternBuilder& pattern) {
+    analyze(pattern.size(), pattern.colPtr(), pattern.rowIdx());
+}
 
 void KluSolver::analyze(int n, const std::vector<int>& colPtr, const std::vector<int>& rowIdx) {
     n_ = n;
@@ -103,9 +105,9 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
         numeric_ = nullptr;
     }
     stats.factorizations++;
-    klu_numeric* num = orderingChosen_ ? klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(),
-                                                    const_cast<double*>(a), sym, &common)
-                                       : static_cast<klu_numeric*>(firstFactor(a, false));
+    klu_numeric* num =
+        orderingChosen_ ? klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), sym, &common)
+                        : static_cast<klu_numeric*>(firstFactor(a, false));
     if (!num || common.status != KLU_OK) {
         if (num) klu_free_numeric(&num, &common);
         singularColumn_ =
@@ -136,7 +138,8 @@ void* KluSolver::firstFactor(const double* a, bool complex) {
     auto* rowIdx = impl_->rowIdx.data();
     auto* values = const_cast<double*>(a);
     auto factorWith = [&](klu_symbolic* sym, klu_common* c) {
-        klu_numeric* num = complex ? klu_z_factor(colPtr, rowIdx, values, sym, c) : klu_factor(colPtr, rowIdx, values, sym, c);
+        klu_numeric* num =
+            complex ? klu_z_factor(colPtr, rowIdx, values, sym, c) : klu_factor(colPtr, rowIdx, values, sym, c);
         if (num && c->status != KLU_OK) {
             complex ? klu_z_free_numeric(&num, c) : klu_free_numeric(&num, c);
             num = nullptr;
@@ -151,7 +154,8 @@ void* KluSolver::firstFactor(const double* a, bool complex) {
     klu_symbolic* sym = klu_analyze(n_, colPtr, rowIdx, &trial);
     klu_numeric* colamd = sym ? factorWith(sym, &trial) : nullptr;
     const double amdEstimate = impl_->symbolic->lnz + impl_->symbolic->unz;
-    klu_numeric* amd = !colamd || colamd->lnz + colamd->unz > amdEstimate ? factorWith(impl_->symbolic, &common) : nullptr;
+    klu_numeric* amd =
+        !colamd || colamd->lnz + colamd->unz > amdEstimate ? factorWith(impl_->symbolic, &common) : nullptr;
     if (amd && (!colamd || amd->lnz + amd->unz <= colamd->lnz + colamd->unz)) {
         release(colamd, &trial);
         if (sym) klu_free_symbolic(&sym, &trial);
@@ -170,7 +174,9 @@ void* KluSolver::firstFactor(const double* a, bool complex) {
     return colamd;
 }
 
-int KluSolver::ordering() const { return impl_->common.ordering; }
+int KluSolver::ordering() const {
+    return impl_->common.ordering;
+}
 
 void KluSolver::solve(double* b) {
     if (n_ == 0) return;

@@ -142,8 +142,8 @@ TEST_CASE(".tones: tones closer than 1e-12 relative are one tone, and every devi
     // end point differ by round-off like this): the analysis merges them, and the line carries both
     // EMFs in phase, 1 + 2 = 3 V over the 1 kOhm load (an exact == would drop one of them).
     const double f = 2e9;
-    const std::string deck = "merged\nv1 a 0 sin(0 1 " + num(f) + ")\nv2 b a sin(0 2 " + num(f * (1 + 2e-13)) +
-                             ")\nr1 b 0 1k\n.tones\n";
+    const std::string deck =
+        "merged\nv1 a 0 sin(0 1 " + num(f) + ")\nv2 b a sin(0 2 " + num(f * (1 + 2e-13)) + ")\nr1 b 0 1k\n.tones\n";
     const Waveforms w = only(simulateNetlistString(deck, "merged.cir"));
     CHECK(test::signal(w, "frequency").size() == 2);
     CHECK(std::abs(at(w, "v(b)", f)) == doctest::Approx(3.0).epsilon(1e-12).scale(0));

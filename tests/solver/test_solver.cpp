@@ -104,7 +104,7 @@ TEST_CASE("AcSystem: reduced pattern, rebuilt when a dropped entry becomes nonze
     p.build(3);
     FactorStats stats;
     AcSystem system(p, stats, 0);
-    auto solveWith = [&](const C (&m)[3][3], const C (&b)[3]) {
+    auto solveWith = [&](const C(&m)[3][3], const C(&b)[3]) {
         std::vector<C> a(static_cast<std::size_t>(p.nnz()) + 1, C(0.0, 0.0));
         for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c) a[static_cast<std::size_t>(p.offset(h[r][c]))] = m[r][c];
