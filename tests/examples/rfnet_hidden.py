@@ -18,22 +18,14 @@ Checks, each of which can fail:
      0.1 % of the largest score, with the same classes, on 10 test inputs.
 Usage: rfnet_hidden.py SPINSPICE_BINARY SOURCE_DIR. Exits 1 on any failure.
 """
-import os
 import sys
 
-spinspice, source = sys.argv[1], sys.argv[2]
-os.environ["SPINSPICE"] = spinspice
-sys.path.insert(0, os.path.join(source, "scripts"))
+from checklist import Checklist
+
+checks = Checklist(sys.argv)
+check = checks.check
 import numpy as np  # noqa: E402
 import rfnet  # noqa: E402
-
-failures = []
-
-
-def check(name, ok, detail):
-    print(("PASS " if ok else "FAIL ") + name + ": " + detail)
-    if not ok:
-        failures.append(name)
 
 
 rng = np.random.default_rng(3)
@@ -106,4 +98,4 @@ dev = np.abs(toy_circuit - toy_eq[:10]).max() / np.abs(toy_eq[:10]).max()
 check("trained two-layer network: .tones equals its equation model", dev < 1e-3 and np.array_equal(
     np.argmax(toy_circuit, axis=1), np.argmax(toy_eq[:10], axis=1)), f"largest deviation {100 * dev:.4f} %")
 
-sys.exit(1 if failures else 0)
+checks.finish()

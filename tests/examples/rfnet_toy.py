@@ -9,22 +9,14 @@
      way (the check can fail).
 Usage: rfnet_toy.py SPINSPICE_BINARY SOURCE_DIR. Exits 1 on any failure.
 """
-import os
 import sys
 
-spinspice, source = sys.argv[1], sys.argv[2]
-os.environ["SPINSPICE"] = spinspice
-sys.path.insert(0, os.path.join(source, "scripts"))
+from checklist import Checklist
+
+checks = Checklist(sys.argv)
+check = checks.check
 import numpy as np  # noqa: E402
 import rfnet  # noqa: E402
-
-failures = []
-
-
-def check(name, ok, detail):
-    print(("PASS " if ok else "FAIL ") + name + ": " + detail)
-    if not ok:
-        failures.append(name)
 
 
 rng = np.random.default_rng(7)
@@ -64,5 +56,4 @@ swapped = rfnet.Layer(layer.freqs, layer.fres[::-1].copy(), layer.bias[::-1].cop
 flipped = np.array([rfnet.chain_voltages_tones(swapped, p)[0] for p in test_p[:10]])
 check("negative control: swapped chains classify the other way",
       np.mean(np.argmax(flipped, axis=1) != np.argmax(circuit[:10], axis=1)) >= 0.9, "")
-print(f"{len(failures)} failed")
-sys.exit(1 if failures else 0)
+checks.finish()
