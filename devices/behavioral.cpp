@@ -302,16 +302,42 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
     return v[last];
 }
 
+bool ExpressionTape::affine() const {
+    // Per slot: 0 independent of the variables, 1 affine in them, 2 anything else.
+    std::vector<int> degree(code_.size(), 0);
+    auto of = [&](int slot) { return slot < 0 ? 0 : degree[static_cast<std::size_t>(slot)]; };
+    for (std::size_t i = 0; i < code_.size(); ++i) {
+        const Instruction& in = code_[i];
+        if (in.op == Op::Const || in.op == Op::Time || in.op == Op::Temper) continue; // degree 0
+        if (in.op == Op::Unknown) { // (its operand is the variable's index, not a slot)
+            degree[i] = 1;
+            continue;
+        }
+        const int a = of(in.a), b = of(in.b), c = of(in.c);
+        switch (in.op) {
+        case Op::Neg:
+        case Op::Add:
+        case Op::Sub: degree[i] = std::max(a, b); break;
+        case Op::Mul: degree[i] = a == 0 || b == 0 ? std::max(a, b) : 2; break;
+        case Op::Div: degree[i] = b == 0 ? a : 2; break;
+        default: degree[i] = std::max({a, b, c}) == 0 ? 0 : 2; break; // functions, comparisons, selects
+        }
+    }
+    return code_.empty() || degree.back() <= 1;
+}
+
 BehavioralSource::BehavioralSource(const InstanceContext& c, const Params&)
     : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]}, kind_(c.element.behaviorKind),
       expression_(c.element.behavior), text_(c.element.behaviorText), temperature_(c.env.temp) {
     if (!expression_) c.fail("missing expression");
 }
 
-// A source whose value depends on no unknown (only on time) is affine in x.
+// A source whose value depends on no unknown (only on time) is affine in x. One affine in the unknowns
+// with time-dependent coefficients (a gate v(a)*g(time)) is not linear for the solver (its matrix
+// entries change with time) but chord-safe: its Jacobian is exact at every iteration of a time point.
 DeviceTraits BehavioralSource::traits() const {
-    return {variableUnknowns_.empty() ? Linearity::Linear : Linearity::Nonlinear, Chord::Unsafe, Charge::None,
-            Randomness::Deterministic};
+    return {variableUnknowns_.empty() ? Linearity::Linear : Linearity::Nonlinear,
+            tape_.affine() ? Chord::Safe : Chord::Unsafe, Charge::None, Randomness::Deterministic};
 }
 
 void BehavioralSource::setup(SetupContext& ctx) {

@@ -79,6 +79,9 @@ public:
     // Evaluate with the variables' values; gradient (size = variable count) receives d value / d var.
     double evaluate(const double* variables, double time, double temper, double* gradient) const;
     std::size_t variableCount() const { return variables_; }
+    // Affine in the variables (every gradient entry independent of them, though it may depend on time,
+    // as v(a)*cos(time)): its Jacobian does not change between Newton iterations at one time point.
+    bool affine() const;
 
 private:
     std::vector<Instruction> code_;

@@ -116,3 +116,36 @@ TEST_CASE("B source circuits: closed forms") {
         }
     }
 }
+
+// Affine expressions (gradients independent of the variables) make a B source chord-safe; anything
+// else does not. Each case checked against the definition too: the gradient at two points.
+TEST_CASE("B expressions: affinity in the variables") {
+    auto tapeOf = [](const std::string& text) {
+        const Expression e = Expression::parse(text);
+        const std::vector<std::string> names{"a", "b"};
+        return ExpressionTape::compile(e.root(), [&](const std::string& name, ExpressionTape::Probe) {
+            for (std::size_t k = 0; k < names.size(); ++k)
+                if (names[k] == name) return static_cast<int>(k);
+            return -1;
+        });
+    };
+    auto gradientsAgree = [](const ExpressionTape& tape) {
+        std::vector<double> p{0.3, -1.7}, q{2.9, 0.4}, gp(2, 0.0), gq(2, 0.0);
+        tape.evaluate(p.data(), 1e-9, 27.0, gp.data());
+        tape.evaluate(q.data(), 1e-9, 27.0, gq.data());
+        return std::fabs(gp[0] - gq[0]) + std::fabs(gp[1] - gq[1]) < 1e-12;
+    };
+    for (const char* text :
+         {"v(a)*0.5*(1-cos(3.14159*min(time/1e-8,1)))", "2*v(a)/3 - v(b) + time", "-(v(a)-v(b))*exp(2)"}) {
+        CAPTURE(text);
+        const ExpressionTape tape = tapeOf(text);
+        CHECK(tape.affine());
+        CHECK(gradientsAgree(tape));
+    }
+    for (const char* text : {"v(a)*v(b)", "min(v(a),1)", "1/v(a)", "v(a)^2", "time > 1 ? v(a) : v(a)*v(a)"}) {
+        CAPTURE(text);
+        const ExpressionTape tape = tapeOf(text);
+        CHECK_FALSE(tape.affine());
+        CHECK_FALSE(gradientsAgree(tape));
+    }
+}
