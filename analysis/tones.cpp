@@ -42,8 +42,8 @@ double dcChange(const NewtonSolver& newton, const std::vector<double>& a, const 
     return worst;
 }
 
-// A weighted sum of a small-signal system's matrix and right-hand side (fixed pseudo-random weights in
-// [1, 2)): equal within 1e-14 of its scale, the systems are taken as equal.
+// A weighted sum of a small-signal matrix or right-hand side (fixed pseudo-random weights in [1, 2)):
+// equal within 1e-14 of its scale, the two are taken as equal.
 struct Fingerprint {
     std::complex<double> sum;
     double scale = -1;
@@ -52,17 +52,15 @@ struct Fingerprint {
     }
 };
 
-Fingerprint fingerprint(const std::vector<std::complex<double>>& a, const std::vector<std::complex<double>>& b) {
+Fingerprint fingerprint(const std::vector<std::complex<double>>& values) {
     Fingerprint f{{0.0, 0.0}, 0.0};
     std::uint64_t state = 0x9E3779B97F4A7C15ull;
-    auto add = [&](std::complex<double> v) {
+    for (const auto& v : values) {
         state = state * 6364136223846793005ull + 1442695040888963407ull;
         const double w = 1.0 + static_cast<double>(state >> 11) * 0x1.0p-53;
         f.sum += w * v;
         f.scale += w * (std::fabs(v.real()) + std::fabs(v.imag()));
-    };
-    for (const auto& v : a) add(v);
-    for (const auto& v : b) add(v);
+    }
     return f;
 }
 
@@ -127,9 +125,9 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         Fingerprint system{{0.0, 0.0}, -1.0};
         if (!freqs.empty()) {
             assembleAc(2.0 * M_PI * freqs.front(), x, a);
-            system = fingerprint(a, {});
+            system = fingerprint(a);
             assembleAc(2.0 * M_PI * freqs.back(), x, a);
-            const Fingerprint high = fingerprint(a, {});
+            const Fingerprint high = fingerprint(a);
             system.sum += 0.5 * high.sum;
             system.scale += 0.5 * high.scale;
         }
@@ -140,7 +138,7 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
         for (std::size_t k = 0; k < freqs.size(); ++k) {
             drive.assign(n1, {0.0, 0.0}); // one buffer for every tone: no allocation per tone
             for (ToneDevice* t : devices) t->loadTone(freqs[k], x.data(), drive.data());
-            const Fingerprint print = fingerprint({}, drive);
+            const Fingerprint print = fingerprint(drive);
             if (sameSystem && print.same(drivePrints[k])) continue;
             drivePrints[k] = print;
             assembleAc(2.0 * M_PI * freqs[k], x, a);

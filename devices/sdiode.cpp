@@ -102,12 +102,7 @@ public:
         const double* x = ctx.x;
         const Resonance r = resonance(x[ctl_]);
         const double i = x[i_], z = x[z_], ar = x[ar_], ai = x[ai_], w = x[w_];
-        if (ctx.time != frameTime_) { // the frame's rotation, once per time point (not per Newton iteration)
-            frameTime_ = ctx.time;
-            frameCos_ = std::cos(omegaRef_ * ctx.time);
-            frameSin_ = std::sin(omegaRef_ * ctx.time);
-        }
-        const double cs = frameCos_, sn = frameSin_;
+        const double phase = omegaRef_ * ctx.time, cs = std::cos(phase), sn = std::sin(phase);
         // dR = Re(K a) + kw w with a = (ar + i ai)(cs + i sn).
         const double dRdar = k_.real() * cs - k_.imag() * sn, dRdai = -k_.real() * sn - k_.imag() * cs;
         // R = r0 + dR, kept above r0/100: the resonator is linear in the drive (|dR|/r0 ~ ksd |i_rf|), a
@@ -259,7 +254,6 @@ private:
     int a_ = 0, b_ = 0, ctl_ = 0, i_ = 0, z_ = 0, ar_ = 0, ai_ = 0, w_ = 0;
     BlockStamp<7, 8> block_;
     double rectified_ = 0.0; // V: the multi-tone steady state's rectified DC (0 otherwise)
-    double frameTime_ = -1.0, frameCos_ = 1.0, frameSin_ = 0.0; // cos, sin of omegaRef_ t at t = frameTime_
 };
 
 const ParamTable<SdiodeParams> kSdiodeParams{

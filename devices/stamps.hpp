@@ -78,9 +78,9 @@ template <std::size_t R, std::size_t C> struct BlockStamp {
                     live[liveCount++] = {static_cast<unsigned char>(r), static_cast<unsigned char>(c)};
             }
     }
-    // Adds the R x C values of `d` (row-major) to the matrix `values`.
-    // Adds the entries that are in the pattern (not structural zeros or ground): adding the others to
-    // the trash slot one after another would chain every add on the last (a sdiode: 35 of 56).
+    // Adds the values of `d` (row-major) that are in the pattern (not structural zeros or ground) to the
+    // matrix `values`: adding the others to the trash slot one after another would chain every add on
+    // the last (a sdiode: 35 of 56).
     void add(double* values, const std::array<std::array<double, C>, R>& d) const {
         for (std::size_t k = 0; k < liveCount; ++k) values[off[live[k][0]][live[k][1]]] += d[live[k][0]][live[k][1]];
     }

@@ -107,7 +107,7 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
     stats.factorizations++;
     klu_numeric* num =
         orderingChosen_ ? klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), sym, &common)
-                        : static_cast<klu_numeric*>(firstFactor(a, false));
+                        : static_cast<klu_numeric*>(firstFactor(a));
     if (!num || common.status != KLU_OK) {
         if (num) klu_free_numeric(&num, &common);
         singularColumn_ =
@@ -126,28 +126,21 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
 // AMD orders A + A^T for diagonal pivots; an MNA matrix's voltage-source rows have none, and the row
 // pivoting they force can fill far beyond AMD's estimate (a 4 000-unknown RF network: 80 660 entries in
 // L + U against AMD's estimate of 23 440). COLAMD orders the columns for any row pivoting. The first
-// factorisation (real, or complex in a complex-only solver) therefore chooses, and the order is kept
-// for the whole run: COLAMD is factored first and kept outright when its L + U is within AMD's
+// (real) factorisation therefore chooses, and the order is kept for the whole run (and passed on to
+// the small-signal systems, AcSystem): COLAMD is factored first and kept outright when its L + U is within AMD's
 // estimate (pivoting only adds to that estimate's diagonal-pivot fill in practice, so AMD cannot do
 // much better); otherwise AMD is factored too and the smaller L + U wins. Returns the numeric
 // factorisation (null on failure, status in common).
-void* KluSolver::firstFactor(const double* a, bool complex) {
+void* KluSolver::firstFactor(const double* a) {
     orderingChosen_ = true;
     auto& common = impl_->common;
     auto* colPtr = impl_->colPtr.data();
     auto* rowIdx = impl_->rowIdx.data();
     auto* values = const_cast<double*>(a);
     auto factorWith = [&](klu_symbolic* sym, klu_common* c) {
-        klu_numeric* num =
-            complex ? klu_z_factor(colPtr, rowIdx, values, sym, c) : klu_factor(colPtr, rowIdx, values, sym, c);
-        if (num && c->status != KLU_OK) {
-            complex ? klu_z_free_numeric(&num, c) : klu_free_numeric(&num, c);
-            num = nullptr;
-        }
+        klu_numeric* num = klu_factor(colPtr, rowIdx, values, sym, c);
+        if (num && c->status != KLU_OK) klu_free_numeric(&num, c);
         return num;
-    };
-    auto release = [&](klu_numeric*& num, klu_common* c) {
-        if (num) complex ? klu_z_free_numeric(&num, c) : klu_free_numeric(&num, c);
     };
     klu_common trial = common;
     trial.ordering = 1; // COLAMD
@@ -157,15 +150,14 @@ void* KluSolver::firstFactor(const double* a, bool complex) {
     klu_numeric* amd =
         !colamd || colamd->lnz + colamd->unz > amdEstimate ? factorWith(impl_->symbolic, &common) : nullptr;
     if (amd && (!colamd || amd->lnz + amd->unz <= colamd->lnz + colamd->unz)) {
-        release(colamd, &trial);
+        if (colamd) klu_free_numeric(&colamd, &trial);
         if (sym) klu_free_symbolic(&sym, &trial);
         return amd;
     }
-    release(amd, &common);
+    if (amd) klu_free_numeric(&amd, &common);
     if (!colamd) { // neither factored: report AMD's failure as before
         if (sym) klu_free_symbolic(&sym, &trial);
-        return complex ? klu_z_factor(colPtr, rowIdx, values, impl_->symbolic, &common)
-                       : klu_factor(colPtr, rowIdx, values, impl_->symbolic, &common);
+        return klu_factor(colPtr, rowIdx, values, impl_->symbolic, &common);
     }
     klu_free_symbolic(&impl_->symbolic, &common);
     impl_->symbolic = sym;
@@ -199,9 +191,8 @@ bool KluSolver::factorComplex(const double* a) {
         klu_z_free_numeric(&num, &common);
         numericComplex_ = nullptr;
     }
-    klu_numeric* num = orderingChosen_ ? klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(),
-                                                      const_cast<double*>(a), impl_->symbolic, &common)
-                                       : static_cast<klu_numeric*>(firstFactor(a, true));
+    klu_numeric* num =
+        klu_z_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), impl_->symbolic, &common);
     stats.factorizations++;
     if (!num || common.status != KLU_OK) {
         if (num) klu_z_free_numeric(&num, &common);

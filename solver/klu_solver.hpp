@@ -56,7 +56,7 @@ private:
     void* numeric_ = nullptr;
     bool orderingChosen_ = false;
     int fixedOrdering_ = -1;
-    void* firstFactor(const double* a, bool complex); // a klu_numeric*: see klu_solver.cpp
+    void* firstFactor(const double* a); // a klu_numeric*: see klu_solver.cpp
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;
