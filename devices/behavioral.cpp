@@ -302,8 +302,9 @@ double ExpressionTape::evaluate(const double* variables, double time, double tem
     return v[last];
 }
 
-bool ExpressionTape::affine() const {
-    // Per slot: 0 independent of the variables, 1 affine in them, 2 anything else.
+// Per slot: 0 independent of the variables, 1 affine in them, 2 piecewise affine (min, max, abs, limit
+// or ramp of affine pieces: the gradient is constant between kinks), 3 anything else.
+int ExpressionTape::degree() const {
     std::vector<int> degree(code_.size(), 0);
     auto of = [&](int slot) { return slot < 0 ? 0 : degree[static_cast<std::size_t>(slot)]; };
     for (std::size_t i = 0; i < code_.size(); ++i) {
@@ -313,17 +314,29 @@ bool ExpressionTape::affine() const {
             degree[i] = 1;
             continue;
         }
-        const int a = of(in.a), b = of(in.b), c = of(in.c);
+        const int a = of(in.a), b = of(in.b), c = of(in.c), top = std::max({a, b, c});
         switch (in.op) {
         case Op::Neg:
         case Op::Add:
-        case Op::Sub: degree[i] = std::max(a, b); break;
-        case Op::Mul: degree[i] = a == 0 || b == 0 ? std::max(a, b) : 2; break;
-        case Op::Div: degree[i] = b == 0 ? a : 2; break;
-        default: degree[i] = std::max({a, b, c}) == 0 ? 0 : 2; break; // functions, comparisons, selects
+        case Op::Sub: degree[i] = top; break;
+        case Op::Mul: degree[i] = a == 0 || b == 0 ? top : 3; break;
+        case Op::Div: degree[i] = b == 0 ? a : 3; break;
+        case Op::Min:
+        case Op::Max:
+        case Op::Abs:
+        case Op::Limit:
+        case Op::Ramp: degree[i] = top == 0 ? 0 : std::max(top, 2); break;
+        default: degree[i] = top == 0 ? 0 : 3; break; // functions, comparisons, selects
         }
     }
-    return code_.empty() || degree.back() <= 1;
+    return code_.empty() ? 0 : degree.back();
+}
+
+bool ExpressionTape::affine() const {
+    return degree() <= 1;
+}
+bool ExpressionTape::piecewiseAffine() const {
+    return degree() <= 2;
 }
 
 BehavioralSource::BehavioralSource(const InstanceContext& c, const Params&)
@@ -335,9 +348,12 @@ BehavioralSource::BehavioralSource(const InstanceContext& c, const Params&)
 // A source whose value depends on no unknown (only on time) is affine in x. One affine in the unknowns
 // with time-dependent coefficients (a gate v(a)*g(time)) is not linear for the solver (its matrix
 // entries change with time) but chord-safe: its Jacobian is exact at every iteration of a time point.
+// A piecewise-affine one (a clamp min(max(g*v(a), lo), hi)) is chord-safe too: its Jacobian is exact
+// unless an iterate crosses a kink, and a chord iteration that then fails to converge is followed by a
+// full one.
 DeviceTraits BehavioralSource::traits() const {
     return {variableUnknowns_.empty() ? Linearity::Linear : Linearity::Nonlinear,
-            tape_.affine() ? Chord::Safe : Chord::Unsafe, Charge::None, Randomness::Deterministic};
+            tape_.piecewiseAffine() ? Chord::Safe : Chord::Unsafe, Charge::None, Randomness::Deterministic};
 }
 
 void BehavioralSource::setup(SetupContext& ctx) {

@@ -82,8 +82,12 @@ public:
     // Affine in the variables (every gradient entry independent of them, though it may depend on time,
     // as v(a)*cos(time)): its Jacobian does not change between Newton iterations at one time point.
     bool affine() const;
+    // Affine between kinks of min, max, abs, limit or ramp (a clamp of an affine expression).
+    bool piecewiseAffine() const;
 
 private:
+    int degree() const; // 0 constant, 1 affine, 2 piecewise affine, 3 other
+
     std::vector<Instruction> code_;
     std::size_t variables_ = 0;
     mutable std::vector<double> value_, grad_; // slot values and gradients (slot-major)

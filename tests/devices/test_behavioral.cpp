@@ -148,4 +148,23 @@ TEST_CASE("B expressions: affinity in the variables") {
         CHECK_FALSE(tape.affine());
         CHECK_FALSE(gradientsAgree(tape));
     }
+    // Piecewise affine (clamps): the gradient is the same at two points between the same kinks
+    // (a = 0.3 and 0.35, b = -1.7 and -1.6) and differs across a kink (a = 2.9, b = 0.4).
+    auto gradient = [](const ExpressionTape& tape, double a, double b) {
+        std::vector<double> x{a, b}, g(2, 0.0);
+        tape.evaluate(x.data(), 1e-9, 27.0, g.data());
+        return g;
+    };
+    for (const char* text : {"min(max(3*(v(a)+0.1),0),4)", "abs(v(a)+v(b))*2", "min(v(a),1)*cos(time)"}) {
+        CAPTURE(text);
+        const ExpressionTape tape = tapeOf(text);
+        CHECK_FALSE(tape.affine());
+        CHECK(tape.piecewiseAffine());
+        CHECK(gradient(tape, 0.3, -1.7) == gradient(tape, 0.35, -1.6));
+        CHECK(gradient(tape, 0.3, -1.7) != gradient(tape, 2.9, 0.4));
+    }
+    for (const char* text : {"min(v(a)*v(b),1)", "abs(v(a))^2", "max(exp(v(a)),0)"}) {
+        CAPTURE(text);
+        CHECK_FALSE(tapeOf(text).piecewiseAffine());
+    }
 }
