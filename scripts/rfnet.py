@@ -345,7 +345,9 @@ def scores_tones(text, names):
 def scores_transient(text, names, tstop, window, weighting="box"):
     """The time averages of `names` over the transient's last `window` (text ends in `.tran ...`):
     weighting "box" (.meas AVG) or "blackman-harris" (windowed_average)."""
-    if weighting != "box":
+    if weighting not in ("box", "blackman-harris"):
+        raise ValueError(f"weighting {weighting!r}: use 'box' or 'blackman-harris'")
+    if weighting == "blackman-harris":
         analyses, seconds = run_netlist(text)
         return windowed_average(analyses[0], names, tstop - window, tstop), seconds
     meas = "\n".join(f".meas tran s{j} AVG {n} from={tstop - window:.6g}" for j, n in enumerate(names))
