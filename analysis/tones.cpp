@@ -52,17 +52,30 @@ struct Fingerprint {
     }
 };
 
-Fingerprint fingerprint(const std::vector<std::complex<double>>& values) {
-    Fingerprint f{{0.0, 0.0}, 0.0};
-    std::uint64_t state = 0x9E3779B97F4A7C15ull;
-    for (const auto& v : values) {
-        state = state * 6364136223846793005ull + 1442695040888963407ull;
-        const double w = 1.0 + static_cast<double>(state >> 11) * 0x1.0p-53;
-        f.sum += w * v;
-        f.scale += w * (std::fabs(v.real()) + std::fabs(v.imag()));
+class Fingerprinter {
+public:
+    explicit Fingerprinter(std::size_t size) : weights_(size) {
+        std::uint64_t state = 0x9E3779B97F4A7C15ull;
+        for (double& w : weights_) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            w = 1.0 + static_cast<double>(state >> 11) * 0x1.0p-53;
+        }
     }
-    return f;
-}
+    // `values` no longer than the size given
+    Fingerprint operator()(const std::vector<std::complex<double>>& values) const {
+        double re = 0, im = 0, scale = 0;
+        for (std::size_t k = 0; k < values.size(); ++k) {
+            const double w = weights_[k];
+            re += w * values[k].real();
+            im += w * values[k].imag();
+            scale += w * (std::fabs(values[k].real()) + std::fabs(values[k].imag()));
+        }
+        return {{re, im}, scale};
+    }
+
+private:
+    std::vector<double> weights_;
+};
 
 } // namespace
 
@@ -106,6 +119,7 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
     Fingerprint previousSystem{{0.0, 0.0}, -1.0};
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
     AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
+    const Fingerprinter fingerprint(std::max(a.size(), n1));
     bool converged = false;
     int iteration = 0;
     for (; iteration < spec.toneIterations && !converged; ++iteration) {

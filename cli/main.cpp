@@ -12,6 +12,9 @@
 #include "solver/options.hpp"
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <atomic>
 #include <chrono>
@@ -319,9 +322,24 @@ bool writeOutputs(const Arguments& args, const spinspice::SimulationResult& resu
     return ok;
 }
 
+// glibc returns every freed block of 128 kB or more to the kernel (munmap) and trims the heap top
+// beyond 128 kB, so each analysis' work arrays (matrices, KLU's factors, phasors) are faulted in anew,
+// with a TLB shootdown per unmap; on a virtual machine those dominate a short analysis (the digits
+// network's .tones: 13.8 -> 9.8 ms median with the old code, 11.9 -> 8.9 ms with the new). Blocks up
+// to 4 MB come from the heap instead, which keeps up to 64 MB free and grows in 8 MB steps. A process
+// setting only: the library leaves the allocator alone.
+void tuneAllocator() {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 8 << 20);
+#endif
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    tuneAllocator();
     Arguments args;
     if (const auto done = parseArguments(std::vector<std::string>(argv + 1, argv + argc), args)) return *done;
     if (!outputsWritable(args)) return kExitInput;

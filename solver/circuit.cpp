@@ -65,6 +65,12 @@ void Circuit::finalize() {
         d->setup(*this);
     }
     settingUp_ = nullptr;
+    // the devices the small-signal analyses evaluate (the others stamp their own admittance): a list,
+    // not a search per device and evaluation
+    std::vector<Device*> own = ownAdmittance_; // kept in device order: the stamps' summation order
+    std::sort(own.begin(), own.end());
+    for (const auto& d : devices_)
+        if (!std::binary_search(own.begin(), own.end(), d.get())) withoutOwnAdmittance_.push_back(d.get());
     for (auto& d : devices_) d->resolve(*this);
     for (auto& d : devices_) d->declare(pattern_);
     pattern_.build(size());
@@ -127,8 +133,7 @@ void Circuit::load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmitta
         for (const auto& d : devices_) d->eval(ctx, out);
         return;
     }
-    for (const auto& d : devices_)
-        if (!hasOwnAdmittance(d.get())) d->eval(ctx, out);
+    for (Device* d : withoutOwnAdmittance_) d->eval(ctx, out);
 }
 
 void Circuit::restart() const {

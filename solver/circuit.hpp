@@ -103,6 +103,7 @@ private:
     bool linear_ = true, chordAllowed_ = false, hasCharge_ = false, stochastic_ = false, relaxedStates_ = false;
     Device* settingUp_ = nullptr; // the device in setup(), for the hook requests
     std::vector<Device*> accepting_, locating_, projecting_, ownAdmittance_;
+    std::vector<Device*> withoutOwnAdmittance_; // in device order
 };
 
 } // namespace spinspice

@@ -130,3 +130,51 @@ TEST_CASE("AcSystem: reduced pattern, rebuilt when a dropped entry becomes nonze
     CHECK(solveWith(sparse, b) < 1e-14); // they vanish again: kept, no rebuild needed
     CHECK(system.reducedEntries() == 6);
 }
+
+// Unknowns decoupled in the reduced pattern (only a diagonal in their row and column) are solved by a
+// division outside KLU; a zero there is a singular matrix that names its unknown.
+TEST_CASE("AcSystem: decoupled unknowns") {
+    using C = std::complex<double>;
+    PatternBuilder p;
+    int h[4][4];
+    for (int r = 1; r <= 4; ++r)
+        for (int c = 1; c <= 4; ++c) h[r - 1][c - 1] = p.entry(r, c);
+    p.build(4);
+    FactorStats stats;
+    AcSystem system(p, stats, 0);
+    auto matrix = [&](const C(&m)[4][4]) {
+        std::vector<C> a(static_cast<std::size_t>(p.nnz()) + 1, C(0.0, 0.0));
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c) a[static_cast<std::size_t>(p.offset(h[r][c]))] = m[r][c];
+        return a;
+    };
+    // unknowns 2 and 4 decoupled, 1 and 3 coupled
+    const C m[4][4] = {{C(2, 1), 0.0, C(1, 0), 0.0},
+                       {0.0, C(0, 4), 0.0, 0.0},
+                       {C(-1, 0), 0.0, C(3, -1), 0.0},
+                       {0.0, 0.0, 0.0, C(-0.5, 0.25)}};
+    REQUIRE(system.factor(matrix(m)));
+    CHECK(system.decoupledUnknowns() == 2);
+    const C b[4] = {C(1, 0), C(0, 2), C(-1, 1), C(2, -3)};
+    std::vector<C> x{C(0.0, 0.0), b[0], b[1], b[2], b[3]};
+    system.solve(x.data());
+    double worst = 0;
+    for (int r = 0; r < 4; ++r) {
+        C sum = -b[r];
+        for (int c = 0; c < 4; ++c) sum += m[r][c] * x[static_cast<std::size_t>(c) + 1];
+        worst = std::max(worst, std::abs(sum));
+    }
+    CHECK(worst < 1e-14);
+    C singular[4][4];
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) singular[r][c] = m[r][c];
+    singular[3][3] = 0.0;
+    CHECK_FALSE(system.factor(matrix(singular)));
+    CHECK(system.singularColumn() == 4);
+    singular[3][3] = m[3][3];
+    singular[0][0] = 0.0; // the coupled part singular: its column 1 all zero
+    singular[2][0] = 0.0;
+    CHECK_FALSE(system.factor(matrix(singular)));
+    const int column = system.singularColumn();
+    CHECK((column == 1 || column == 3));
+}
