@@ -275,9 +275,11 @@ def _hidden_neurons(hidden, layer2, r0, rs, rmeter, ccouple, lp_tau=50e-9, lp_st
            f"gammag={hidden.gammag:.9g} nshift={hidden.nshift:.9g})"]
     prev = "0"
     for j, f in enumerate(hidden.freqs):
-        out.append(f"eu{j} u{j}_0 0 o{j} 0 1")
-        for st in range(lp_stages):
-            out.append(f"ru{j}_{st} u{j}_{st} u{j}_{st + 1} 1k\ncu{j}_{st} u{j}_{st + 1} 0 {lp_tau / 1e3:.9g}")
+        for st in range(lp_stages):  # buffered: each stage a pole at 1/lp_tau (an unbuffered ladder's
+            # slowest pole would sit at 0.38/lp_tau for two stages, 0.12/lp_tau for four)
+            source = f"o{j}" if st == 0 else f"u{j}_{st}"
+            out.append(f"eu{j}_{st} u{j}_{st}b 0 {source} 0 1\nru{j}_{st} u{j}_{st}b u{j}_{st + 1} 1k\n"
+                       f"cu{j}_{st} u{j}_{st + 1} 0 {lp_tau / 1e3:.9g}")
         out.append(f"bh{j} 0 h{j} i=min(max({hidden.gm:.12g}*(v(u{j}_{lp_stages})+{hidden.vshift:.12g}),"
                    f"{hidden.ith:.9g}),{hidden.iclamp:.9g})")
         out.append(f"nh{j} h{j} 0 osc f0={f:.12g}")  # from p0 = 1e-4 its tone grows smoothly

@@ -7,18 +7,25 @@ whose output chain voltages are averaged over the last --window seconds with a B
 weighting (rfnet.windowed_average: the outputs beat at every difference of two oscillator tones,
 28 MHz at the closest, which a plain average of that length would leave at a few %). The transient's
 circuit differs from drone.py's in two time constants only, both invisible to .tones (DC):
-  - the transconductance stages' low-passes are --lp-tau (default 20 ns, two stages): layer 1's inputs
-    sit on a 39.2 MHz grid, so its chains beat at multiples of 39.2 MHz, which two 20 ns stages bring
-    down 24-fold; the oscillator's power follows its current, and layer 2 averages what ripple is left
-    to first order;
+  - the transconductance stages' low-passes are --lp-stages buffered RC stages of --lp-tau (default
+    4 x 15 ns): layer 1's inputs sit on a 39.2 MHz grid, so its chains beat at multiples of 39.2 MHz,
+    which four 15 ns stages bring down 216-fold (two 20 ns stages: 25-fold), and settle to 1e-3 in
+    195 ns; the oscillator's power follows its current, and layer 2 averages what ripple is left to
+    first order;
   - the DC ports are the fast ones of tests/examples/rfnet_hidden.py (they settle in tens of ns; the
     RF they pass is averaged away).
+Besides the output scores, every hidden neuron's input (layer 1's score after the low-passes) is
+averaged over the window (.meas AVG: the low-passes have removed the beats), so a deviation can be
+traced to layer 1 (time-domain rectification of 256 tones) or to the oscillators and layer 2.
 Results go to OUT/drone_transient.json after every input; a second run resumes where the first
-stopped. Needs drone.py's trained network (OUT/drone_network.json).
+stopped, and several runs started at once share the work (each claims an input before running it).
+Needs drone.py's trained network (OUT/drone_network.json).
 
 usage: examples/rfnet/drone_transient.py [--count 10] [--start 0] [--tstop 4e-7] [--window 1.5e-7]
+       [--lp-tau 15e-9] [--lp-stages 4]
 """
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -36,12 +43,55 @@ FAST_PORTS = dict(rmeter=1e6, cmeter=0.01e-12, ccouple=0.2e-12)
 
 
 def one_input(parts, powers, args):
-    """(.tones scores, its analysis time, transient scores, its wall time) of one input."""
-    stages = dict(lp_tau=args.lp_tau, **FAST_PORTS)
-    tones, tones_seconds = rfnet.network_scores_tones(*parts, powers, **stages)
-    tran, seconds = rfnet.network_scores_transient(*parts, powers, tstop=args.tstop, window=args.window,
-                                                   gate=args.gate, weighting="blackman-harris", **stages)
-    return tones, tones_seconds, tran, seconds
+    """.tones and transient of one input: (.tones output scores, .tones hidden inputs, its analysis
+    time, transient output scores, transient hidden inputs, its wall time)."""
+    layer1, hidden, layer2 = parts
+    stages = dict(lp_tau=args.lp_tau, lp_stages=args.lp_stages, **FAST_PORTS)
+    hidden_inputs = [f"v(u{j}_{args.lp_stages})" for j in range(len(hidden.freqs))]
+    values, tones_seconds = rfnet.network_scores_tones(*parts, powers, extra=hidden_inputs, **stages)
+    m = layer2.fres.shape[0]
+    fmax = max(np.max(layer1.freqs), np.max(hidden.freqs))
+    text = rfnet.netlist_network(*parts, powers, analysis=rfnet.tran_card(fmax, args.tstop), gate=args.gate,
+                                 **stages)
+    start = args.tstop - args.window
+    meas = "\n".join(f".meas tran hin{j} AVG {n} from={start:.6g}" for j, n in enumerate(hidden_inputs))
+    analyses, seconds = rfnet.run_netlist(text.replace("\n.end\n", "\n" + meas + "\n.end\n"))
+    tran = rfnet.windowed_average(analyses[0], [f"v(qo{j})" for j in range(m)], start, args.tstop)
+    tran_hidden = np.array([analyses[0]["measurements"][f"hin{j}"] for j in range(len(hidden_inputs))])
+    return values[:m], values[m:], tones_seconds, tran, tran_hidden, seconds
+
+
+def claim(out, index):
+    """Claims input `index` for this process (a file created exclusively); False if a live process
+    holds it. A claim whose process has gone is taken over."""
+    path = f"{out}.claim{index}"
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            return True
+        except FileExistsError:
+            try:
+                with open(path) as f:
+                    os.kill(int(f.read() or 0), 0)
+                return False
+            except (ProcessLookupError, ValueError):
+                os.remove(path)
+    return False
+
+
+def load_rows(out, args):
+    """The rows of an earlier run with the same settings (none if the settings differ)."""
+    if not os.path.exists(out):
+        return []
+    with open(out) as f:
+        old = json.load(f)
+    same = all(old.get(k) == getattr(args, k) for k in SETTINGS)
+    return old["rows"] if same else []
+
+
+SETTINGS = ("tstop", "window", "gate", "lp_tau", "lp_stages")
 
 
 def summary(rows, labels):
@@ -67,7 +117,8 @@ def main():
     ap.add_argument("--tstop", type=float, default=400e-9)
     ap.add_argument("--window", type=float, default=150e-9)
     ap.add_argument("--gate", type=float, default=20e-9, help="the tones' raised-cosine switch-on (s)")
-    ap.add_argument("--lp-tau", type=float, default=20e-9, help="the transconductance stages' low-passes (s)")
+    ap.add_argument("--lp-tau", type=float, default=15e-9, help="the transconductance stages' low-passes (s)")
+    ap.add_argument("--lp-stages", type=int, default=4, help="buffered RC low-passes per transconductance stage")
     args = ap.parse_args()
     path = os.path.join(args.out, "drone_network.json")
     if not os.path.exists(path):
@@ -79,27 +130,32 @@ def main():
     equation = net.forward(powers)
 
     out = os.path.join(args.out, "drone_transient.json")
-    rows = []
-    if os.path.exists(out):
-        with open(out) as f:
-            old = json.load(f)
-        if all(old.get(k) == getattr(args, k) for k in ("tstop", "window", "gate", "lp_tau")):
-            rows = old["rows"]
-    done = {r["index"] for r in rows}
+    layer1 = parts[0]
     for i in range(args.start, min(args.start + args.count, len(yte))):
-        if i in done:
+        if i in {r["index"] for r in load_rows(out, args)} or not claim(out, i):
             continue
         t0 = time.perf_counter()
-        tones, tones_seconds, tran, seconds = one_input(parts, powers[i], args)
+        tones, tones_hidden, tones_seconds, tran, tran_hidden, seconds = one_input(parts, powers[i], args)
         dev = np.abs(tran - tones).max() / np.abs(tones).max()
-        rows.append(dict(index=i, label=int(yte[i]), equation=equation[i].tolist(), tones=tones.tolist(),
-                         tones_seconds=tones_seconds, transient=tran.tolist(), seconds=seconds))
+        spread = np.ptp(layer1.forward(powers), axis=0)  # each hidden input's range over the test split
+        dev_hidden = np.abs(tran_hidden - tones_hidden) / spread
+        row = dict(index=i, label=int(yte[i]), equation=equation[i].tolist(), tones=tones.tolist(),
+                   tones_seconds=tones_seconds, transient=tran.tolist(), seconds=seconds,
+                   hidden_equation=layer1.forward(powers[i]).tolist(), hidden_tones=tones_hidden.tolist(),
+                   hidden_transient=tran_hidden.tolist())
         print(f"input {i}: label {yte[i]}, transient class {tran.argmax()}, .tones {tones.argmax()}, equations "
-              f"{equation[i].argmax()}; transient within {100 * dev:.2f} % of the largest .tones score; "
-              f"{seconds / 60:.1f} min ({(time.perf_counter() - t0) / 60:.1f} min with .tones)", flush=True)
-        with open(out, "w") as f:
-            json.dump(dict(tstop=args.tstop, window=args.window, gate=args.gate, lp_tau=args.lp_tau, rows=rows,
-                           summary=summary(rows, yte)), f, indent=1)
+              f"{equation[i].argmax()}; transient within {100 * dev:.2f} % of the largest .tones score (hidden "
+              f"inputs within {100 * dev_hidden.max():.2f} % of their range); {seconds / 60:.1f} min "
+              f"({(time.perf_counter() - t0) / 60:.1f} min with .tones)", flush=True)
+        with open(out + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be adding its row
+            rows = sorted([r for r in load_rows(out, args) if r["index"] != i] + [row], key=lambda r: r["index"])
+            with open(out + ".tmp", "w") as f:
+                json.dump(dict(**{k: getattr(args, k) for k in SETTINGS}, rows=rows, summary=summary(rows, yte)), f,
+                          indent=1)
+            os.replace(out + ".tmp", out)
+        os.remove(f"{out}.claim{i}")
+    rows = load_rows(out, args)
     if rows:
         s = summary(rows, yte)
         print(f"transient on {s['inputs']} inputs: accuracy {s['accuracy_transient']:.3f} (.tones "
