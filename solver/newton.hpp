@@ -84,7 +84,7 @@ private:
     void assembleJacobian(double a0, bool reuseLu);
     void applyAugmentation(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
     void applyDcStates(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
-    bool residualConverged() const;
+    bool residualConverged(const Augmentation& aug) const;
     bool factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug);
     // The update test on dx = rhs_; returns false when the update is not finite.
     bool updateTest(const std::vector<double>& x, NewtonResult& result, bool& deltaOk) const;
