@@ -23,7 +23,8 @@
 //   u = g muB P J/(2 e Ms) (g = 2), and H_pin(q) = -hpin sin(2 pi q/ppin), i.e. V_pin = V0 sin^2(pi q/ppin)
 //   with hpin = pi V0/(2 mu0 Ms Ly Lz ppin).
 //  mode=2 (fitted, behavioural, section 2.4): dq/dt = mu (|J| - J_dep) sign(J) for |J| > J_dep, else 0.
-// Hard ends: q is clamped to [0, len] on every accepted step (projection); DC analyses hold q at q0.
+// Hard ends: q is clamped to [0, len] on every accepted step (projection), and a wall at an end driven
+// outward stays (rate 0); DC analyses hold q at q0.
 // All Jacobians are exact (the clipping of f_P and the threshold of mode 2 are kinks: one-sided values).
 #include "devices/registry.hpp"
 #include "devices/stamps.hpp"

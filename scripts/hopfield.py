@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Analog Hopfield network with domain-wall MTJ synapses (Borders et al., Appl. Phys. Express 10,
+013007 (2017): 9 neurons, 3 x 3 patterns, learning by write pulses), as circuits.
+
+The continuous Hopfield model (Hopfield, PNAS 81, 3088 (1984)),
+    C du_i/dt = -u_i/R_i + sum_j T_ij V_j,   V_j = vs tanh(beta u_j),
+is built from:
+- neurons: behavioural amplifiers (B sources V = vs tanh(beta u) and its inverse -V) reading an input
+  node u_i that carries a capacitance `cn` and a leak `rleak`. Behavioural rather than CMOS inverter
+  pairs because what the study is about is the synapse: the amplifier only needs a sigmoid of high
+  gain and a low-impedance output, and a transistor-level inverter pair would add two MOSFETs per
+  neuron without changing the fixed points (its gain and offsets are the parameters kept here);
+- synapses: `dwmtj` domain-wall memristors (mode=2: a depinning threshold, so read currents do not move
+  the wall and write pulses do) in a crossbar. Weight T_ij = G+_ij - G-_ij: device (i, j, +) from the
+  output line +V_j, device (i, j, -) from the inverted line -V_j, both into u_i. Each device conducts
+  G(q) = f_P G_P + (1 - f_P) G_AP, f_P = (len - q)/len, so T_ij ranges over +-(G_P - G_AP) and the
+  neuron's total input conductance sum_j (G+ + G-) is part of its 1/R_i.
+
+Learning by pulses through the crossbar (program_netlist): in programming mode the neurons are off
+and every row (the 2N output lines) and column (the N input lines) is driven. Device (i, j, s) is
+written by a pulse of polarity p with the V/3 scheme: its row at p V, its column at 0, every other row
+at p V/3 and every other column at 2 p V/3, so that it sees p V and every other device |V|/3, below the
+depinning threshold. A positive pulse (current from row to column) moves the wall to larger q, lowering
+G. One presentation of pattern xi applies to every pair i != j the Hebbian update of sign xi_i xi_j:
+raise T_ij (G+ up: a negative pulse on (i, j, +); G- down: a positive pulse on (i, j, -)) when
+xi_i xi_j = +1, lower it otherwise. The step each pulse makes depends on the device's conductance (the
+drive current is V G(q)), and the walls stop at the track ends: the weights saturate, as Borders' did.
+Presented every time (plain Hebbian learning), the saturating weights end as sign(sum xi_i xi_j) and
+forget how many patterns agreed (a clipped Hebbian network); error-gated learning presents a pattern
+to a neuron only when a recall through the circuit left that neuron wrong (the simulate -> read ->
+program loop of examples/hopfield/hopfield.py), which stops writing once every pattern is recalled.
+
+Recall (recall_netlist): the neurons start from a corrupted pattern (.ic on u_i) and the network
+relaxes; the readout is a logic level per neuron: +1 above vs/2, -1 below -vs/2, undecided between.
+
+Usage as a module: from hopfield import GLYPHS3, Crossbar, program, recall.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import numpy as np
+except ImportError:  # re-run with the system interpreter (Debian python3-numpy)
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    sys.exit("hopfield.py: numpy is required (Debian: apt-get install python3-numpy)")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# 3 x 3 letters a Hebbian network of 9 neurons recalls from every one-pixel corruption.
+GLYPHS3 = {"L": "100100111", "+": "010111010", "7": "111001001"}
+
+# The synapse: a 200 nm track over a 10 kOhm (P) / 20 kOhm (AP) junction; J = I/(50 nm x 1 nm).
+# At 1 V the drive is 1e12 - 2e12 A/m^2, above the 0.8e12 depinning threshold; at 1/3 V (the V/3
+# scheme's half-selected devices) and at the neurons' 0.2 V it is below.
+DW = dict(mode=2, len=200e-9, rp=10e3, tmr=1.0, wtr=50e-9, ttr=1e-9, mu=2e-13, jdep=0.8e12)
+NEURON = dict(vs=0.2, beta=1000.0, cn=1e-12, rleak=100e3)
+VPROG, TPULSE, TEDGE, TGAP = 1.0, 10e-9, 0.2e-9, 1e-9
+
+
+def glyph3(text):
+    return np.array([1.0 if c == "1" else -1.0 for c in text])
+
+
+def conductance(q, dw=DW):
+    f_p = np.clip((dw["len"] - np.asarray(q, float)) / dw["len"], 0.0, 1.0)
+    g_p = 1.0 / dw["rp"]
+    return f_p * g_p + (1.0 - f_p) * g_p / (1.0 + dw["tmr"])
+
+
+class Crossbar:
+    """Wall positions q[i, j, s] (s = 0: device from +V_j, s = 1: from -V_j) and per-device mobility
+    factors. Without `rng` every wall starts at mid-track (T = 0) and every device is the model; with
+    it the walls start anywhere on the track (an unprogrammed array: random weights) and the mobilities
+    spread lognormally by `mu_spread` (device-to-device variability of the depinning dynamics)."""
+
+    def __init__(self, n, dw=DW, rng=None, mu_spread=0.0):
+        self.n, self.dw = n, dw
+        if rng is None:
+            self.q = np.full((n, n, 2), dw["len"] / 2)
+            self.mobility = np.ones((n, n, 2))
+        else:
+            self.q = rng.uniform(0.0, dw["len"], size=(n, n, 2))
+            self.mobility = np.exp(mu_spread * rng.standard_normal((n, n, 2)))
+
+    def device_line(self, i, j, s):
+        mu = "" if self.mobility[i, j, s] == 1.0 else f" mu={self.dw['mu'] * self.mobility[i, j, s]:.9g}"
+        return f"n{i}_{j}_{s} {_row(j, s)} u{i} syn q0={self.q[i, j, s]:.12g}{mu}"
+
+    def devices(self):
+        return [(i, j, s) for i in range(self.n) for j in range(self.n) if i != j for s in (0, 1)]
+
+    def weights(self):
+        """T = G+ - G- (S), zero diagonal."""
+        g = conductance(self.q, self.dw)
+        t = g[:, :, 0] - g[:, :, 1]
+        np.fill_diagonal(t, 0.0)
+        return t
+
+
+def _model(dw):
+    return ".model syn dwmtj (" + " ".join(f"{k}={v:.9g}" for k, v in dw.items()) + ")"
+
+
+def _row(j, s):
+    return f"vp{j}" if s == 0 else f"vm{j}"
+
+
+def hebbian_pulses(pattern, neurons=None):
+    """[(device, polarity)] of one presentation of `pattern` (module docstring), to the inputs of
+    `neurons` (default: all)."""
+    n = len(pattern)
+    out = []
+    for i in range(n) if neurons is None else neurons:
+        for j in range(n):
+            if i != j:
+                c = pattern[i] * pattern[j]
+                out += [((i, j, 0), -c), ((i, j, 1), c)]
+    return out
+
+
+def program_netlist(bar, pulses, vprog=VPROG, tpulse=TPULSE):
+    """A transient writing `pulses` (each `tpulse` long) one after the other through the crossbar (V/3
+    scheme)."""
+    n = bar.n
+    rows = [(j, s) for j in range(n) for s in (0, 1)]
+    levels = {f"r{_row(j, s)}": [] for j, s in rows}
+    levels.update({f"c{i}": [] for i in range(n)})
+    t = TGAP
+    points = {k: [(0.0, 0.0)] for k in levels}
+    for (i, j, s), p in pulses:
+        for key in levels:
+            if key == f"r{_row(j, s)}":
+                v = p * vprog
+            elif key == f"c{i}":
+                v = 0.0
+            elif key.startswith("r"):
+                v = p * vprog / 3
+            else:
+                v = 2 * p * vprog / 3
+            if v != 0.0:
+                points[key] += [(t, 0.0), (t + TEDGE, v), (t + TEDGE + tpulse, v), (t + 2 * TEDGE + tpulse, 0.0)]
+        t += 2 * TEDGE + tpulse + TGAP
+    lines = ["Hopfield crossbar: programming", _model(bar.dw)]
+    for key, pts in points.items():
+        node = key[1:] if key.startswith("r") else f"u{key[1:]}"
+        pwl = " ".join(f"{a:.6g} {b:.6g}" for a, b in pts + [(t, 0.0)])
+        lines.append(f"v{key} {node} 0 pwl({pwl})")
+    lines += [bar.device_line(*d) for d in bar.devices()]
+    lines += [".save " + " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()),
+              f".tran {tpulse / 5:.6g} {t:.6g}", ".end"]
+    return "\n".join(lines) + "\n"
+
+
+def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON):
+    """The network relaxing from u_i = u0 start_i."""
+    n = bar.n
+    lines = ["Hopfield network: recall", _model(bar.dw)]
+    for i in range(n):
+        lines += [f"cn{i} u{i} 0 {neuron['cn']:.9g}", f"rl{i} u{i} 0 {neuron['rleak']:.9g}",
+                  f"bp{i} vp{i} 0 v={neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))",
+                  f"bm{i} vm{i} 0 v=-{neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))"]
+    lines += [bar.device_line(*d) for d in bar.devices()]
+    lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
+    lines += [".save " + " ".join(f"v(vp{i})" for i in range(n)) + " " +
+              " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()),
+              f".tran {tstop / 200:.6g} {tstop:.6g}", ".end"]
+    return "\n".join(lines) + "\n"
+
+
+def spinspice_binary():
+    path = os.environ.get("SPINSPICE", os.path.join(ROOT, "build", "spinspice"))
+    if not os.path.exists(path):
+        sys.exit(f"{path} not found: build spinspice first")
+    return path
+
+
+def run(text):
+    """Runs a netlist: its first analysis (JSON)."""
+    with tempfile.TemporaryDirectory() as d:
+        cir, out = os.path.join(d, "net.cir"), os.path.join(d, "net.json")
+        with open(cir, "w") as f:
+            f.write(text)
+        r = subprocess.run([spinspice_binary(), "-q", "--no-progress", "-o", out, cir], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"spinspice failed ({r.returncode}): {r.stderr.strip()[:2000]}")
+        with open(out) as f:
+            return json.load(f)["analyses"][0]
+
+
+def final(analysis, name):
+    s = analysis["signals"][name]
+    return float((s["re"] if isinstance(s, dict) else s)[-1])
+
+
+def program(bar, pulses, **kw):
+    """Writes `pulses` through the circuit and stores the walls' final positions in `bar`."""
+    a = run(program_netlist(bar, pulses, **kw))
+    for i, j, s in bar.devices():
+        bar.q[i, j, s] = final(a, f"n{i}_{j}_{s}.q")
+    return a
+
+
+def recall(bar, start, neuron=NEURON, **kw):
+    """The neurons' final states from `start` read as logic levels (+1 above vs/2, -1 below -vs/2, 0
+    undecided), their voltages, and the largest wall displacement the recall caused."""
+    a = run(recall_netlist(bar, start, neuron=neuron, **kw))
+    volts = np.array([final(a, f"v(vp{i})") for i in range(bar.n)])
+    moved = max(abs(final(a, f"n{i}_{j}_{s}.q") - bar.q[i, j, s]) for i, j, s in bar.devices())
+    level = np.where(volts >= neuron["vs"] / 2, 1.0, np.where(volts <= -neuron["vs"] / 2, -1.0, 0.0))
+    return level, volts, moved
+
+
+def hopfield_binary(w, state, sweeps=50):
+    """The binary Hopfield network (asynchronous sign updates in index order): the software reference."""
+    s = np.array(state, float)
+    for _ in range(sweeps):
+        changed = False
+        for i in range(len(s)):
+            h = w[i] @ s
+            if h != 0 and np.sign(h) != s[i]:
+                s[i], changed = np.sign(h), True
+        if not changed:
+            break
+    return s
