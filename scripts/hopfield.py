@@ -88,6 +88,27 @@ class Crossbar:
             self.q = rng.uniform(0.0, dw["len"], size=(n, n, 2))
             self.mobility = np.exp(mu_spread * rng.standard_normal((n, n, 2)))
 
+    @staticmethod
+    def from_weights(w, dw=DW, levels=0, spread=0.0, rng=None):
+        """A crossbar programmed directly to the weights w (scaled so that max |w| is the largest T,
+        G_P - G_AP): G+- = (G_P + G_AP)/2 +- T/2, each conductance rounded to `levels` equally spaced
+        values (0: analog) and multiplied by 1 + spread * N(0, 1) (device variability), then turned
+        into wall positions. The ideal programming the capacity study starts from."""
+        n = w.shape[0]
+        bar = Crossbar(n, dw)
+        g_p = 1.0 / dw["rp"]
+        g_ap = g_p / (1.0 + dw["tmr"])
+        t = np.asarray(w, float) / max(np.abs(w).max(), 1e-300) * (g_p - g_ap)
+        g = np.stack([(g_p + g_ap) / 2 + t / 2, (g_p + g_ap) / 2 - t / 2], axis=-1)
+        f_p = (g - g_ap) / (g_p - g_ap)
+        if levels > 1:
+            f_p = np.round(f_p * (levels - 1)) / (levels - 1)
+        if spread > 0:
+            g = (f_p * g_p + (1 - f_p) * g_ap) * (1 + spread * rng.standard_normal(f_p.shape))
+            f_p = (g - g_ap) / (g_p - g_ap)  # outside [0, 1]: the device's G_P/G_AP differ, clipped
+        bar.q = dw["len"] * (1 - np.clip(f_p, 0.0, 1.0))
+        return bar
+
     def device_line(self, i, j, s):
         mu = "" if self.mobility[i, j, s] == 1.0 else f" mu={self.dw['mu'] * self.mobility[i, j, s]:.9g}"
         return f"n{i}_{j}_{s} {_row(j, s)} u{i} syn q0={self.q[i, j, s]:.12g}{mu}"
@@ -157,8 +178,8 @@ def program_netlist(bar, pulses, vprog=VPROG, tpulse=TPULSE):
     return "\n".join(lines) + "\n"
 
 
-def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON):
-    """The network relaxing from u_i = u0 start_i."""
+def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200):
+    """The network relaxing from u_i = u0 start_i (save_walls: also every wall position)."""
     n = bar.n
     lines = ["Hopfield network: recall", _model(bar.dw)]
     for i in range(n):
@@ -167,9 +188,9 @@ def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON):
                   f"bm{i} vm{i} 0 v=-{neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))"]
     lines += [bar.device_line(*d) for d in bar.devices()]
     lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
-    lines += [".save " + " ".join(f"v(vp{i})" for i in range(n)) + " " +
-              " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()),
-              f".tran {tstop / 200:.6g} {tstop:.6g}", ".end"]
+    walls = " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()) if save_walls else ""
+    lines += [".save " + " ".join(f"v(vp{i})" for i in range(n)) + " " + walls,
+              f".tran {tstop / points:.6g} {tstop:.6g}", ".end"]
     return "\n".join(lines) + "\n"
 
 
@@ -206,12 +227,14 @@ def program(bar, pulses, **kw):
     return a
 
 
-def recall(bar, start, neuron=NEURON, **kw):
+def recall(bar, start, neuron=NEURON, save_walls=True, **kw):
     """The neurons' final states from `start` read as logic levels (+1 above vs/2, -1 below -vs/2, 0
-    undecided), their voltages, and the largest wall displacement the recall caused."""
-    a = run(recall_netlist(bar, start, neuron=neuron, **kw))
+    undecided), their voltages, and the largest wall displacement the recall caused (nan without
+    save_walls)."""
+    a = run(recall_netlist(bar, start, neuron=neuron, save_walls=save_walls, **kw))
     volts = np.array([final(a, f"v(vp{i})") for i in range(bar.n)])
-    moved = max(abs(final(a, f"n{i}_{j}_{s}.q") - bar.q[i, j, s]) for i, j, s in bar.devices())
+    moved = max(abs(final(a, f"n{i}_{j}_{s}.q") - bar.q[i, j, s]) for i, j, s in bar.devices()) \
+        if save_walls else float("nan")
     level = np.where(volts >= neuron["vs"] / 2, 1.0, np.where(volts <= -neuron["vs"] / 2, -1.0, 0.0))
     return level, volts, moved
 
