@@ -42,6 +42,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 try:
     import numpy as np
@@ -201,17 +202,24 @@ def spinspice_binary():
     return path
 
 
-def run(text):
-    """Runs a netlist: its first analysis (JSON)."""
+def run_timed(text):
+    """Runs a netlist: (its first analysis (JSON), the process' wall seconds)."""
     with tempfile.TemporaryDirectory() as d:
         cir, out = os.path.join(d, "net.cir"), os.path.join(d, "net.json")
         with open(cir, "w") as f:
             f.write(text)
+        t0 = time.perf_counter()
         r = subprocess.run([spinspice_binary(), "-q", "--no-progress", "-o", out, cir], capture_output=True, text=True)
+        seconds = time.perf_counter() - t0
         if r.returncode != 0:
             raise RuntimeError(f"spinspice failed ({r.returncode}): {r.stderr.strip()[:2000]}")
         with open(out) as f:
-            return json.load(f)["analyses"][0]
+            return json.load(f)["analyses"][0], seconds
+
+
+def run(text):
+    """Runs a netlist: its first analysis (JSON)."""
+    return run_timed(text)[0]
 
 
 def final(analysis, name):

@@ -33,12 +33,8 @@ Usage as a module: from oscmem import hebbian, corrupt, netlist, run_circuit, ru
 """
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
 
 try:
     import numpy as np
@@ -48,6 +44,8 @@ except ImportError:  # re-run with the system interpreter (Debian python3-numpy)
     sys.exit("oscmem.py: numpy is required (Debian: apt-get install python3-numpy)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hopfield import hopfield_binary, run_timed  # noqa: E402  (the netlist runner and the binary network)
 
 # Vortex-like oscillator (device-physics 4.3: f ~ 250-400 MHz, quasi-isochronous, I_dc of several mA).
 OSC = dict(f0=300e6, nshift=0.0, q=2.0, gammag=3e7, ith=4e-3, r0=100.0, dr=10.0, lambdaf=2e10)
@@ -70,19 +68,7 @@ GLYPHS = {
 }
 
 
-def hopfield(w, state, sweeps=50):
-    """The binary Hopfield network (asynchronous sign updates in index order) from `state`: the
-    software reference of the same weights."""
-    s = np.array(state, float)
-    for _ in range(sweeps):
-        changed = False
-        for i in range(len(s)):
-            h = w[i] @ s
-            if h != 0 and np.sign(h) != s[i]:
-                s[i], changed = np.sign(h), True
-        if not changed:
-            break
-    return s
+hopfield = hopfield_binary  # the binary Hopfield network: the software reference of the same weights
 
 
 def hebbian(patterns):
@@ -133,26 +119,7 @@ def netlist(w, phases, r_unit=1e3, gain=1.0, tstop=300e-9, idc=IDC, osc=OSC, det
     return "\n".join(lines) + "\n"
 
 
-def spinspice_binary():
-    path = os.environ.get("SPINSPICE", os.path.join(ROOT, "build", "spinspice"))
-    if not os.path.exists(path):
-        sys.exit(f"{path} not found: build spinspice first")
-    return path
-
-
-def run_circuit(text):
-    """Runs a netlist: (its first analysis' JSON, wall seconds)."""
-    with tempfile.TemporaryDirectory() as d:
-        cir, out = os.path.join(d, "net.cir"), os.path.join(d, "net.json")
-        with open(cir, "w") as f:
-            f.write(text)
-        t0 = time.perf_counter()
-        r = subprocess.run([spinspice_binary(), "-q", "--no-progress", "-o", out, cir], capture_output=True, text=True)
-        seconds = time.perf_counter() - t0
-        if r.returncode != 0:
-            raise RuntimeError(f"spinspice failed ({r.returncode}): {r.stderr.strip()[:2000]}")
-        with open(out) as f:
-            return json.load(f)["analyses"][0], seconds
+run_circuit = run_timed  # (first analysis, wall seconds) of a netlist
 
 
 def signal(analysis, name):
