@@ -179,8 +179,9 @@ def program_netlist(bar, pulses, vprog=VPROG, tpulse=TPULSE):
     return "\n".join(lines) + "\n"
 
 
-def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200):
-    """The network relaxing from u_i = u0 start_i (save_walls: also every wall position)."""
+def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200, save_power=False):
+    """The network relaxing from u_i = u0 start_i (save_walls: also every wall position; save_power: the
+    amplifiers' outputs and currents)."""
     n = bar.n
     lines = ["Hopfield network: recall", _model(bar.dw)]
     for i in range(n):
@@ -190,6 +191,8 @@ def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=T
     lines += [bar.device_line(*d) for d in bar.devices()]
     lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
     walls = " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()) if save_walls else ""
+    if save_power:
+        walls += " " + " ".join(f"v(vm{i}) i(bp{i}) i(bm{i})" for i in range(n))
     lines += [".save " + " ".join(f"v(vp{i})" for i in range(n)) + " " + walls,
               f".tran {tstop / points:.6g} {tstop:.6g}", ".end"]
     return "\n".join(lines) + "\n"
@@ -259,3 +262,25 @@ def hopfield_binary(w, state, sweeps=50):
         if not changed:
             break
     return s
+
+
+def recall_energy(bar, start, target, neuron=NEURON, **kw):
+    """One recall with its cost: (logic levels, retrieval time (the last time a neuron was not at the
+    target's level beyond vs/2; None if it never got there), energy (J): the amplifiers' output power
+    integrated, sum of |v i| over the 2N outputs; the synapses dissipate part of it)."""
+    a = run(recall_netlist(bar, start, neuron=neuron, save_walls=False, save_power=True, **kw))
+
+    def sig(name):
+        v = a["signals"][name]
+        return np.asarray(v["re"] if isinstance(v, dict) else v, float)
+
+    t = sig("time")
+    vp = np.stack([sig(f"v(vp{i})") for i in range(bar.n)], axis=1)
+    power = sum(np.abs(vp[:, i] * sig(f"i(bp{i})")) + np.abs(sig(f"v(vm{i})") * sig(f"i(bm{i})"))
+                for i in range(bar.n))
+    right = np.all(vp * np.asarray(target)[None, :] >= neuron["vs"] / 2, axis=1)
+    wrong = np.nonzero(~right)[0]
+    t_ret = float(t[0]) if len(wrong) == 0 else (float(t[wrong[-1] + 1]) if wrong[-1] + 1 < len(t) else None)
+    level = np.where(vp[-1] >= neuron["vs"] / 2, 1.0, np.where(vp[-1] <= -neuron["vs"] / 2, -1.0, 0.0))
+    until = t <= (t[-1] if t_ret is None else t_ret)
+    return level, t_ret, float(np.trapz(power[until], t[until]))
