@@ -11,15 +11,18 @@
 //   A(f) = 2 D (f - fres)/(D^2 + (f - fres)^2),  S(f) = D^2/(D^2 + (f - fres)^2),
 // and tones add. Realisation (c = ksd r0, in ohm/A):
 //   resonator  da/dt = (i w_r - G) a + G z(t),  w_r = 2 pi f_r, G = 2 pi alpha f_r  (a in A)
-//   dR = Re(K a) + c mix Kc w,   K = 2 c (-(1 - mix) + 2 i mix)
+//   dR = Re(K a) + c mix sum_k Kc_k w_k,   K = 2 c (-(1 - mix) + 2 i mix)
 // driven by z, the current high-passed at fres/1000 (a state, iac: q = z - i, f = w_hp z), so that a DC
 // current does not rectify (the formula is for RF; the phase of the high-pass at fres is divided out
 // of K).
 // The pole at +w_r gives exactly the Lorentzians above ((1/2) Re[K G/(G + i (w - w_r))] c-normalised);
-// its mirror pole at -w_r adds the image -A(-f) ~ -alpha to A (1 % of ksd P at alpha = 0.01), which the
-// low-pass w (dw/dt = w_c (i - w), w_c = sqrt(3) w_r) cancels to O(alpha (f/fres - 1)^2): Kc and w_c
-// match the image's value and slope at f = fres. The DC response deviates from the formula by less than
-// 1e-3 ksd P over 0.5 - 2 fres at alpha = 0.01 (docs/devices.md).
+// its mirror pole at -w_r, which any real resonator has, adds the image -A(-f) = 2 D (f + fres)/(D^2 +
+// (f + fres)^2) to A: alpha/(1 + f/fres) of ksd P, small next to the resonance but of one sign at every
+// tone, so that across a wide band it sums to a bias of the chain. Three low-passes w_k driven by z
+// (dw_k/dt = w_ck (z - w_k), w_ck = p_k w_r) cancel it: each rectifies Re[w_ck/(i w + w_ck)] =
+// 1/(1 + (f/(p_k f_r))^2), and their gains are fitted once per alpha by least squares to the image over
+// 0.1 - 10 fres, weighted by the local |A|: the DC response stays within 0.7 % of the formula at every
+// tone over 0.1 - 10 fres at alpha <= 0.05 (1.5 % to alpha = 0.5) (docs/devices.md).
 //
 // The resonator is integrated in the frame rotating at fres: a = (ar + i ai) exp(i 2 pi fres t), so the
 // trapezoidal rule's phase error does not detune it (it would shift the resonance by (w h)^2/12, 0.8 %
@@ -33,7 +36,11 @@
 #include "devices/stamps.hpp"
 #include "models/constants.hpp"
 
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <string>
@@ -47,16 +54,32 @@ struct SdiodeParams {
     double fres = 1e9, alpha = 0.01, ksd = 8838.834765, r0 = 1000, mix = 1, dfdv = 0, ppp = 20;
 };
 
-// The low-pass that cancels the mirror pole's image, -A(-f) = 2 alpha (1 + x)/(alpha^2 + (1 + x)^2) with
-// x = f/fres, by Kc/(1 + x^2/P^2): value and slope matched at x = 1.
+// The low-passes that cancel the mirror pole's image g(x) = 2 alpha (1 + x)/(alpha^2 + (1 + x)^2), x = f/f_r:
+// sum_k Kc_k/(1 + (x/p_k)^2) fitted to g on 0.1 <= x <= 10 with the weight 1/max(|A(x)|, 2 alpha/9), the
+// error relative to the signal. The corners p_k were optimised offline (minimax of that relative error,
+// alpha -> 0); the gains are refitted per alpha, since g and A carry alpha^2 terms.
+constexpr int kImagePoles = 3;
 struct ImageCorrection {
-    double gain = 0, poleRatio = 0; // Kc, P
+    static constexpr std::array<double, kImagePoles> poleRatio{0.38, 2.0, 12.0}; // p_k
+    std::array<double, kImagePoles> gain{};                                      // Kc_k
     explicit ImageCorrection(double alpha) {
+        constexpr int kSamples = 200;
+        Eigen::Matrix<double, kImagePoles, kImagePoles> normal =
+            Eigen::Matrix<double, kImagePoles, kImagePoles>::Zero();
+        Eigen::Matrix<double, kImagePoles, 1> rhs = Eigen::Matrix<double, kImagePoles, 1>::Zero();
         const double a2 = alpha * alpha;
-        const double value = 4.0 * alpha / (a2 + 4.0), slope = 2.0 * alpha * (a2 - 4.0) / ((a2 + 4.0) * (a2 + 4.0));
-        const double r = -slope / value, s = r / (2.0 - r); // s = 1/P^2
-        poleRatio = 1.0 / std::sqrt(s);
-        gain = value * (1.0 + s);
+        for (int n = 0; n < kSamples; ++n) {
+            const double x = 0.1 * std::pow(100.0, n / (kSamples - 1.0)); // 0.1 ... 10, geometric
+            const double image = 2.0 * alpha * (1.0 + x) / (a2 + (1.0 + x) * (1.0 + x));
+            const double signal = std::fabs(2.0 * alpha * (x - 1.0) / (a2 + (x - 1.0) * (x - 1.0)));
+            const double weight = 1.0 / std::max(signal, 2.0 * alpha / 9.0);
+            Eigen::Matrix<double, kImagePoles, 1> row;
+            for (int k = 0; k < kImagePoles; ++k) row[k] = weight / (1.0 + (x / poleRatio[k]) * (x / poleRatio[k]));
+            normal += row * row.transpose();
+            rhs += row * (weight * image);
+        }
+        const Eigen::Matrix<double, kImagePoles, 1> solution = normal.ldlt().solve(rhs);
+        for (int k = 0; k < kImagePoles; ++k) gain[k] = solution[k];
     }
 };
 
@@ -64,10 +87,11 @@ class Sdiode : public Device, public ToneDevice {
 public:
     Sdiode(const InstanceContext& c, const SdiodeParams& p)
         : Device(c.name(), c.loc()), nodeNames_(c.nodes()), p_(p), image_(p.alpha), scale_(p.ksd * p.r0),
-          kw_(scale_ * p.mix * image_.gain), omegaRef_(kTwoPi * p.fres), omegaHp_(omegaRef_ / 1000.0) {
+          omegaRef_(kTwoPi * p.fres), omegaHp_(omegaRef_ / 1000.0) {
         // K, with the high-pass's phase at fres divided out: 1/H_hp(j w_ref) = 1 - j w_hp/w_ref.
         k_ = std::complex<double>(-2.0 * scale_ * (1.0 - p.mix), 4.0 * scale_ * p.mix) *
              std::complex<double>(1.0, -omegaHp_ / omegaRef_);
+        for (int k = 0; k < kImagePoles; ++k) kw_[k] = scale_ * p.mix * image_.gain[k];
         if (nodeNames_.size() == 2 && p.dfdv != 0)
             c.warn("dfdv has no effect without a control node (Nname n+ n- ctrl model)");
     }
@@ -94,11 +118,12 @@ public:
         z_ = hidden(".iac", true);
         ar_ = hidden(".ar", false);
         ai_ = hidden(".ai", false);
-        w_ = hidden(".w", true);
+        for (int k = 0; k < kImagePoles; ++k) w_[k] = hidden((".w" + std::to_string(k)).c_str(), true);
         ctx.ownAdmittance();
     }
     void declare(PatternBuilder& pb) override {
-        block_.declare(pb, {a_, b_, i_, z_, ar_, ai_, w_}, {a_, b_, ctl_, i_, z_, ar_, ai_, w_}, &kStructure);
+        block_.declare(pb, {a_, b_, i_, z_, ar_, ai_, w_[0], w_[1], w_[2]},
+                       {a_, b_, ctl_, i_, z_, ar_, ai_, w_[0], w_[1], w_[2]}, &kStructure);
     }
     void bind(const PatternBuilder& pb) override { block_.bind(pb); }
     void beginTransient(const TransientWindow&, DeviceClock& clock) override {
@@ -108,13 +133,13 @@ public:
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
         const double* x = ctx.x;
         const Resonance r = resonance(x[ctl_]);
-        const double i = x[i_], z = x[z_], ar = x[ar_], ai = x[ai_], w = x[w_];
+        const double i = x[i_], z = x[z_], ar = x[ar_], ai = x[ai_];
         const double phase = omegaRef_ * ctx.time, cs = std::cos(phase), sn = std::sin(phase);
-        // dR = Re(K a) + kw w with a = (ar + i ai)(cs + i sn).
+        // dR = Re(K a) + sum_k kw_k w_k with a = (ar + i ai)(cs + i sn).
         const double dRdar = k_.real() * cs - k_.imag() * sn, dRdai = -k_.real() * sn - k_.imag() * cs;
         // R = r0 + dR, kept above r0/100: the resonator is linear in the drive (|dR|/r0 ~ ksd |i_rf|), a
         // drive near 1/ksd would take R through zero where a real junction saturates.
-        const double dR = dRdar * ar + dRdai * ai + kw_ * w, floor = 0.01 * p_.r0;
+        const double dR = dRdar * ar + dRdai * ai + imageTerm(x), floor = 0.01 * p_.r0;
         const bool clamped = p_.r0 + dR < floor;
         const double resistance = clamped ? floor : p_.r0 + dR, dRgain = clamped ? 0.0 : 1.0;
         const double v = x[a_] - x[b_];
@@ -130,15 +155,15 @@ public:
         const double rotation = ctx.stationary ? omegaRef_ + r.detune : r.detune;
         addF(out, ar_, r.gamma * ar + rotation * ai - r.gamma * z * cs);
         addF(out, ai_, r.gamma * ai - rotation * ar + r.gamma * z * sn);
-        addF(out, w_, r.cutoff * (w - z));
+        for (int k = 0; k < kImagePoles; ++k) {
+            addF(out, w_[k], r.cutoff(k) * (x[w_[k]] - z));
+            addQ(out, w_[k], x[w_[k]]);
+        }
         addQ(out, ar_, ar);
         addQ(out, ai_, ai);
-        addQ(out, w_, w);
         if (!ctx.jacobianNeeded) return;
 
-        enum { A, B, CTL, I, Z, AR, AI, W };   // columns
-        enum { RA, RB, RI, RZ, RAR, RAI, RW }; // rows
-        std::array<std::array<double, 8>, 7> jf{};
+        std::array<std::array<double, kCols>, kRows> jf{};
         jf[RA][I] = 1.0;
         jf[RB][I] = -1.0;
         jf[RI][A] = 1.0;
@@ -146,7 +171,6 @@ public:
         jf[RI][I] = -resistance;
         jf[RI][AR] = -i * dRdar * dRgain;
         jf[RI][AI] = -i * dRdai * dRgain;
-        jf[RI][W] = -i * kw_ * dRgain;
         jf[RZ][Z] = omegaHp_;
         jf[RAR][AR] = r.gamma;
         jf[RAR][AI] = rotation;
@@ -156,15 +180,19 @@ public:
         jf[RAI][AR] = -rotation;
         jf[RAI][Z] = r.gamma * sn;
         jf[RAI][CTL] = r.dGamma * (ai + z * sn) - r.dDetune * ar;
-        jf[RW][W] = r.cutoff;
-        jf[RW][Z] = -r.cutoff;
-        jf[RW][CTL] = r.dCutoff * (w - z);
+        for (int k = 0; k < kImagePoles; ++k) {
+            const double w = x[w_[k]];
+            jf[RI][W + k] = -i * kw_[k] * dRgain;
+            jf[RW + k][W + k] = r.cutoff(k);
+            jf[RW + k][Z] = -r.cutoff(k);
+            jf[RW + k][CTL] = ImageCorrection::poleRatio[k] * r.dOmega * (w - z);
+            out.jq[block_.off[RW + k][W + k]] += 1.0;
+        }
         block_.add(out.jf, jf);
         out.jq[block_.off[RZ][Z]] += 1.0;
         out.jq[block_.off[RZ][I]] -= 1.0;
         out.jq[block_.off[RAR][AR]] += 1.0;
         out.jq[block_.off[RAI][AI]] += 1.0;
-        out.jq[block_.off[RW][W]] += 1.0;
     }
 
     // Branch row: dv = Z(w) di with Z = r0 + dR0 + i0 H(jw), H the lab-frame transfer from i to dR.
@@ -174,24 +202,22 @@ public:
         const double omegaR = omegaRef_ + r.detune;
         // dR at the DC point (t = 0: a = ar + i ai), and the response to the DC current's modulation
         // (none without a DC current: the chains of an RF network carry none).
-        const double dR0 = k_.real() * x[ar_] - k_.imag() * x[ai_] + kw_ * x[w_];
+        const double dR0 = k_.real() * x[ar_] - k_.imag() * x[ai_] + imageTerm(x);
         C z = p_.r0 + dR0;
         if (x[i_] != 0.0) {
             const C jw(0.0, omegaAc);
-            const C h = (0.5 * (k_ * r.gamma / (jw + r.gamma - C(0, omegaR)) +
-                                std::conj(k_) * r.gamma / (jw + r.gamma + C(0, omegaR))) +
-                         kw_ * r.cutoff / (jw + r.cutoff)) *
-                        jw / (jw + omegaHp_);
+            C h = 0.5 * (k_ * r.gamma / (jw + r.gamma - C(0, omegaR)) +
+                         std::conj(k_) * r.gamma / (jw + r.gamma + C(0, omegaR)));
+            for (int k = 0; k < kImagePoles; ++k) h += kw_[k] * r.cutoff(k) / (jw + r.cutoff(k));
+            h *= jw / (jw + omegaHp_);
             z += x[i_] * h;
         }
-        enum { A, B, CTL, I, Z, AR, AI, W };
-        enum { RA, RB, RI, RZ, RAR, RAI, RW };
         values[block_.off[RA][I]] += 1.0;
         values[block_.off[RB][I]] -= 1.0;
         values[block_.off[RI][A]] += 1.0;
         values[block_.off[RI][B]] -= 1.0;
         values[block_.off[RI][I]] -= z;
-        for (int k : {RZ, RAR, RAI, RW}) values[block_.off[k][k + 1]] += 1.0; // (row, its own column)
+        for (int k = RZ; k < kRows; ++k) values[block_.off[k][k + 1]] += 1.0; // (row, its own column)
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(a_, *this);
@@ -222,8 +248,9 @@ public:
 
 private:
     struct Resonance {
-        double gamma, detune, cutoff;    // 1/s: half-width G, w_r - w_ref, low-pass corner w_c
-        double dGamma, dDetune, dCutoff; // per volt of the control node
+        double gamma, detune, omega;    // 1/s: half-width G, w_r - w_ref, w_r
+        double dGamma, dDetune, dOmega; // per volt of the control node
+        double cutoff(int k) const { return ImageCorrection::poleRatio[k] * omega; } // w_ck
     };
     // f_r = fres + dfdv v(ctrl), kept above fres/1000.
     Resonance resonance(double vctl) const {
@@ -232,34 +259,45 @@ private:
         const double fr = clamped ? floor : raw, dfr = clamped ? 0.0 : p_.dfdv;
         return {kTwoPi * p_.alpha * fr,
                 kTwoPi * (fr - p_.fres),
-                kTwoPi * image_.poleRatio * fr,
+                kTwoPi * fr,
                 kTwoPi * p_.alpha * dfr,
                 kTwoPi * dfr,
-                kTwoPi * image_.poleRatio * dfr};
+                kTwoPi * dfr};
+    }
+    double imageTerm(const double* x) const {
+        double sum = 0.0;
+        for (int k = 0; k < kImagePoles; ++k) sum += kw_[k] * x[w_[k]];
+        return sum;
     }
 
-    // Which unknown each row depends on (columns a, b, ctrl, i, z, ar, ai, w): 21 entries of 56, so the
-    // factorisations (transient and every .ac/.tones frequency) do not carry structural zeros.
-    static constexpr BlockStamp<7, 8>::Structure kStructure{{
-        {0, 0, 0, 1, 0, 0, 0, 0}, // a: KCL
-        {0, 0, 0, 1, 0, 0, 0, 0}, // b
-        {1, 1, 0, 1, 0, 1, 1, 1}, // i: v - i (r0 + dR(ar, ai, w))
-        {0, 0, 0, 1, 1, 0, 0, 0}, // z: the high-pass
-        {0, 0, 1, 0, 1, 1, 1, 0}, // ar
-        {0, 0, 1, 0, 1, 1, 1, 0}, // ai
-        {0, 0, 1, 0, 1, 0, 0, 1}, // w
+    // Unknowns of the block: columns a, b, ctrl, i, z, ar, ai, w0..w2; rows the same without ctrl.
+    enum { A, B, CTL, I, Z, AR, AI, W, kCols = W + kImagePoles };
+    enum { RA, RB, RI, RZ, RAR, RAI, RW, kRows = RW + kImagePoles };
+    // Which unknown each row depends on: 27 entries of 90, so the factorisations (transient and every
+    // .ac/.tones frequency) do not carry structural zeros.
+    static constexpr BlockStamp<kRows, kCols>::Structure kStructure{{
+        {0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, // a: KCL
+        {0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, // b
+        {1, 1, 0, 1, 0, 1, 1, 1, 1, 1}, // i: v - i (r0 + dR(ar, ai, w))
+        {0, 0, 0, 1, 1, 0, 0, 0, 0, 0}, // z: the high-pass
+        {0, 0, 1, 0, 1, 1, 1, 0, 0, 0}, // ar
+        {0, 0, 1, 0, 1, 1, 1, 0, 0, 0}, // ai
+        {0, 0, 1, 0, 1, 0, 0, 1, 0, 0}, // w0
+        {0, 0, 1, 0, 1, 0, 0, 0, 1, 0}, // w1
+        {0, 0, 1, 0, 1, 0, 0, 0, 0, 1}, // w2
     }};
 
     std::vector<std::string> nodeNames_;
     SdiodeParams p_;
     ImageCorrection image_;
-    double scale_;           // ksd r0 (ohm/A)
-    std::complex<double> k_; // dR = Re(K a) + ... (K with the high-pass's phase at fres divided out)
-    double kw_;              // ... + kw w
-    double omegaRef_;        // the rotating frame (2 pi fres)
-    double omegaHp_;         // the drive's high-pass corner (2 pi fres/1000)
-    int a_ = 0, b_ = 0, ctl_ = 0, i_ = 0, z_ = 0, ar_ = 0, ai_ = 0, w_ = 0;
-    BlockStamp<7, 8> block_;
+    double scale_;                         // ksd r0 (ohm/A)
+    std::complex<double> k_;               // dR = Re(K a) + ... (K with the high-pass's phase at fres divided out)
+    std::array<double, kImagePoles> kw_{}; // ... + sum_k kw_k w_k
+    double omegaRef_;                      // the rotating frame (2 pi fres)
+    double omegaHp_;                       // the drive's high-pass corner (2 pi fres/1000)
+    int a_ = 0, b_ = 0, ctl_ = 0, i_ = 0, z_ = 0, ar_ = 0, ai_ = 0;
+    std::array<int, kImagePoles> w_{};
+    BlockStamp<kRows, kCols> block_;
     double rectified_ = 0.0; // V: the multi-tone steady state's rectified DC (0 otherwise)
 };
 
