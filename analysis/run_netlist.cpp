@@ -41,9 +41,11 @@ std::vector<Assignment> stepCombinations(const std::vector<StepSpec>& steps) {
     return combinations;
 }
 
-// The deck elaborated with top-level parameters overridden and the temperature ("temp") set.
-FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment, const OptionOverrides& forced) {
-    std::map<std::string, double> overrides;
+// The deck elaborated with top-level parameters overridden (the edits', then the assignment's) and the
+// temperature ("temp") set, the edits applied.
+FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment, const OptionOverrides& forced,
+                          const DeckEdits& edits) {
+    std::map<std::string, double> overrides = edits.params;
     std::optional<double> temp;
     for (const auto& [name, value] : assignment) {
         if (name == "temp")
@@ -58,8 +60,10 @@ FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignmen
             flat.options[key] = value;
             flat.optionOrigins.erase(key); // given on the command line, not in the deck
         }
+        if (edits.editFlat) edits.editFlat(flat);
         return flat;
     } catch (const InputError& e) {
+        if (assignment.empty()) throw;
         std::string hint = e.hint().empty() ? "" : e.hint() + "; ";
         throw InputError(e.message(), e.loc(), e.lineText(), hint + "with " + describe(assignment));
     }
@@ -81,7 +85,7 @@ bool sweepsByElaboration(const AnalysisSpec& spec) {
 // from scratch rather than from the previous solution.
 Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, const AnalysisSpec& spec,
                           const RunObserver& observer, std::vector<std::string>& warnings,
-                          const OptionOverrides& forced) {
+                          const OptionOverrides& forced, const DeckEdits& edits) {
     Waveforms w;
     w.name = spec.name;
     w.type = "dc";
@@ -111,9 +115,10 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
                     assignment.emplace_back(sw.kind == AnalysisSpec::Sweep::Kind::Temp ? "temp" : sw.source, value);
                 }
             }
-            FlatCircuit flat = elaborateWith(deck, assignment, forced);
+            FlatCircuit flat = elaborateWith(deck, assignment, forced, edits);
             flat.analyses = {point};
             Simulator simulator(std::move(flat));
+            if (edits.editSimulator) edits.editSimulator(simulator);
             addWarnings(warnings, simulator.warnings());
             const Waveforms p = simulator.run(point);
             const std::size_t skip = p.sweep.empty() ? 0 : 1; // a one-point source sweep has its own sweep vector
@@ -142,22 +147,24 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
     return w;
 }
 
-NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced) {
+} // namespace
+
+NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
+                        const DeckEdits& edits) {
     NetlistRun run;
-    run.netlist = netlist::elaborate(deck);
+    run.netlist = elaborateWith(deck, {}, forced, edits);
+    if (edits.analyses) run.netlist.analyses = *edits.analyses;
     if (run.netlist.elements.empty())
         throw InputError("the netlist has no elements: nothing to simulate", deck.titleLoc, deck.title,
                          "the first line is the title; elements (R1 a b 1k ...) and analyses (.op, .tran ...) "
                          "follow it");
-    for (const auto& [key, value] : forced) {
-        run.netlist.options[key] = value;
-        run.netlist.optionOrigins.erase(key);
-    }
     run.result.title = run.netlist.title;
     const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
     for (std::size_t s = 0; s < steps.size(); ++s) {
-        const FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced);
+        FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced, edits);
+        if (edits.analyses) flat.analyses = *edits.analyses;
         Simulator simulator(flat);
+        if (edits.editSimulator) edits.editSimulator(simulator);
         addWarnings(run.result.warnings, simulator.warnings());
         RunObserver stepObserver = observer;
         if (observer.progress && steps.size() > 1)
@@ -168,7 +175,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
         for (const auto& spec : flat.analyses) {
             if (observer.stopped()) break;
             Waveforms w = sweepsByElaboration(spec)
-                              ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced)
+                              ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced, edits)
                               : simulator.run(spec, stepObserver);
             w.step = steps[s];
             evaluateOutputs(flat, w);
@@ -185,8 +192,6 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     }
     return run;
 }
-
-} // namespace
 
 NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options) {
     return simulateDeck(netlist::parseDeckFile(path), observer, options);

@@ -7,8 +7,10 @@
 
 #include "analysis/results.hpp"
 #include "analysis/simulator.hpp"
+#include "netlist/ast.hpp"
 #include "netlist/flat_circuit.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -31,5 +33,17 @@ NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& obser
 // The same for netlist text (its first line is the title); `fileName` is used in error locations.
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
                                  const RunObserver& observer = {}, const OptionOverrides& options = {});
+
+// What a Session (analysis/session.hpp) changes in a parsed deck at every elaboration of a run.
+struct DeckEdits {
+    std::map<std::string, double> params;                // top-level .param overrides (.step values win)
+    std::function<void(FlatCircuit&)> editFlat;          // after each elaboration (instance parameters)
+    std::function<void(Simulator&)> editSimulator;       // after each circuit is built (state initial values)
+    const std::vector<AnalysisSpec>* analyses = nullptr; // run these instead of the deck's analyses
+};
+
+// A parsed deck run as simulateNetlistFile runs it, with edits.
+NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& options,
+                        const DeckEdits& edits = {});
 
 } // namespace spinspice

@@ -63,6 +63,8 @@ public:
 
     int findNode(const std::string& name) const;  // -1 if absent; 0 for ground
     int findState(const std::string& name) const; // a Nature::State unknown by name, -1 if absent
+    // A state's value in DC analyses and at the start of a transient (Session::setState).
+    void setInitial(int state, double value) { unknowns_.at(static_cast<std::size_t>(state)).initial = value; }
     std::vector<std::string> stateNames() const override;
     Device* findDevice(const std::string& name) const;
     std::vector<std::string> nodeNames() const;

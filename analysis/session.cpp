@@ -1,0 +1,180 @@
+#include "analysis/session.hpp"
+
+#include "devices/registry.hpp"
+#include "netlist/elaborate.hpp"
+#include "netlist/parser.hpp"
+
+#include <algorithm>
+
+namespace spinspice {
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::vector<std::string> elementNames(const FlatCircuit& flat) {
+    std::vector<std::string> names;
+    for (const auto& e : flat.elements) names.push_back(e.name);
+    return names;
+}
+
+// One instance-parameter edit. V and I sources take "dc" (their DC value); other elements the names of
+// their parameter table, which the circuit build checks.
+void applyInstanceParam(FlatCircuit& flat, const std::string& element, const std::string& param, double value) {
+    auto it = std::find_if(flat.elements.begin(), flat.elements.end(),
+                           [&](const FlatElement& e) { return e.name == element; });
+    if (it == flat.elements.end())
+        throw InputError("no element '" + element + "' to set " + param + " on", {}, {},
+                         suggestionHint(element, elementNames(flat)));
+    if ((it->letter == 'v' || it->letter == 'i') && param == "dc") {
+        it->source.dc = value;
+        it->source.dcGiven = true;
+        return;
+    }
+    const DeviceType* type = nullptr;
+    if (auto model = flat.models.find(it->model); model != flat.models.end())
+        type = findDeviceTypeForModel(model->second.type);
+    else
+        type = findElementType(it->letter);
+    const ParamSpec* spec = type ? type->findInstanceParam(param) : nullptr;
+    if (!spec)
+        throw InputError("unknown parameter '" + param + "' for '" + element + "'", it->loc, it->lineText,
+                         type ? suggestionHint(param, type->instanceParamNames()) : std::string());
+    if (auto problem = paramProblem(*spec, value))
+        throw InputError(element + ": " + problem->message, it->loc, it->lineText, problem->hint);
+    it->params[param] = value;
+}
+
+} // namespace
+
+Session::Session(std::shared_ptr<const netlist::Deck> deck, OptionOverrides options)
+    : deck_(std::move(deck)), options_(std::move(options)) {
+    (void)netlist(); // elaborate now: a bad deck fails at construction
+}
+
+Session Session::fromFile(const std::string& path, const OptionOverrides& options) {
+    return Session(std::make_shared<const netlist::Deck>(netlist::parseDeckFile(path)), options);
+}
+
+Session Session::fromString(const std::string& text, const std::string& fileName, const OptionOverrides& options) {
+    return Session(std::make_shared<const netlist::Deck>(netlist::parseDeckString(text, fileName)), options);
+}
+
+void Session::setParam(const std::string& name, double value) {
+    const std::string key = lower(name);
+    const auto& known = netlist().params;
+    if (!known.count(key)) {
+        std::vector<std::string> names;
+        for (const auto& [n, v] : known) names.push_back(n);
+        throw InputError("the deck has no top-level .param '" + key + "'", {}, {}, suggestionHint(key, names));
+    }
+    params_[key] = value;
+    invalidate();
+}
+
+void Session::setInstanceParam(const std::string& element, const std::string& param, double value) {
+    const std::string e = lower(element), p = lower(param);
+    FlatCircuit check = netlist(); // fail now on an unknown element, not at the next run
+    applyInstanceParam(check, e, p, value);
+    instanceParams_.emplace_back(e, p, value);
+    invalidate();
+}
+
+void Session::setState(const std::string& state, double value) {
+    const std::string key = lower(state);
+    const std::vector<std::string> names = stateNames();
+    if (std::find(names.begin(), names.end(), key) == names.end())
+        throw InputError("'" + key + "' is not a device state", {}, {},
+                         names.empty() ? "the circuit has no device states" : suggestionHint(key, names));
+    states_[key] = value;
+}
+
+void Session::setOption(const std::string& name, double value) {
+    options_[lower(name)] = value;
+    invalidate();
+}
+
+std::size_t Session::carryStates() {
+    for (const auto& [name, value] : lastStates_) states_[name] = value;
+    return lastStates_.size();
+}
+
+void Session::clearEdits() {
+    params_.clear();
+    instanceParams_.clear();
+    states_.clear();
+    invalidate();
+}
+
+FlatCircuit Session::edited(const std::map<std::string, double>& stepValues) const {
+    std::map<std::string, double> overrides = params_;
+    for (const auto& [k, v] : stepValues) overrides[k] = v;
+    FlatCircuit flat = netlist::elaborate(*deck_, overrides);
+    for (const auto& [key, value] : options_) {
+        flat.options[key] = value;
+        flat.optionOrigins.erase(key);
+    }
+    for (const auto& [e, p, v] : instanceParams_) applyInstanceParam(flat, e, p, v);
+    return flat;
+}
+
+const FlatCircuit& Session::netlist() {
+    if (!flat_) flat_ = std::make_unique<FlatCircuit>(edited({}));
+    return *flat_;
+}
+
+std::vector<std::string> Session::stateNames() {
+    if (stateNames_.empty()) {
+        FlatCircuit flat = netlist();
+        flat.analyses.clear();
+        Simulator simulator(std::move(flat));
+        stateNames_ = simulator.circuit().stateNames();
+        if (stateNames_.empty()) stateNames_.push_back({}); // none: remember that
+    }
+    if (stateNames_.size() == 1 && stateNames_.front().empty()) return {};
+    return stateNames_;
+}
+
+NetlistRun Session::run(const RunObserver& observer) {
+    return runWith(nullptr, observer);
+}
+
+NetlistRun Session::run(const std::string& analysisCard, const RunObserver& observer) {
+    const FlatCircuit card =
+        netlist::elaborate(netlist::parseDeckString("analysis\n" + analysisCard + "\n", "<analysis>"));
+    if (card.analyses.size() != 1)
+        throw InputError("expected one analysis card (.op, .dc, .ac, .tran, .tones), got '" + analysisCard + "'");
+    return runWith(&card.analyses, observer);
+}
+
+NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const RunObserver& observer) {
+    DeckEdits edits;
+    edits.params = params_;
+    edits.analyses = analyses;
+    const auto instanceParams = instanceParams_;
+    edits.editFlat = [&instanceParams](FlatCircuit& flat) {
+        for (const auto& [e, p, v] : instanceParams) applyInstanceParam(flat, e, p, v);
+    };
+    edits.editSimulator = [this](Simulator& simulator) {
+        for (const auto& [name, value] : states_) {
+            const int u = simulator.circuit().findState(name);
+            if (u < 0) throw InputError("'" + name + "' is not a device state");
+            simulator.circuit().setInitial(u, value);
+        }
+    };
+    NetlistRun run = simulateDeck(*deck_, observer, options_, edits);
+    warnings_ = run.result.warnings;
+    // The states' final values, from the last analysis that wrote them.
+    lastStates_.clear();
+    if (!run.result.analyses.empty()) {
+        const Waveforms& last = run.result.analyses.back();
+        const std::vector<std::string> names = stateNames();
+        for (const auto& name : names)
+            if (const auto* v = last.find(name); v && !v->empty()) lastStates_[name] = v->back();
+    }
+    return run;
+}
+
+} // namespace spinspice
