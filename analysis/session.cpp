@@ -62,6 +62,15 @@ Session Session::fromString(const std::string& text, const std::string& fileName
     return Session(std::make_shared<const netlist::Deck>(netlist::parseDeckString(text, fileName)), options);
 }
 
+Session Session::clone() const {
+    Session copy(deck_, options_);
+    copy.params_ = params_;
+    copy.instanceParams_ = instanceParams_;
+    copy.states_ = states_;
+    copy.invalidate();
+    return copy;
+}
+
 void Session::setParam(const std::string& name, double value) {
     const std::string key = lower(name);
     const auto& known = netlist().params;

@@ -31,6 +31,9 @@ public:
     static Session fromString(const std::string& text, const std::string& fileName = "<string>",
                               const OptionOverrides& options = {});
 
+    // An independent session on the same parsed deck with the same edits (one per thread).
+    Session clone() const;
+
     void setParam(const std::string& name, double value);
     void setInstanceParam(const std::string& element, const std::string& param, double value);
     void setState(const std::string& state, double value);

@@ -1,0 +1,215 @@
+"""The Python module (python/core.cpp, python/spinspice): results equal the CLI's JSON on the regression
+decks; dtypes and shapes; a Circuit re-run with changed parameters and states equals a fresh parse;
+errors as exceptions; Ctrl-C keeps what was computed; threads and seeds; decimation.
+
+Run by ctest (python_module) as: SPINSPICE_CLI=build/spinspice PYTHONPATH=build/python python3 -m pytest"""
+
+import glob
+import json
+import os
+import signal
+import subprocess
+import threading
+
+import numpy as np
+import pytest
+
+import spinspice
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REGRESSION = sorted(glob.glob(os.path.join(HERE, "..", "regression", "*.cir")))
+CLI = os.environ.get("SPINSPICE_CLI", os.path.join(HERE, "..", "..", "build", "spinspice"))
+
+RC = """rc low-pass
+.param rv=1k
+v1 in 0 pulse(0 1 0 1n 1n 1 2) ac 1
+r1 in out {rv}
+c1 out 0 1n
+.tran 10n 5u
+.ac dec 5 1k 1meg
+.meas tran t50 when v(out)=0.5
+.end
+"""
+
+# A domain-wall memristor (fitted depinning law) written through a series resistor.
+DW = """dw write
+.param vw=0.5
+.model w dwmtj (mode=2 len=200n rp=1k tmr=1 mu=2e-13 jdep=0.8e12 wtr=50n ttr=1n)
+v1 a 0 dc {vw}
+rs a b 200
+n1 b 0 w q0={q0}
+.tran 0.1n 5n
+.end
+"""
+
+# Thermal noise: a stochastic superparamagnetic MTJ whose trajectory depends on the seed only.
+NOISY = """p-bit telegraph
+.model s smtj (delta=1 tau0=1n)
+v1 a 0 1m
+n1 a 0 s
+.tran 10p 20n
+.end
+"""
+
+
+def cli_json(path, tmp_path):
+    out = tmp_path / "out.json"
+    subprocess.run([CLI, path, "-o", str(out)], check=True, capture_output=True)
+    return json.loads(out.read_text())
+
+
+@pytest.mark.parametrize("deck", REGRESSION, ids=[os.path.basename(p) for p in REGRESSION])
+def test_regression_decks_equal_the_cli_json(deck, tmp_path):
+    expected = cli_json(deck, tmp_path)
+    result = spinspice.simulate(deck, check=False)
+    assert len(result.analyses) == len(expected["analyses"])
+    for got, want in zip(result.analyses, expected["analyses"]):
+        assert got.name == want["name"] and got.type == want["type"]
+        assert set(got) == set(want["signals"])
+        for name, values in want["signals"].items():
+            if isinstance(values, dict):  # complex: {"re": [...], "im": [...]}
+                np.testing.assert_array_equal(got[name], np.array(values["re"]) + 1j * np.array(values["im"]))
+            else:
+                np.testing.assert_array_equal(got[name], np.array(values, dtype=float))
+        want_meas = want.get("measurements", {})
+        assert got.measurements == {k: v for k, v in want_meas.items() if not isinstance(v, dict)}
+        assert got.measurement_errors == {k: v["error"] for k, v in want_meas.items() if isinstance(v, dict)}
+
+
+def test_dtypes_shapes_and_measurements():
+    r = spinspice.simulate(RC)
+    tran, ac = r["tran1"], r["ac1"]
+    assert tran["time"].dtype == np.float64 and tran["v(out)"].shape == tran["time"].shape
+    assert ac["frequency"].dtype == np.float64 and ac["v(out)"].dtype == np.complex128
+    assert ac["v(out)"].shape == (16,)
+    # RC low-pass: |H| = 1/sqrt(1 + (w RC)^2), and the step crosses 0.5 at RC ln 2 (+ half the edge).
+    w = 2 * np.pi * ac["frequency"]
+    np.testing.assert_allclose(np.abs(ac["v(out)"]), 1 / np.sqrt(1 + (w * 1e-6) ** 2), rtol=1e-9)
+    assert r.measurements["t50"] == pytest.approx(1e-6 * np.log(2) + 0.5e-9, rel=2e-3)
+    assert tran.stats["accepted"] == len(tran["time"]) - 1
+    with pytest.raises(KeyError, match="v\\(out\\)"):
+        tran["v(nope)"]
+
+
+def test_params_override_without_editing_the_text():
+    r = spinspice.simulate(RC, params={"rv": 2e3})
+    assert r.measurements["t50"] == pytest.approx(2e-6 * np.log(2) + 0.5e-9, rel=2e-3)
+
+
+def test_step_results_are_indexable():
+    r = spinspice.simulate(RC.replace(".ac dec 5 1k 1meg", ".step param rv list 1k 2k 4k"))
+    steps = r["tran1"]
+    assert len(steps) == 3
+    np.testing.assert_array_equal(steps.values("rv"), [1e3, 2e3, 4e3])
+    np.testing.assert_allclose(steps.measurement("t50"), np.array([1, 2, 4]) * 1e-6 * np.log(2) + 0.5e-9, rtol=3e-3)
+    assert steps[2]["v(out)"][-1] < steps[0]["v(out)"][-1]
+
+
+def test_circuit_rerun_with_changes_equals_a_fresh_parse():
+    c = spinspice.Circuit(DW.replace("{q0}", "50n"))
+    first = c.run()["tran1"]["n1.q"][-1]
+    c.set_param(vw=0.8)
+    changed = c.run()["tran1"]
+    fresh = spinspice.simulate(DW.replace("{q0}", "50n"), params={"vw": 0.8})["tran1"]
+    np.testing.assert_array_equal(changed["n1.q"], fresh["n1.q"])
+    assert changed["n1.q"][-1] - 50e-9 > 1.5 * (first - 50e-9)
+    c.set_instance("n1", q0=20e-9).set_instance("rs", r=400)
+    fresh = spinspice.simulate(DW.replace("{q0}", "20n").replace("rs a b 200", "rs a b 400"), params={"vw": 0.8})
+    np.testing.assert_array_equal(c.run()["tran1"]["n1.q"], fresh["tran1"]["n1.q"])
+    assert c.params == {"vw": 0.8}
+    # States: two 5 ns pulses carried one into the next equal one 10 ns pulse.
+    c.reset()
+    once = c.run()["tran1"]["n1.q"][-1]
+    assert c.carry_states() >= 1 and c.state("n1.q") == once
+    twice = c.run()["tran1"]["n1.q"][-1]
+    ten = spinspice.simulate(DW.replace("{q0}", "50n").replace(".tran 0.1n 5n", ".tran 0.1n 10n"))
+    assert twice - 50e-9 == pytest.approx(ten["tran1"]["n1.q"][-1] - 50e-9, rel=1e-3)
+    # set_state, then a read with another analysis card.
+    c.set_state("n1.q", 150e-9)
+    read = c.run(".op")["op1"]["i(v1)"][0]
+    fresh = spinspice.simulate(DW.replace("{q0}", "150n").replace(".tran 0.1n 5n", ".op"))["op1"]["i(v1)"][0]
+    assert read == pytest.approx(fresh, rel=1e-12)  # "150n" parses to 1.5000000000000002e-07
+    assert "n1.q" in c.state_names
+
+
+def test_errors_are_exceptions_with_locations():
+    with pytest.raises(spinspice.InputError) as e:
+        spinspice.simulate("t\nr1 a 0 1k\nq1 a b c\n.op\n")
+    assert (e.value.file, e.value.line, e.value.column) == ("<string>", 3, 1)
+    assert "element letters" in e.value.hint and isinstance(e.value, ValueError)
+    with pytest.raises(spinspice.InputError, match="vw"):
+        spinspice.Circuit(DW.replace("{q0}", "50n")).set_param(vx=1)
+    with pytest.raises(spinspice.InputError, match="n1.q"):
+        spinspice.Circuit(DW.replace("{q0}", "50n")).set_state("n1.x", 1)
+    with pytest.raises(spinspice.InputError, match="q0"):
+        spinspice.Circuit(DW.replace("{q0}", "50n")).set_instance("n1", q00=1)
+    with pytest.raises(spinspice.InputError):
+        spinspice.simulate("/nonexistent/deck.cir")
+    # A failed analysis keeps its data: a current source into a capacitor-only node has no DC path,
+    # found before the run; a transient that cannot converge: a step too small.
+    with pytest.raises(spinspice.SimulationError) as e:
+        spinspice.simulate("t\nv1 a 0 pwl(0 0 1n 1)\nd1 a 0 dmod\n.model dmod d (is=1e-14)\n"
+                           ".options itl4=1 reltol=1e-12 abstol=1e-30 vntol=1e-30\n.tran 1p 2n\n")
+    assert e.value.result.analyses[0].error
+
+
+def test_ctrl_c_stops_the_run_and_keeps_what_was_computed():
+    long_run = RC.replace(".tran 10n 5u", ".tran 1n 50m").replace(".ac dec 5 1k 1meg\n", "")
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(spinspice.Interrupted) as e:
+        spinspice.simulate(long_run, check=False)
+    timer.cancel()
+    tran = e.value.result["tran1"]
+    assert 10 < len(tran["time"]) and tran["time"][-1] < 50e-3
+    assert isinstance(e.value, KeyboardInterrupt)
+
+
+def test_progress_callback_and_its_exception():
+    seen = []
+    spinspice.simulate(RC.replace(".tran 10n 5u", ".tran 1n 20u"), progress=lambda a, f: seen.append((a, f)))
+    assert seen and all(a == "tran1" for a, _ in seen)
+    assert all(0 <= f <= 1 for _, f in seen) and seen == sorted(seen)
+
+    def stop(analysis, fraction):
+        raise RuntimeError("enough")
+
+    with pytest.raises(RuntimeError, match="enough"):
+        spinspice.simulate(RC.replace(".tran 10n 5u", ".tran 1n 20u"), progress=stop)
+
+
+def test_decimation_keeps_every_kth_point_and_the_last():
+    full = spinspice.simulate(RC)["tran1"]
+    dec = spinspice.simulate(RC, decimate=10)["tran1"]
+    n = len(full["time"])
+    expected = np.append(full["time"][::10], full["time"][-1]) if (n - 1) % 10 else full["time"][::10]
+    np.testing.assert_array_equal(dec["time"], expected)
+    np.testing.assert_array_equal(dec["v(out)"], np.interp(dec["time"], full["time"], full["v(out)"]))
+
+
+def test_seeds_and_threads():
+    a = spinspice.simulate(NOISY, seed=3)["tran1"]["n1.state"]
+    b = spinspice.simulate(NOISY, seed=3)["tran1"]["n1.state"]
+    c = spinspice.simulate(NOISY, seed=4)["tran1"]["n1.state"]
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    sets = [{"seed": s} for s in range(6)]
+    parallel = spinspice.simulate_many(NOISY, sets, jobs=2)
+    serial = [spinspice.simulate(NOISY, seed=s) for s in range(6)]
+    for p, s in zip(parallel, serial):
+        np.testing.assert_array_equal(p["tran1"]["n1.state"], s["tran1"]["n1.state"])
+    runs = spinspice.simulate_many(RC, [{"rv": 1e3}, {"rv": 3e3}], jobs=2)
+    assert runs[1].measurements["t50"] == pytest.approx(3 * runs[0].measurements["t50"], rel=3e-3)
+
+
+def test_plot_helpers_draw(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    r = spinspice.simulate(RC)
+    ax = spinspice.plot_waveforms(r["tran1"], ["v(out)"])
+    assert len(ax.lines) == 1
+    f, p = spinspice.plot.spectrum(np.linspace(0, 1e-6, 4001), np.sin(2 * np.pi * 50e6 * np.linspace(0, 1e-6, 4001)))
+    assert abs(f[np.argmax(p)] - 50e6) < 2 * (f[1] - f[0])
+    ax = spinspice.plot_histogram([(0, 1), (0, 1), (1, 1)], exact={(0, 1): 0.5, (1, 1): 0.5})
+    assert len(ax.patches) == 4
+    ax.figure.savefig(tmp_path / "h.png")
