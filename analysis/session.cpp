@@ -5,6 +5,7 @@
 #include "netlist/parser.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace spinspice {
 namespace {
@@ -180,8 +181,9 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
     if (!run.result.analyses.empty()) {
         const Waveforms& last = run.result.analyses.back();
         const std::vector<std::string> names = stateNames();
-        for (const auto& name : names)
-            if (const auto* v = last.find(name); v && !v->empty()) lastStates_[name] = v->back();
+        const std::unordered_set<std::string> states(names.begin(), names.end());
+        for (std::size_t k = 0; k < last.names.size(); ++k)
+            if (states.count(last.names[k]) && !last.re[k].empty()) lastStates_[last.names[k]] = last.re[k].back();
     }
     return run;
 }

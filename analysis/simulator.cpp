@@ -66,7 +66,7 @@ Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
                 auto lineIt = flat_.saveLines.find(node);
                 throw InputError(std::string(card) + " names unknown node '" + node + "'",
                                  it != flat_.saveLocs.end() ? it->second : SourceLoc{},
-                                 lineIt != flat_.saveLines.end() ? lineIt->second : std::string(),
+                                 lineIt != flat_.saveLines.end() ? *lineIt->second : std::string(),
                                  suggestionHint(node, circuit_->nodeNames()));
             }
             if (u > 0) out.emplace_back(u, value);
@@ -110,7 +110,8 @@ Simulator::Selection Simulator::selection() const {
         auto locIt = flat_.saveLocs.find(item);
         const SourceLoc loc = locIt != flat_.saveLocs.end() ? locIt->second : SourceLoc{};
         auto lineIt = flat_.saveLines.find(item);
-        const std::string line = lineIt != flat_.saveLines.end() ? lineIt->second : std::string();
+        static const std::string kNoLine;
+        const std::string& line = lineIt != flat_.saveLines.end() ? *lineIt->second : kNoLine;
         // Device-internal states by name: ".save n1.mx" (written bare, or as v(n1.mx) by the parser).
         const std::string bare =
             item.rfind("v(", 0) == 0 && item.back() == ')' ? item.substr(2, item.size() - 3) : item;

@@ -226,6 +226,17 @@ void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
     }
 }
 
+// The physical line of a token, one shared copy per line of the card (the last card's lines are kept).
+std::shared_ptr<const std::string> Elaborator::sharedLine(const Card& card, const Token& token) {
+    if (sharedLineCard_ != &card) {
+        sharedLineCard_ = &card;
+        sharedLines_.clear();
+    }
+    auto& line = sharedLines_[token.loc.line];
+    if (!line) line = std::make_shared<const std::string>(card.lineTextOf(token));
+    return line;
+}
+
 // .ic / .nodeset v(node)=value ...
 void Elaborator::commandInitialConditions(const Card& card, const ElabScope& scope,
                                           std::map<std::string, double>& target) {
@@ -246,7 +257,7 @@ void Elaborator::commandInitialConditions(const Card& card, const ElabScope& sco
         const std::string node = nodeName(card, t[i + 2], scope);
         target[node] = evalValue(card, t[i + 5], scope);
         out_.saveLocs.emplace(node, t[i].loc);
-        out_.saveLines.emplace(node, card.lineTextOf(t[i]));
+        out_.saveLines.emplace(node, sharedLine(card, t[i]));
     }
 }
 
@@ -256,11 +267,9 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
     auto add = [&](const std::string& item, const Token& at) {
         if (!out_.saveLocs.count(item)) {
             out_.saveLocs[item] = at.loc;
-            out_.saveLines[item] = card.lineTextOf(at);
+            out_.saveLines[item] = sharedLine(card, at);
         }
-        for (const auto& existing : out_.saves)
-            if (existing == item) return;
-        out_.saves.push_back(item);
+        if (savedItems_.insert(item).second) out_.saves.push_back(item);
     };
     for (std::size_t i = 1; i < t.size(); ++i) {
         if (!t[i].isWord()) fail(card, t[i], "unexpected '" + t[i].text + "'", kSaveSyntax);

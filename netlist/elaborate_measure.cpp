@@ -22,9 +22,9 @@ constexpr std::size_t kMaxSteps = 100000;
 const std::vector<std::string> kRealOutputs = {"v", "i"};
 const std::vector<std::string> kComplexOutputs = {"v",  "i",  "vm", "vp",  "vdb", "vr",
                                                   "vi", "im", "ip", "idb", "ir",  "ii"};
-const std::vector<std::string> kMeasFunctions = {"trig",  "delay",    "when",     "find", "deriv",
-                                                 "derivative", "avg", "rms", "min", "max", "pp", "integ",
-                                                 "integral",   "param", "peakfreq", "linewidth"};
+const std::vector<std::string> kMeasFunctions = {"trig",     "delay", "when",     "find",     "deriv", "derivative",
+                                                 "avg",      "rms",   "min",      "max",      "pp",    "integ",
+                                                 "integral", "param", "peakfreq", "linewidth"};
 
 bool isWordIn(const Token& t, const std::vector<std::string>& words) {
     return t.isWord() && std::find(words.begin(), words.end(), t.lower()) != words.end();
@@ -79,7 +79,8 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
     const bool call = i + 1 < t.size() && t[i + 1].kind == TokenKind::LParen;
     if (f.isWord() && !call && f.text.find('.') != std::string::npos) return stateRef(card, i, scope);
     if (!f.isWord() || !call)
-        fail(card, f, "expected an output such as v(node), i(vsource) or a device state (n1.mz), found '" + f.text + "'",
+        fail(card, f,
+             "expected an output such as v(node), i(vsource) or a device state (n1.mz), found '" + f.text + "'",
              syntax);
     OutputRef ref;
     ref.function = f.lower();
@@ -520,7 +521,7 @@ void Elaborator::saveOutputsOfMeasures() {
     for (const auto& ref : outputsToSave_) {
         for (const auto& name : ref.names) {
             const std::string vector = ref.function == "state" ? name : ref.function.substr(0, 1) + "(" + name + ")";
-            if (std::find(out_.saves.begin(), out_.saves.end(), vector) != out_.saves.end()) continue;
+            if (!savedItems_.insert(vector).second) continue;
             out_.saves.push_back(vector);
             out_.saveLocs.emplace(vector, ref.token->loc);
         }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace spinspice::netlist::detail {
@@ -119,6 +120,10 @@ private:
     void commandOptions(const Card& card, const ElabScope& scope);
     void commandInitialConditions(const Card& card, const ElabScope& scope, std::map<std::string, double>& target);
     void commandSave(const Card& card, const ElabScope& scope);
+    std::shared_ptr<const std::string> sharedLine(const Card& card, const Token& token);
+    std::unordered_set<std::string> savedItems_; // out_.saves, for the duplicate test
+    const Card* sharedLineCard_ = nullptr;
+    std::map<int, std::shared_ptr<const std::string>> sharedLines_;
     AnalysisSpec& newAnalysis(const Card& card, AnalysisSpec::Kind kind, const char* typeName);
 
     // ---- output cards .print .meas .step (elaborate_measure.cpp) ----

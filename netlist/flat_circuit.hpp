@@ -8,6 +8,7 @@
 #include "netlist/measure_spec.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,14 +67,15 @@ struct FlatCircuit {
     std::optional<double> temp;                        // .temp (deg C), the first value
     std::vector<std::string> saves;                    // .save items, lower-case ("v(out)", "i(v1)"); empty = all
     std::map<std::string, SourceLoc> saveLocs;         // where each save/ic/nodeset item was written
-    std::map<std::string, std::string> saveLines;      // the source line of each of them, for messages
-    std::vector<std::string> stateOutputs;             // device states .print/.meas read ("n1.mz"; in saveLocs)
-    std::vector<PrintSpec> prints;                     // .print cards
-    std::vector<MeasureSpec> measures;                 // .meas cards, in deck order
-    std::vector<SpectrumSpec> spectra;                 // .spectrum cards
-    std::vector<FourierSpec> fourier;                  // .four cards
-    std::vector<StepSpec> steps;                       // .step cards; the first varies fastest
-    std::map<std::string, double> params;              // top-level .param values (after overrides)
+    // The source line of each of them, for messages (shared: a .save card of 10^4 items is one line).
+    std::map<std::string, std::shared_ptr<const std::string>> saveLines;
+    std::vector<std::string> stateOutputs; // device states .print/.meas read ("n1.mz"; in saveLocs)
+    std::vector<PrintSpec> prints;         // .print cards
+    std::vector<MeasureSpec> measures;     // .meas cards, in deck order
+    std::vector<SpectrumSpec> spectra;     // .spectrum cards
+    std::vector<FourierSpec> fourier;      // .four cards
+    std::vector<StepSpec> steps;           // .step cards; the first varies fastest
+    std::map<std::string, double> params;  // top-level .param values (after overrides)
 };
 
 } // namespace spinspice

@@ -54,6 +54,7 @@ int Circuit::state(const StateSpec& spec) {
     UnknownInfo u{spec.name,   Nature::State, spec.output, false,
                   spec.abstol, spec.initial,  spec.dc,     spec.truncationControl};
     unknowns_.push_back(u);
+    stateIndex_.emplace(spec.name, index); // the first of a (malformed) duplicate name, as a search would
     if (spec.dc == DcBehaviour::Relaxed) relaxedStates_ = true;
     return index;
 }
@@ -97,9 +98,8 @@ int Circuit::findNode(const std::string& name) const {
 }
 
 int Circuit::findState(const std::string& name) const {
-    for (std::size_t i = 1; i < unknowns_.size(); ++i)
-        if (unknowns_[i].nature == Nature::State && unknowns_[i].name == name) return static_cast<int>(i);
-    return -1;
+    auto it = stateIndex_.find(name);
+    return it == stateIndex_.end() ? -1 : it->second;
 }
 
 std::vector<std::string> Circuit::stateNames() const {

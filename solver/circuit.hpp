@@ -100,6 +100,7 @@ private:
     std::unordered_map<std::string, Device*> byName_;
     std::vector<UnknownInfo> unknowns_;
     std::unordered_map<std::string, int> nodeIndex_;
+    std::unordered_map<std::string, int> stateIndex_;
     PatternBuilder pattern_;
     bool finalized_ = false;
     bool linear_ = true, chordAllowed_ = false, hasCharge_ = false, stochastic_ = false, relaxedStates_ = false;
