@@ -172,7 +172,9 @@ std::string format(double v) {
 }
 
 // The real quantity a MeasureSignal denotes at every point of the analysis.
-std::vector<double> valuesOf(const Waveforms& w, const MeasureSignal& s) { return signalValues(w, s); }
+std::vector<double> valuesOf(const Waveforms& w, const MeasureSignal& s) {
+    return signalValues(w, s);
+}
 } // namespace
 
 std::vector<double> signalValues(const Waveforms& w, const MeasureSignal& s) {

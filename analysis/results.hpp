@@ -27,9 +27,9 @@ struct Measurement {
 // One `.spectrum` signal (analysis/spectrum.hpp): one-sided PSD with its peak and linewidth.
 struct SpectrumResult {
     std::string signal;
-    std::vector<double> frequency, psd; // Hz, units^2/Hz
+    std::vector<double> frequency, psd;                                                 // Hz, units^2/Hz
     double peakFrequency = 0, peakPsd = 0, linewidth = 0, resolution = 0, binWidth = 0; // Hz (peakPsd: units^2/Hz)
-    double start = 0, stop = 0;                                                        // s: the window
+    double start = 0, stop = 0;                                                         // s: the window
     std::string error;
 };
 
@@ -63,8 +63,8 @@ struct Waveforms {
     std::vector<Measurement> measurements;
     std::vector<SpectrumResult> spectra; // `.spectrum` (tran)
     std::vector<FourierResult> fourier;  // `.four` (tran)
-    std::vector<std::string> warnings; // found while it ran (also in SimulationResult::warnings)
-    bool interrupted = false;          // stopped by the caller (Ctrl-C)
+    std::vector<std::string> warnings;   // found while it ran (also in SimulationResult::warnings)
+    bool interrupted = false;            // stopped by the caller (Ctrl-C)
 
     // The values of a signal by name (nullptr if absent).
     const std::vector<double>* find(const std::string& signal) const;

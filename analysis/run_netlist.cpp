@@ -3,6 +3,7 @@
 #include "analysis/postprocess.hpp"
 #include "netlist/elaborate.hpp"
 #include "netlist/parser.hpp"
+#include "solver/klu_solver.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -117,7 +118,7 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
             }
             FlatCircuit flat = elaborateWith(deck, assignment, forced, edits);
             flat.analyses = {point};
-            Simulator simulator(std::move(flat));
+            Simulator simulator(std::move(flat), edits.symbolic);
             if (edits.editSimulator) edits.editSimulator(simulator);
             addWarnings(warnings, simulator.warnings());
             const Waveforms p = simulator.run(point);
@@ -150,7 +151,9 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
 } // namespace
 
 NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
-                        const DeckEdits& edits) {
+                        const DeckEdits& given) {
+    DeckEdits edits = given;
+    if (!edits.symbolic) edits.symbolic = std::make_shared<SymbolicCache>(); // the .step points share it
     NetlistRun run;
     run.netlist = elaborateWith(deck, {}, forced, edits);
     if (edits.analyses) run.netlist.analyses = *edits.analyses;
@@ -163,7 +166,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     for (std::size_t s = 0; s < steps.size(); ++s) {
         FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced, edits);
         if (edits.analyses) flat.analyses = *edits.analyses;
-        Simulator simulator(flat);
+        Simulator simulator(flat, edits.symbolic);
         if (edits.editSimulator) edits.editSimulator(simulator);
         addWarnings(run.result.warnings, simulator.warnings());
         RunObserver stepObserver = observer;

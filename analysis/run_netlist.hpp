@@ -40,6 +40,7 @@ struct DeckEdits {
     std::function<void(FlatCircuit&)> editFlat;          // after each elaboration (instance parameters)
     std::function<void(Simulator&)> editSimulator;       // after each circuit is built (state initial values)
     const std::vector<AnalysisSpec>* analyses = nullptr; // run these instead of the deck's analyses
+    std::shared_ptr<SymbolicCache> symbolic;             // shared by every circuit of the run (and beyond)
 };
 
 // A parsed deck run as simulateNetlistFile runs it, with edits.

@@ -5,6 +5,7 @@
 #include "netlist/parser.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace spinspice {
@@ -21,11 +22,10 @@ std::vector<std::string> elementNames(const FlatCircuit& flat) {
     return names;
 }
 
-// One instance-parameter edit. V and I sources take "dc" (their DC value); other elements the names of
-// their parameter table, which the circuit build checks.
-void applyInstanceParam(FlatCircuit& flat, const std::string& element, const std::string& param, double value) {
-    auto it = std::find_if(flat.elements.begin(), flat.elements.end(),
-                           [&](const FlatElement& e) { return e.name == element; });
+// One instance-parameter edit of the element at `it` (end(): no such element). V and I sources take
+// "dc" (their DC value); other elements the names of their type's parameter table, in its range.
+void applyInstanceParam(FlatCircuit& flat, std::vector<FlatElement>::iterator it, const std::string& element,
+                        const std::string& param, double value) {
     if (it == flat.elements.end())
         throw InputError("no element '" + element + "' to set " + param + " on", {}, {},
                          suggestionHint(element, elementNames(flat)));
@@ -48,11 +48,29 @@ void applyInstanceParam(FlatCircuit& flat, const std::string& element, const std
     it->params[param] = value;
 }
 
+void applyInstanceParam(FlatCircuit& flat, const std::string& element, const std::string& param, double value) {
+    auto it = std::find_if(flat.elements.begin(), flat.elements.end(),
+                           [&](const FlatElement& e) { return e.name == element; });
+    applyInstanceParam(flat, it, element, param, value);
+}
+
+// Every edit, the elements found through one index (a learning loop sets thousands).
+void applyInstanceParams(FlatCircuit& flat, const std::map<std::pair<std::string, std::string>, double>& edits) {
+    if (edits.empty()) return;
+    std::unordered_map<std::string, std::size_t> index;
+    for (std::size_t k = 0; k < flat.elements.size(); ++k) index.emplace(flat.elements[k].name, k);
+    for (const auto& [key, value] : edits) {
+        auto found = index.find(key.first);
+        auto it = found == index.end() ? flat.elements.end() : flat.elements.begin() + static_cast<long>(found->second);
+        applyInstanceParam(flat, it, key.first, key.second, value);
+    }
+}
+
 } // namespace
 
 Session::Session(std::shared_ptr<const netlist::Deck> deck, OptionOverrides options)
     : deck_(std::move(deck)), options_(std::move(options)) {
-    (void)netlist(); // elaborate now: a bad deck fails at construction
+    for (const auto& [name, value] : netlist().params) paramNames_.push_back(name); // a bad deck fails here
 }
 
 Session Session::fromFile(const std::string& path, const OptionOverrides& options) {
@@ -65,6 +83,7 @@ Session Session::fromString(const std::string& text, const std::string& fileName
 
 Session Session::clone() const {
     Session copy(deck_, options_);
+    copy.symbolic_ = symbolic_;
     copy.params_ = params_;
     copy.instanceParams_ = instanceParams_;
     copy.states_ = states_;
@@ -74,22 +93,17 @@ Session Session::clone() const {
 
 void Session::setParam(const std::string& name, double value) {
     const std::string key = lower(name);
-    const auto& known = netlist().params;
-    if (!known.count(key)) {
-        std::vector<std::string> names;
-        for (const auto& [n, v] : known) names.push_back(n);
-        throw InputError("the deck has no top-level .param '" + key + "'", {}, {}, suggestionHint(key, names));
-    }
+    if (std::find(paramNames_.begin(), paramNames_.end(), key) == paramNames_.end())
+        throw InputError("the deck has no top-level .param '" + key + "'", {}, {}, suggestionHint(key, paramNames_));
     params_[key] = value;
-    invalidate();
+    flat_.reset(); // re-elaborated when asked for: parameters reach expressions anywhere
 }
 
 void Session::setInstanceParam(const std::string& element, const std::string& param, double value) {
     const std::string e = lower(element), p = lower(param);
-    FlatCircuit check = netlist(); // fail now on an unknown element, not at the next run
-    applyInstanceParam(check, e, p, value);
-    instanceParams_.emplace_back(e, p, value);
-    invalidate();
+    netlist();                               // the cached elaboration, kept up to date: checks the edit now
+    applyInstanceParam(*flat_, e, p, value); // throws (and changes nothing) on an unknown element or parameter
+    instanceParams_[{e, p}] = value;
 }
 
 void Session::setState(const std::string& state, double value) {
@@ -126,7 +140,7 @@ FlatCircuit Session::edited(const std::map<std::string, double>& stepValues) con
         flat.options[key] = value;
         flat.optionOrigins.erase(key);
     }
-    for (const auto& [e, p, v] : instanceParams_) applyInstanceParam(flat, e, p, v);
+    applyInstanceParams(flat, instanceParams_);
     return flat;
 }
 
@@ -163,11 +177,15 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
     DeckEdits edits;
     edits.params = params_;
     edits.analyses = analyses;
-    const auto instanceParams = instanceParams_;
-    edits.editFlat = [&instanceParams](FlatCircuit& flat) {
-        for (const auto& [e, p, v] : instanceParams) applyInstanceParam(flat, e, p, v);
-    };
-    edits.editSimulator = [this](Simulator& simulator) {
+    edits.symbolic = symbolic_;
+    edits.editFlat = [this](FlatCircuit& flat) { applyInstanceParams(flat, instanceParams_); };
+    bool namesKnown = !stateNames_.empty();
+    edits.editSimulator = [this, &namesKnown](Simulator& simulator) {
+        if (!namesKnown) { // the state names of the run's first circuit, for lastStates
+            stateNames_ = simulator.circuit().stateNames();
+            if (stateNames_.empty()) stateNames_.push_back({});
+            namesKnown = true;
+        }
         for (const auto& [name, value] : states_) {
             const int u = simulator.circuit().findState(name);
             if (u < 0) throw InputError("'" + name + "' is not a device state");

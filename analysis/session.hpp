@@ -16,11 +16,12 @@
 
 #include "analysis/run_netlist.hpp"
 #include "netlist/ast.hpp"
+#include "solver/klu_solver.hpp"
 
 #include <map>
 #include <memory>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace spinspice {
@@ -57,6 +58,8 @@ public:
     // Final values of the states after the last run (name -> value), from its last analysis.
     const std::map<std::string, double>& lastStates() const { return lastStates_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
+    // How many circuits took their KLU symbolic analysis from an earlier run's (same pattern).
+    long symbolicReuses() const { return symbolic_->hits(); }
 
 private:
     Session(std::shared_ptr<const netlist::Deck> deck, OptionOverrides options);
@@ -70,11 +73,13 @@ private:
     std::shared_ptr<const netlist::Deck> deck_;
     OptionOverrides options_;
     std::map<std::string, double> params_;
-    std::vector<std::tuple<std::string, std::string, double>> instanceParams_;
+    std::map<std::pair<std::string, std::string>, double> instanceParams_; // (element, parameter) -> value
     std::map<std::string, double> states_;
     std::unique_ptr<FlatCircuit> flat_;   // cache of edited({}) (reset by .param and instance edits)
     std::vector<std::string> stateNames_; // cache (one empty name: the circuit has none)
+    std::vector<std::string> paramNames_; // the deck's top-level .param names
     std::map<std::string, double> lastStates_;
+    std::shared_ptr<SymbolicCache> symbolic_ = std::make_shared<SymbolicCache>(); // shared with clones
     std::vector<std::string> warnings_;
 };
 

@@ -47,7 +47,7 @@ std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sw) {
     return values;
 }
 
-Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
+Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) : flat_(std::move(flat)) {
     const SimOptions options = optionsFromNetlist(flat_, warnings_);
     circuit_ = buildCircuit(flat_, options);
     bool needsOp = false;
@@ -55,7 +55,7 @@ Simulator::Simulator(FlatCircuit flat) : flat_(std::move(flat)) {
         if (!(a.kind == AnalysisSpec::Kind::Tran && a.uic)) needsOp = true;
     circuit_->checkTopology(needsOp);
     warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
-    newton_ = std::make_unique<NewtonSolver>(*circuit_);
+    newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
 
     auto resolve = [&](const std::map<std::string, double>& values, std::vector<std::pair<int, double>>& out,
                        const char* card) {

@@ -18,6 +18,7 @@
 namespace spinspice {
 
 class NewtonSolver;
+class SymbolicCache;
 class WaveformStream;
 
 // Called during long analyses with the completed fraction in [0, 1].
@@ -46,7 +47,9 @@ std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sweep);
 
 class Simulator {
 public:
-    explicit Simulator(FlatCircuit flat); // builds and checks the circuit; throws InputError
+    // Builds and checks the circuit; throws InputError. `symbolic`: the KLU analysis shared with other
+    // simulators of the same pattern (Session re-runs, .step points).
+    explicit Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic = nullptr);
     ~Simulator();
 
     // Every analysis of the netlist in order. A failing analysis keeps its partial data, records the

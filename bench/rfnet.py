@@ -61,6 +61,31 @@ def timed(text):
     return wall, analyses[0]["stats"].get("time_total", float("nan"))
 
 
+def module_runs(layer, inputs, k):
+    """The digits inputs through one spinspice.Circuit (the Python module: parsed once, each input's tone
+    amplitudes set as .param values): (wall seconds of set_param + run, analysis seconds) per input, or
+    [] without the module. The scores are checked against a fresh process on the first input."""
+    sys.path.insert(0, os.path.join(ROOT, "build", "python"))
+    try:
+        import spinspice
+    except ImportError:
+        return []
+    circuit = spinspice.Circuit(rfnet.netlist_layer(layer, inputs[0], amplitude_params=True))
+    runs = []
+    for i in range(k):
+        params = rfnet.input_params(layer, inputs[i])
+        t0 = time.perf_counter()
+        r = circuit.set_param(**params).run()["tones1"]
+        runs.append((time.perf_counter() - t0, r.stats["time_total"]))
+        if i == 0:
+            fresh, _ = rfnet.run_netlist(rfnet.netlist_layer(layer, inputs[0]))
+            for j in range(layer.fres.shape[0]):
+                a, b = r[f"v(o{j})"][0].real, fresh[0]["signals"][f"v(o{j})"]["re"][0]
+                if abs(a - b) > 1e-6 * abs(b) + 1e-13:  # the zero-power tones the param form keeps
+                    raise RuntimeError(f"Circuit and process differ on v(o{j}): {a} vs {b}")
+    return runs
+
+
 def floor_seconds(forward, inputs):
     batch = inputs[np.arange(1000) % len(inputs)]
     t0 = time.perf_counter()
@@ -96,6 +121,10 @@ def main():
     floor = floor_seconds(lambda p: p @ weights.T + layer.bias, inputs)
     runs = [timed(rfnet.netlist_layer(layer, inputs[i])) for i in range(args.k)]
     results.append(report("digits .tones", [w for w, _ in runs], [a for _, a in runs], floor, target=10e-3))
+    module = module_runs(layer, inputs, args.k)
+    if module:
+        results.append(report("digits .tones, Circuit", [w for w, _ in module], [a for _, a in module], floor,
+                              target=10e-3))
     if args.transient:
         tran = rfnet.tran_card(np.max(layer.freqs), 100e-9)
         runs = [timed(rfnet.netlist_layer(layer, inputs[i], analysis=tran, gate=10e-9, **FAST))

@@ -178,17 +178,24 @@ def _chains(layer, line, prefix, r0, rmeter, cmeter, ccouple):
     return out
 
 
-def _input_line(layer, powers, r0, rs, rmeter, ccouple, gate=0.0):
+def _input_line(layer, powers, r0, rs, rmeter, ccouple, gate=0.0, amplitude_params=False):
     """The input tones as SIN sources in series behind rs, on node `rf`. gate > 0 (transients): the
     tones are switched on over `gate` seconds by a raised-cosine gate (a behavioural source): a hard
     start kicks every chain's DC output by ~a/w per tone (a/w ~ 1e-12 V s against scores of ~1e-5 V),
-    which the hidden layer's gain would amplify; the gate is identity after `gate`."""
+    which the hidden layer's gain would amplify; the gate is identity after `gate`. amplitude_params:
+    every tone's amplitude is a .param a<i> (input_params gives them for an input), so that one parsed
+    netlist (spinspice.Circuit) runs every input."""
     amps = line_amplitudes(layer, powers, r0, rs, rmeter, ccouple)
     out, prev = [], "0"
+    if amplitude_params:
+        out.append(".param " + " ".join(f"a{i}={a:.9g}" for i, a in enumerate(amps)))
     for i, (f, a) in enumerate(zip(layer.freqs, amps)):
-        if a <= 0:
+        if amplitude_params:
+            out.append(f"vin{i} s{i} {prev} sin(0 {{a{i}}} {f:.12g})")
+        elif a <= 0:
             continue
-        out.append(f"vin{i} s{i} {prev} sin(0 {a:.9g} {f:.12g})")
+        else:
+            out.append(f"vin{i} s{i} {prev} sin(0 {a:.9g} {f:.12g})")
         prev = f"s{i}"
     if gate > 0:
         out.append(f"bgate sg 0 v=v({prev})*0.5*(1-cos(pi*min(time/{gate:.6g},1)))")
@@ -197,11 +204,17 @@ def _input_line(layer, powers, r0, rs, rmeter, ccouple, gate=0.0):
     return out
 
 
+def input_params(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, ccouple=1e-9):
+    """The .param values a<i> of a netlist written with amplitude_params=True for one input."""
+    amps = line_amplitudes(layer, powers, r0, rs, rmeter, ccouple)
+    return {f"a{i}": float(a) for i, a in enumerate(amps)}
+
+
 def netlist_layer(layer, powers, r0=1000.0, rs=50.0, rmeter=100e3, cmeter=10e-12, ccouple=1e-9,
-                  title="RF spintronic layer", analysis=".tones", gate=0.0):
+                  title="RF spintronic layer", analysis=".tones", gate=0.0, amplitude_params=False):
     """A netlist of one layer driven by one input (powers, W, per tone); scores v(o<j>)."""
     m = layer.fres.shape[0]
-    lines = [title] + _input_line(layer, powers, r0, rs, rmeter, ccouple, gate)
+    lines = [title] + _input_line(layer, powers, r0, rs, rmeter, ccouple, gate, amplitude_params)
     lines += _chains(layer, "rf", "", r0, rmeter, cmeter, ccouple)
     lines.append(".save " + " ".join(f"v(o{j})" for j in range(m)))
     return "\n".join(lines + [analysis, ".end"]) + "\n"

@@ -10,7 +10,18 @@ namespace spinspice {
 
 struct KluSolver::Impl {
     klu_common common{};
-    klu_symbolic* symbolic = nullptr;
+    klu_symbolic* symbolic = nullptr; // owned by `owner`, which a SymbolicCache may share
+    std::shared_ptr<klu_symbolic> owner;
+    void setSymbolic(klu_symbolic* s) {
+        symbolic = s;
+        owner = s ? std::shared_ptr<klu_symbolic>(s,
+                                                  [](klu_symbolic* p) {
+                                                      klu_common c;
+                                                      klu_defaults(&c);
+                                                      klu_free_symbolic(&p, &c);
+                                                  })
+                  : nullptr;
+    }
     std::vector<int> colPtr, rowIdx;
     std::vector<double> work; // 0-based rhs buffer
 };
@@ -32,7 +43,6 @@ KluSolver::~KluSolver() {
         auto* num = static_cast<klu_numeric*>(numericComplex_);
         klu_z_free_numeric(&num, &impl_->common);
     }
-    if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
 }
 
 void KluSolver::analyze(const PatternBuilder& pattern) {
@@ -54,12 +64,25 @@ void KluSolver::analyze(int n, const std::vector<int>& colPtr, const std::vector
         numericComplex_ = nullptr;
     }
     impl_->work.assign(static_cast<std::size_t>(2 * n_ + 2), 0.0);
-    if (impl_->symbolic) klu_free_symbolic(&impl_->symbolic, &impl_->common);
+    impl_->setSymbolic(nullptr);
+    fromCache_ = false;
+    if (cache_ && n_ > 0) {
+        std::lock_guard<std::mutex> lock(cache_->mutex_);
+        if (cache_->symbolic_ && cache_->n_ == n_ && cache_->colPtr_ == colPtr && cache_->rowIdx_ == rowIdx) {
+            impl_->owner = std::static_pointer_cast<klu_symbolic>(cache_->symbolic_);
+            impl_->symbolic = impl_->owner.get();
+            impl_->common.ordering = cache_->ordering_;
+            orderingChosen_ = true;
+            fromCache_ = true;
+            cache_->hits_++;
+            return;
+        }
+    }
     // AMD until the first factorisation compares (firstFactor), unless fixed
     impl_->common.ordering = fixedOrdering_ >= 0 ? fixedOrdering_ : 0;
     orderingChosen_ = fixedOrdering_ >= 0;
     if (n_ == 0) return;
-    impl_->symbolic = klu_analyze(n_, impl_->colPtr.data(), impl_->rowIdx.data(), &impl_->common);
+    impl_->setSymbolic(klu_analyze(n_, impl_->colPtr.data(), impl_->rowIdx.data(), &impl_->common));
     if (!impl_->symbolic) throw std::runtime_error("KLU symbolic analysis failed");
 }
 
@@ -105,6 +128,7 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
         numeric_ = nullptr;
     }
     stats.factorizations++;
+    const bool choosing = !orderingChosen_;
     klu_numeric* num =
         orderingChosen_ ? klu_factor(impl_->colPtr.data(), impl_->rowIdx.data(), const_cast<double*>(a), sym, &common)
                         : static_cast<klu_numeric*>(firstFactor(a));
@@ -120,7 +144,18 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
         numeric_ = nullptr;
         return false;
     }
+    if (choosing) storeInCache();
     return true;
+}
+
+void KluSolver::storeInCache() {
+    if (!cache_ || fromCache_) return;
+    std::lock_guard<std::mutex> lock(cache_->mutex_);
+    cache_->n_ = n_;
+    cache_->colPtr_ = impl_->colPtr;
+    cache_->rowIdx_ = impl_->rowIdx;
+    cache_->ordering_ = impl_->common.ordering;
+    cache_->symbolic_ = impl_->owner;
 }
 
 // AMD orders A + A^T for diagonal pivots; an MNA matrix's voltage-source rows have none, and the row
@@ -173,8 +208,7 @@ void* KluSolver::firstFactor(const double* a) {
         if (sym) klu_free_symbolic(&sym, &trial);
         return klu_factor(colPtr, rowIdx, values, impl_->symbolic, &common);
     }
-    klu_free_symbolic(&impl_->symbolic, &common);
-    impl_->symbolic = sym;
+    impl_->setSymbolic(sym);
     common.ordering = 1;
     common.status = KLU_OK;
     return colamd;

@@ -6,6 +6,7 @@
 
 #include <complex>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace spinspice {
@@ -16,6 +17,25 @@ struct FactorStats {
     long solves = 0;
 };
 
+// The symbolic analysis and the fill-reducing order chosen for one sparsity pattern, handed from one
+// solver to the next solver of a circuit with the same pattern (a Session's re-runs with changed
+// parameters or states, the points of .step): that solver skips klu_analyze and the ordering trial of
+// its first factorisation. KLU only reads a symbolic analysis, so solvers on several threads may share
+// one. Holds the last pattern stored.
+class SymbolicCache {
+public:
+    long hits() const { return hits_; }
+
+private:
+    friend class KluSolver;
+    std::mutex mutex_;
+    int n_ = -1;
+    std::vector<int> colPtr_, rowIdx_;
+    int ordering_ = 0;
+    std::shared_ptr<void> symbolic_; // klu_symbolic
+    long hits_ = 0;
+};
+
 class KluSolver {
 public:
     KluSolver();
@@ -23,8 +43,10 @@ public:
     KluSolver(const KluSolver&) = delete;
     KluSolver& operator=(const KluSolver&) = delete;
 
-    // Symbolic analysis of the pattern (once per topology).
+    // Symbolic analysis of the pattern (once per topology). With a cache, taken from it when the cache
+    // holds the same pattern, and stored in it once the first factorisation has chosen the order.
     void analyze(const PatternBuilder& pattern);
+    void useCache(std::shared_ptr<SymbolicCache> cache) { cache_ = std::move(cache); }
     // The same for a CSC pattern given directly (n columns, 0-based rows); drops any factorisation.
     void analyze(int n, const std::vector<int>& colPtr, const std::vector<int>& rowIdx);
 
@@ -60,6 +82,9 @@ private:
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;
+    std::shared_ptr<SymbolicCache> cache_;
+    bool fromCache_ = false;
+    void storeInCache();
 };
 
 } // namespace spinspice

@@ -23,7 +23,7 @@ std::vector<int> offsetsInRows(const PatternBuilder& pattern, const std::vector<
 }
 } // namespace
 
-NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
+NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symbolic) : circuit_(circuit) {
     n_ = circuit.size();
     nnz_ = circuit.pattern().nnz();
     const auto n1 = static_cast<std::size_t>(n_) + 1;
@@ -37,6 +37,7 @@ NewtonSolver::NewtonSolver(Circuit& circuit) : circuit_(circuit) {
     jq_.assign(nz1, 0.0);
     jac_.assign(nz1, 0.0);
     klu_.pivotTolerance = circuit.options().pivtol;
+    klu_.useCache(std::move(symbolic));
     klu_.analyze(circuit.pattern());
     const auto& opt = circuit.options();
     xTol_.assign(n1, 0.0);

@@ -50,7 +50,8 @@ class NewtonSolver {
 public:
     static constexpr double kForceConductance = 1e10; // as SPICE's .ic/.nodeset forcing
 
-    explicit NewtonSolver(Circuit& circuit);
+    // With a cache, the symbolic analysis of the circuit's pattern comes from (or goes to) it.
+    explicit NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symbolic = nullptr);
 
     // Iterate from x (size n+1, x[0] = 0) for at most maxIter iterations. a0/hist: integration.
     NewtonResult solve(std::vector<double>& x, const EvalContext& context, int maxIter, double a0 = 0.0,

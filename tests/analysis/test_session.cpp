@@ -50,6 +50,8 @@ TEST_CASE("Session: a .param change equals a fresh parse of the edited deck; edi
           doctest::Approx(last(simulateNetlistString(deck(0.9, 20e-9, 400)), "n1.q")).epsilon(1e-12));
     s.clearEdits();
     CHECK(last(s.run(), "n1.q") == doctest::Approx(first).epsilon(1e-12));
+    // Every run after the first took the KLU symbolic analysis and order of the first (same pattern).
+    CHECK(s.symbolicReuses() == 5);
 }
 
 TEST_CASE("Session: states set and carried: two 5 ns pulses equal one 10 ns pulse") {
