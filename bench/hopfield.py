@@ -7,8 +7,9 @@ Usage: hopfield.py [-k K] [--n 100] [--spinspice PATH] [--json FILE]
 
 The case: 5 random patterns stored by Hebb's rule (P/N = 0.05), programmed directly into the crossbar
 (19 800 dwmtj devices at N = 100), K inputs with 10 % of the pixels flipped, a 5 ns transient (50 time
-constants of the neurons' inputs) at 50 points. Timed: the whole process `spinspice -o X.json
-NETLIST`, median.
+constants of the neurons' inputs) at 50 points. Timed: one recall, median: through the Python module in
+this process when it is built (hopfield.run_timed: no process, no JSON), else (or with --spinspice,
+$SPINSPICE) the whole process `spinspice -o X.json NETLIST`.
 """
 import argparse
 import json
@@ -67,7 +68,7 @@ def main():
         floors.append(time.perf_counter() - t0)
     wall, floor = statistics.median(walls), statistics.median(floors)
     print(f"analog Hopfield N={args.n} ({len(bar.devices())} dwmtj)  {args.k} recalls ({retrieved} retrieved)  "
-          f"process {wall:.2f} s  floor (numpy model) {floor * 1e3:.2f} ms  ratio {wall / floor:.0f}x", flush=True)
+          f"{'in-process' if hf._module() else 'process'} {wall:.2f} s  floor (numpy model) {floor * 1e3:.2f} ms  ratio {wall / floor:.0f}x", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(dict(case=f"hopfield N={args.n}", runs=args.k, retrieved=retrieved, process_s=wall,

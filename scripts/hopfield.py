@@ -205,8 +205,32 @@ def spinspice_binary():
     return path
 
 
+def _module():
+    """The spinspice Python module (build/python), unless $SPINSPICE names a binary to run."""
+    if os.environ.get("SPINSPICE"):
+        return None
+    path = os.path.join(ROOT, "build", "python")
+    if path not in sys.path and os.path.isdir(os.path.join(path, "spinspice")):
+        sys.path.insert(0, path)
+    try:
+        import spinspice
+        return spinspice
+    except ImportError:
+        return None
+
+
 def run_timed(text):
-    """Runs a netlist: (its first analysis (JSON), the process' wall seconds)."""
+    """Runs a netlist: (its first analysis as the JSON output has it, the wall seconds). In this process
+    through the Python module when it is built (no process, no JSON: a 64-neuron recall 0.64 -> 0.4 s),
+    else by the binary."""
+    module = _module()
+    if module is not None:
+        t0 = time.perf_counter()
+        try:
+            a = module.simulate(text).analyses[0]
+        except module.SimulationError as e:
+            raise RuntimeError(f"spinspice failed: {e}") from None
+        return {"signals": a.signals, "stats": a.stats, "measurements": a.measurements}, time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as d:
         cir, out = os.path.join(d, "net.cir"), os.path.join(d, "net.json")
         with open(cir, "w") as f:

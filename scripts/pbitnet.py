@@ -358,15 +358,45 @@ def find_spinspice() -> str:
     return os.path.join(os.path.dirname(HERE), "build", "spinspice")
 
 
-def run_network(J, h, *, workdir=None, stem="net", spinspice=None, fmt="json", **kw):
+def spinspice_module():
+    """The Python module (build/python, or installed), or None: then the binary runs."""
+    try:
+        import spinspice as module
+        return module
+    except ImportError:
+        pass
+    path = os.path.join(os.path.dirname(HERE), "build", "python")
+    if os.path.isdir(os.path.join(path, "spinspice")):
+        sys.path.insert(0, path)
+        try:
+            import spinspice as module
+            return module
+        except ImportError:
+            sys.path.remove(path)
+    return None
+
+
+def run_network(J, h, *, workdir=None, stem="net", spinspice=None, fmt=None, **kw):
     """Write the netlist (write_network keywords), simulate it, return (times, m, info) with
-    info = {'netlist', 'output', 'seconds', 'workdir'} (a fresh temporary directory unless given). fmt: 'json' or 'raw' (binary raw, faster to read)."""
-    spinspice = spinspice or find_spinspice()
+    info = {'netlist', 'output', 'seconds', 'workdir'} (a fresh temporary directory unless given). fmt: 'json' or 'raw' (binary raw, faster to read).
+    Without an explicit `spinspice` binary (argument or $SPINSPICE) or output format the Python module
+    runs the netlist in this process when it is built: no output file is written (info['output'] is
+    None); otherwise the binary writes `fmt` (default json)."""
     workdir = workdir or tempfile.mkdtemp(prefix="pbitnet_")
     os.makedirs(workdir, exist_ok=True)
     cir = os.path.join(workdir, stem + ".cir")
+    text = write_network(cir, J, h, **kw)
+    module = None if (spinspice or fmt or os.environ.get("SPINSPICE")) else spinspice_module()
+    if module is not None:
+        t0 = _time.perf_counter()
+        r = module.simulate(text)["tran1"]
+        dt = _time.perf_counter() - t0
+        m = np.stack([r[f"n{i}.m"] for i in range(len(h))], axis=1)
+        info = {"netlist": cir, "output": None, "seconds": dt, "workdir": workdir}
+        return r["time"], np.where(m > 0, 1, -1).astype(np.int8), info
+    spinspice = spinspice or find_spinspice()
+    fmt = fmt or "json"
     outp = os.path.join(workdir, stem + (".raw" if fmt == "raw" else ".json"))
-    write_network(cir, J, h, **kw)
     t0 = _time.perf_counter()
     args = [spinspice, "-q", "--no-progress", ("-r" if fmt == "raw" else "-o"), outp, cir]
     r = subprocess.run(args, capture_output=True, text=True)

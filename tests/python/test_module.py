@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -213,3 +214,28 @@ def test_plot_helpers_draw(tmp_path):
     ax = spinspice.plot_histogram([(0, 1), (0, 1), (1, 1)], exact={(0, 1): 0.5, (1, 1): 0.5})
     assert len(ax.patches) == 4
     ax.figure.savefig(tmp_path / "h.png")
+
+
+def run_tutorial(name, tmp_path):
+    path = os.path.join(HERE, "..", "..", "examples", "python", name)
+    r = subprocess.run([sys.executable, path], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_tutorial_pbit_network_samples_its_boltzmann_distribution(tmp_path):
+    out = run_tutorial("pbit_boltzmann.py", tmp_path)
+    rows = [line.rsplit(None, 2) for line in out.splitlines()[1:]]
+    assert len(rows) == 8
+    # 20 000 samples 1 ns apart, correlated over a few update times (tau = 1 ns): within 0.03 of each
+    # probability (about 4 standard errors of a 0.25 state with ~3 ns correlation).
+    for _, sampled, exact in rows:
+        assert abs(float(sampled) - float(exact)) < 0.03
+    assert (tmp_path / "pbit_boltzmann.png").stat().st_size > 1000
+
+
+def test_tutorial_write_error_rate_falls_with_the_current(tmp_path):
+    out = run_tutorial("write_error_rate.py", tmp_path)
+    wer = [float(line.split("WER = ")[1].split()[0]) for line in out.splitlines()]
+    assert len(wer) == 3 and wer[0] > wer[1] > wer[2]
+    assert wer[0] > 0.4 and wer[2] < 0.25  # 1.3 Ic0 mostly fails, 1.75 Ic0 mostly switches
