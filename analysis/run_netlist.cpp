@@ -6,8 +6,11 @@
 #include "solver/klu_solver.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <sstream>
+#include <thread>
 
 namespace spinspice {
 namespace {
@@ -163,28 +166,68 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
                          "follow it");
     run.result.title = run.netlist.title;
     const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
-    for (std::size_t s = 0; s < steps.size(); ++s) {
-        FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced, edits);
-        if (edits.analyses) flat.analyses = *edits.analyses;
-        Simulator simulator(flat, edits.symbolic);
-        if (edits.editSimulator) edits.editSimulator(simulator);
-        addWarnings(run.result.warnings, simulator.warnings());
-        RunObserver stepObserver = observer;
-        if (observer.progress && steps.size() > 1)
-            stepObserver.progress = [&](const std::string& name, double fraction) {
-                observer.progress(name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")",
-                                  fraction);
-            };
-        for (const auto& spec : flat.analyses) {
-            if (observer.stopped()) break;
-            Waveforms w = sweepsByElaboration(spec)
-                              ? runElaboratedDc(deck, steps[s], spec, stepObserver, run.result.warnings, forced, edits)
-                              : simulator.run(spec, stepObserver);
-            w.step = steps[s];
-            evaluateOutputs(flat, w);
-            addWarnings(run.result.warnings, w.warnings);
-            run.result.analyses.push_back(std::move(w));
+    // Each .step point on its own: a circuit, its analyses, its warnings (merged in step order after).
+    struct StepOutcome {
+        std::vector<Waveforms> analyses;
+        std::vector<std::string> warnings;
+        std::exception_ptr error;
+    };
+    std::vector<StepOutcome> outcomes(steps.size());
+    auto runStep = [&](std::size_t s) {
+        StepOutcome& out = outcomes[s];
+        try {
+            FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced, edits);
+            if (edits.analyses) flat.analyses = *edits.analyses;
+            Simulator simulator(flat, edits.symbolic);
+            if (edits.editSimulator) edits.editSimulator(simulator);
+            addWarnings(out.warnings, simulator.warnings());
+            RunObserver stepObserver = observer;
+            if (observer.progress && steps.size() > 1)
+                stepObserver.progress = [&](const std::string& name, double fraction) {
+                    observer.progress(
+                        name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")", fraction);
+                };
+            for (const auto& spec : flat.analyses) {
+                if (observer.stopped()) break;
+                Waveforms w = sweepsByElaboration(spec)
+                                  ? runElaboratedDc(deck, steps[s], spec, stepObserver, out.warnings, forced, edits)
+                                  : simulator.run(spec, stepObserver);
+                w.step = steps[s];
+                evaluateOutputs(flat, w);
+                addWarnings(out.warnings, w.warnings);
+                out.analyses.push_back(std::move(w));
+            }
+        } catch (...) {
+            out.error = std::current_exception();
         }
+    };
+    // .step points on `jobs` threads (each point's result depends only on its values: the random streams
+    // are keyed by seed and device), unless the points stream their rows to one writer.
+    const std::size_t threads =
+        observer.stream ? 1 : std::min<std::size_t>(static_cast<std::size_t>(std::max(1, edits.jobs)), steps.size());
+    if (threads <= 1) {
+        for (std::size_t s = 0; s < steps.size() && !observer.stopped(); ++s) {
+            runStep(s);
+            if (outcomes[s].error) break;
+        }
+    } else {
+        std::atomic<std::size_t> next{0};
+        std::atomic<bool> failed{false};
+        auto worker = [&] {
+            for (std::size_t s = next++; s < steps.size() && !failed && !observer.stopped(); s = next++) {
+                runStep(s);
+                if (outcomes[s].error) failed = true;
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+        worker();
+        for (auto& t : pool) t.join();
+    }
+    for (auto& out : outcomes) {
+        if (out.error) std::rethrow_exception(out.error);
+        addWarnings(run.result.warnings, out.warnings);
+        for (auto& w : out.analyses) run.result.analyses.push_back(std::move(w));
     }
     for (const auto& m : run.netlist.measures) {
         const bool present = std::any_of(run.result.analyses.begin(), run.result.analyses.end(),
@@ -196,13 +239,18 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     return run;
 }
 
-NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options) {
-    return simulateDeck(netlist::parseDeckFile(path), observer, options);
+NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options,
+                               int jobs) {
+    DeckEdits edits;
+    edits.jobs = jobs;
+    return simulateDeck(netlist::parseDeckFile(path), observer, options, edits);
 }
 
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName, const RunObserver& observer,
-                                 const OptionOverrides& options) {
-    return simulateDeck(netlist::parseDeckString(text, fileName), observer, options);
+                                 const OptionOverrides& options, int jobs) {
+    DeckEdits edits;
+    edits.jobs = jobs;
+    return simulateDeck(netlist::parseDeckString(text, fileName), observer, options, edits);
 }
 
 } // namespace spinspice

@@ -27,12 +27,13 @@ using OptionOverrides = std::map<std::string, double>;
 // Throws InputError for bad input; simulation failures are recorded in the result's analyses.
 // Under `.step` the analyses of the first step come first (in deck order), each Waveforms carrying its
 // step values in `step`; the first .step card varies fastest.
+// `jobs`: threads for the .step points (their results do not depend on it).
 NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer = {},
-                               const OptionOverrides& options = {});
+                               const OptionOverrides& options = {}, int jobs = 1);
 
 // The same for netlist text (its first line is the title); `fileName` is used in error locations.
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
-                                 const RunObserver& observer = {}, const OptionOverrides& options = {});
+                                 const RunObserver& observer = {}, const OptionOverrides& options = {}, int jobs = 1);
 
 // What a Session (analysis/session.hpp) changes in a parsed deck at every elaboration of a run.
 struct DeckEdits {
@@ -41,6 +42,7 @@ struct DeckEdits {
     std::function<void(Simulator&)> editSimulator;       // after each circuit is built (state initial values)
     const std::vector<AnalysisSpec>* analyses = nullptr; // run these instead of the deck's analyses
     std::shared_ptr<SymbolicCache> symbolic;             // shared by every circuit of the run (and beyond)
+    int jobs = 1; // threads for the .step points (editFlat and editSimulator must then be thread-safe)
 };
 
 // A parsed deck run as simulateNetlistFile runs it, with edits.

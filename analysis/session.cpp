@@ -5,6 +5,7 @@
 #include "netlist/parser.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -84,6 +85,7 @@ Session Session::fromString(const std::string& text, const std::string& fileName
 Session Session::clone() const {
     Session copy(deck_, options_);
     copy.symbolic_ = symbolic_;
+    copy.jobs_ = jobs_;
     copy.params_ = params_;
     copy.instanceParams_ = instanceParams_;
     copy.states_ = states_;
@@ -179,12 +181,17 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
     edits.analyses = analyses;
     edits.symbolic = symbolic_;
     edits.editFlat = [this](FlatCircuit& flat) { applyInstanceParams(flat, instanceParams_); };
+    edits.jobs = jobs_;
     bool namesKnown = !stateNames_.empty();
-    edits.editSimulator = [this, &namesKnown](Simulator& simulator) {
-        if (!namesKnown) { // the state names of the run's first circuit, for lastStates
-            stateNames_ = simulator.circuit().stateNames();
-            if (stateNames_.empty()) stateNames_.push_back({});
-            namesKnown = true;
+    std::mutex namesMutex; // .step points may run on several threads
+    edits.editSimulator = [this, &namesKnown, &namesMutex](Simulator& simulator) {
+        {
+            std::lock_guard<std::mutex> lock(namesMutex);
+            if (!namesKnown) { // the state names of the run's first circuit, for lastStates
+                stateNames_ = simulator.circuit().stateNames();
+                if (stateNames_.empty()) stateNames_.push_back({});
+                namesKnown = true;
+            }
         }
         for (const auto& [name, value] : states_) {
             const int u = simulator.circuit().findState(name);

@@ -18,6 +18,7 @@
 #include "netlist/ast.hpp"
 #include "solver/klu_solver.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +40,8 @@ public:
     void setInstanceParam(const std::string& element, const std::string& param, double value);
     void setState(const std::string& state, double value);
     void setOption(const std::string& name, double value);
+    // Threads for the .step points of a run (default 1; results do not depend on it).
+    void setJobs(int jobs) { jobs_ = std::max(1, jobs); }
     // The final value of every state the last run wrote (its last analysis) becomes its initial value.
     // Returns how many states were carried.
     std::size_t carryStates();
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<FlatCircuit> flat_;   // cache of edited({}) (reset by .param and instance edits)
     std::vector<std::string> stateNames_; // cache (one empty name: the circuit has none)
     std::vector<std::string> paramNames_; // the deck's top-level .param names
+    int jobs_ = 1;
     std::map<std::string, double> lastStates_;
     std::shared_ptr<SymbolicCache> symbolic_ = std::make_shared<SymbolicCache>(); // shared with clones
     std::vector<std::string> warnings_;

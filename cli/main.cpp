@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -25,8 +26,10 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -63,6 +66,8 @@ void printUsage(std::ostream& out) {
            "                     traits against its equations (plugins: give --plugin first); exit 1 on failure\n"
            "  --seed N           seed of the random streams (thermal noise, p-bits, sMTJs); overrides .options seed\n"
            "  --plugin LIB.so    load a device plugin (as the .plugin card; give it before --describe)\n"
+           "  -j, --jobs N       threads for the points of .step (default: the cores); the results do not\n"
+           "                     depend on it (each point's random streams are keyed by seed and device)\n"
            "  -q, --quiet        do not print warnings\n"
            "  --no-progress      no progress indicator on a terminal\n"
            "  -h, --help         this help\n"
@@ -78,6 +83,7 @@ void printUsage(std::ostream& out) {
 struct Arguments {
     std::string netlist, json, raw, csv, stream;
     bool asciiRaw = false, stats = false, quiet = false, progress = true;
+    int jobs = std::max(1U, std::thread::hardware_concurrency()); // threads for .step points
     spinspice::OptionOverrides overrides;
 };
 
@@ -174,6 +180,16 @@ std::optional<int> parseArguments(const std::vector<std::string>& args, Argument
                 return kExitInput;
             }
             out.overrides["seed"] = seed;
+        } else if (a == "-j" || a == "--jobs") {
+            const auto text = value("a thread count");
+            if (!text) return kExitInput;
+            char* end = nullptr;
+            const long jobs = std::strtol(text->c_str(), &end, 10);
+            if (end == text->c_str() || *end != '\0' || jobs < 1 || jobs > 1024) {
+                std::cerr << "spinspice: -j needs a thread count in [1, 1024] (got '" << *text << "')\n";
+                return kExitInput;
+            }
+            out.jobs = static_cast<int>(jobs);
         } else if (a == "--stats") {
             out.stats = true;
         } else if (a == "-q" || a == "--quiet") {
@@ -268,8 +284,10 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
             stream.emplace(args.stream);
             observer.stream = &*stream;
         }
+        std::mutex progressMutex; // .step points report from several threads
         if (tty)
             observer.progress = [&](const std::string& name, double fraction) {
+                std::lock_guard<std::mutex> lock(progressMutex);
                 if (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) return;
                 std::fprintf(stderr, "\r%s: %5.1f %%", name.c_str(), 100.0 * fraction);
                 std::fflush(stderr);
@@ -281,7 +299,7 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
                 std::fprintf(stderr, "%.9e %.3e %d %s %s order=%d\n", t.time, t.step, t.iterations, t.outcome,
                              t.worst.c_str(), t.order);
             };
-        spinspice::NetlistRun run = spinspice::simulateNetlistFile(args.netlist, observer, args.overrides);
+        spinspice::NetlistRun run = spinspice::simulateNetlistFile(args.netlist, observer, args.overrides, args.jobs);
         if (printed) std::fprintf(stderr, "\r%*s\r", 40, "");
         result = std::move(run.result);
         prints = std::move(run.netlist.prints);

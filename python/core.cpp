@@ -237,13 +237,14 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "simulate",
         [](const std::string& source, bool isText, const std::map<std::string, double>& options,
-           const std::map<std::string, double>& params, const py::object& progress, long decimate) {
+           const std::map<std::string, double>& params, const py::object& progress, long decimate, int jobs) {
             Session session = makeSession(source, isText, options);
+            session.setJobs(jobs);
             for (const auto& [name, value] : params) session.setParam(name, value);
             return runReleased([&](const RunObserver& o) { return session.run(o); }, progress, decimate);
         },
         py::arg("source"), py::arg("is_text"), py::arg("options"), py::arg("params"), py::arg("progress"),
-        py::arg("decimate") = 1);
+        py::arg("decimate") = 1, py::arg("jobs") = 1);
 
     // Several parameter sets of one deck on threads: parsed once, each set elaborated and run on its own
     // thread (no state is shared between runs), results in the order of the sets.
@@ -292,6 +293,7 @@ PYBIND11_MODULE(_core, m) {
         .def("set_instance_param", &Session::setInstanceParam)
         .def("set_state", &Session::setState)
         .def("set_option", &Session::setOption)
+        .def("set_jobs", &Session::setJobs)
         .def("carry_states", &Session::carryStates)
         .def("clear_edits", &Session::clearEdits)
         .def("params", &Session::params)

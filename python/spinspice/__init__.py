@@ -186,15 +186,17 @@ def _finish(data, check):
     return result
 
 
-def simulate(source, *, seed=None, params=None, options=None, progress=None, decimate=1, check=True):
+def simulate(source, *, seed=None, params=None, options=None, progress=None, decimate=1, jobs=None, check=True):
     """Runs every analysis of a netlist (a path, or the text itself) and returns a Result.
 
     seed: the random streams' seed (as the CLI's --seed); params: top-level .param values to override;
     options: .options values (numbers); progress: called as progress(analysis, fraction) during long
     analyses (raise from it to stop the run); decimate: keep every k-th transient point (and the last),
-    so that long runs fit in memory; check: raise SimulationError when an analysis fails."""
+    so that long runs fit in memory; jobs: threads for the .step points (default: the cores; the results
+    do not depend on it); check: raise SimulationError when an analysis fails."""
     data = _core.simulate(*_source(source), _options(seed, options),
-                          {k.lower(): float(v) for k, v in (params or {}).items()}, progress, int(decimate))
+                          {k.lower(): float(v) for k, v in (params or {}).items()}, progress, int(decimate),
+                          int(jobs or os.cpu_count() or 1))
     return _finish(data, check)
 
 
@@ -210,8 +212,9 @@ def simulate_many(source, sets, *, jobs=None, options=None, check=True):
 class Circuit:
     """A netlist parsed and elaborated once, run many times with changed parameters and states."""
 
-    def __init__(self, source, *, seed=None, options=None):
+    def __init__(self, source, *, seed=None, options=None, jobs=None):
         self._session = _core.Session(*_source(source), _options(seed, options))
+        self._session.set_jobs(int(jobs or os.cpu_count() or 1))  # threads for .step points
 
     @property
     def params(self):

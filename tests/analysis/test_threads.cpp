@@ -1,5 +1,6 @@
 // No global mutable state during a run: two different stochastic simulations (a thermal macrospin and a
 // p-bit network) run at once in two threads of one process, and each is bit-identical to its run alone.
+#include "analysis/run_netlist.hpp"
 #include "tests/support.hpp"
 
 #include <doctest/doctest.h>
@@ -61,4 +62,26 @@ TEST_CASE("two stochastic simulations in two threads are each bit-identical to t
     std::string reseeded = kThermalMtj;
     reseeded.replace(reseeded.find("seed=7"), 6, "seed=8");
     CHECK_FALSE(identical(test::run(reseeded), mtjAlone));
+}
+
+TEST_CASE(".step points on threads: the same analyses, in step order, bit-identical to the serial run") {
+    const std::string deck = "stepped telegraph\n.param vb=0\n.model s smtj (delta=1 tau0=1n)\nv1 a 0 {vb}\n"
+                             "r1 a b 1k\nn1 b 0 s\n.step param vb list 0 1m 2m 5m 10m\n.options seed=5\n"
+                             ".tran 10p 20n\n.meas tran flips AVG v(b)\n.end\n";
+    const NetlistRun serial = simulateNetlistString(deck, "s.cir", {}, {}, 1);
+    const NetlistRun parallel = simulateNetlistString(deck, "s.cir", {}, {}, 3);
+    REQUIRE(serial.result.analyses.size() == 5);
+    REQUIRE(parallel.result.analyses.size() == 5);
+    bool stepsDiffer = false;
+    for (std::size_t k = 0; k < 5; ++k) {
+        const Waveforms& a = serial.result.analyses[k];
+        const Waveforms& b = parallel.result.analyses[k];
+        CHECK(a.step == b.step);
+        CHECK(a.names == b.names);
+        CHECK(a.re == b.re);
+        REQUIRE(a.measurements.size() == 1);
+        CHECK(a.measurements[0].value == b.measurements[0].value);
+        if (k > 0 && a.re != serial.result.analyses[0].re) stepsDiffer = true;
+    }
+    CHECK(stepsDiffer); // the points are different runs
 }
