@@ -170,7 +170,17 @@ py::dict resultDict(const NetlistRun& run, const DecimatingStream* stream, bool 
 // A run with the GIL released. The engine's progress hook (every 256 time steps, every .dc point) takes
 // the GIL back to call the user's callback and to look for Ctrl-C; either stops the run through the
 // observer's flag, keeping what was computed.
-template <class Body> py::dict runReleased(Body body, const py::object& progress, long decimate) {
+// Where a run's transient points go: every `decimate`-th into the result, or all to CSV files (`stream`,
+// the CLI's --stream: the result then holds only what .meas/.print/.spectrum/.four read).
+struct Output {
+    long decimate = 1;
+    std::string stream;
+};
+
+template <class Body> py::dict runReleased(Body body, const py::object& progress, const Output& output) {
+    if (output.decimate > 1 && !output.stream.empty())
+        throw InputError("decimate and stream are exclusive: decimate keeps points in memory, stream writes all "
+                         "of them to CSV");
     std::atomic<bool> stop{false};
     bool interrupted = false;
     std::optional<py::error_already_set> callbackError;
@@ -192,9 +202,13 @@ template <class Body> py::dict runReleased(Body body, const py::object& progress
             }
     };
     std::unique_ptr<DecimatingStream> stream;
-    if (decimate > 1) {
-        stream = std::make_unique<DecimatingStream>(decimate);
+    std::optional<CsvWaveformStream> csv;
+    if (output.decimate > 1) {
+        stream = std::make_unique<DecimatingStream>(output.decimate);
         observer.stream = stream.get();
+    } else if (!output.stream.empty()) {
+        csv.emplace(output.stream);
+        observer.stream = &*csv;
     }
     NetlistRun run;
     {
@@ -237,14 +251,16 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "simulate",
         [](const std::string& source, bool isText, const std::map<std::string, double>& options,
-           const std::map<std::string, double>& params, const py::object& progress, long decimate, int jobs) {
+           const std::map<std::string, double>& params, const py::object& progress, long decimate, int jobs,
+           const std::string& stream) {
             Session session = makeSession(source, isText, options);
             session.setJobs(jobs);
             for (const auto& [name, value] : params) session.setParam(name, value);
-            return runReleased([&](const RunObserver& o) { return session.run(o); }, progress, decimate);
+            return runReleased([&](const RunObserver& o) { return session.run(o); }, progress,
+                               Output{decimate, stream});
         },
         py::arg("source"), py::arg("is_text"), py::arg("options"), py::arg("params"), py::arg("progress"),
-        py::arg("decimate") = 1, py::arg("jobs") = 1);
+        py::arg("decimate") = 1, py::arg("jobs") = 1, py::arg("stream") = std::string());
 
     // Several parameter sets of one deck on threads: parsed once, each set elaborated and run on its own
     // thread (no state is shared between runs), results in the order of the sets.
@@ -301,9 +317,11 @@ PYBIND11_MODULE(_core, m) {
         .def("last_states", &Session::lastStates)
         .def(
             "run",
-            [](Session& s, const std::optional<std::string>& card, const py::object& progress, long decimate) {
+            [](Session& s, const std::optional<std::string>& card, const py::object& progress, long decimate,
+               const std::string& stream) {
                 return runReleased([&](const RunObserver& o) { return card ? s.run(*card, o) : s.run(o); }, progress,
-                                   decimate);
+                                   Output{decimate, stream});
             },
-            py::arg("card") = std::nullopt, py::arg("progress") = py::none(), py::arg("decimate") = 1);
+            py::arg("card") = std::nullopt, py::arg("progress") = py::none(), py::arg("decimate") = 1,
+            py::arg("stream") = std::string());
 }

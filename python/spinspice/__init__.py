@@ -186,17 +186,19 @@ def _finish(data, check):
     return result
 
 
-def simulate(source, *, seed=None, params=None, options=None, progress=None, decimate=1, jobs=None, check=True):
+def simulate(source, *, seed=None, params=None, options=None, progress=None, decimate=1, stream=None, jobs=None,
+             check=True):
     """Runs every analysis of a netlist (a path, or the text itself) and returns a Result.
 
     seed: the random streams' seed (as the CLI's --seed); params: top-level .param values to override;
     options: .options values (numbers); progress: called as progress(analysis, fraction) during long
     analyses (raise from it to stop the run); decimate: keep every k-th transient point (and the last),
-    so that long runs fit in memory; jobs: threads for the .step points (default: the cores; the results
+    so that long runs fit in memory; stream: a CSV path that receives every transient point as it is
+    computed (the CLI's --stream; the result keeps only what .meas/.print/.spectrum/.four read); jobs: threads for the .step points (default: the cores; the results
     do not depend on it); check: raise SimulationError when an analysis fails."""
     data = _core.simulate(*_source(source), _options(seed, options),
                           {k.lower(): float(v) for k, v in (params or {}).items()}, progress, int(decimate),
-                          int(jobs or os.cpu_count() or 1))
+                          int(jobs or os.cpu_count() or 1), os.fspath(stream) if stream else "")
     return _finish(data, check)
 
 
@@ -267,9 +269,11 @@ class Circuit:
         self._session.clear_edits()
         return self
 
-    def run(self, analysis=None, *, progress=None, decimate=1, check=True):
-        """Runs the deck's analyses, or one analysis card (".op", ".tran 1n 20n", ".ac dec 10 1 1g")."""
-        return _finish(self._session.run(analysis, progress, int(decimate)), check)
+    def run(self, analysis=None, *, progress=None, decimate=1, stream=None, check=True):
+        """Runs the deck's analyses, or one analysis card (".op", ".tran 1n 20n", ".ac dec 10 1 1g");
+        progress, decimate and stream as for simulate()."""
+        return _finish(self._session.run(analysis, progress, int(decimate), os.fspath(stream) if stream else ""),
+                       check)
 
 
 from .plot import plot_waveforms, plot_spectrum, plot_sweep, plot_histogram  # noqa: E402

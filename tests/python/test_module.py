@@ -239,3 +239,14 @@ def test_tutorial_write_error_rate_falls_with_the_current(tmp_path):
     wer = [float(line.split("WER = ")[1].split()[0]) for line in out.splitlines()]
     assert len(wer) == 3 and wer[0] > wer[1] > wer[2]
     assert wer[0] > 0.4 and wer[2] < 0.25  # 1.3 Ic0 mostly fails, 1.75 Ic0 mostly switches
+
+
+def test_stream_writes_every_point_to_csv(tmp_path):
+    full = spinspice.simulate(RC)["tran1"]
+    path = tmp_path / "rc.csv"
+    r = spinspice.simulate(RC, stream=path)
+    data = np.genfromtxt(path, delimiter=",", names=True)
+    np.testing.assert_allclose(data["time"], full["time"], rtol=1e-15)
+    assert r.measurements["t50"] == full.measurements["t50"]  # .meas still sees every point
+    with pytest.raises(spinspice.InputError, match="exclusive"):
+        spinspice.simulate(RC, stream=path, decimate=2)
