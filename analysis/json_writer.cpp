@@ -205,6 +205,53 @@ void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options
     j.raw() << '}';
 }
 
+// Monte-Carlo summaries: {"analysis", "name", "step": {...}, "count", "failed", "mean", "stddev", "min",
+// "max", "quantiles": {"0.05": ...}, "histogram": {"edges": [...], "counts": [...]}}.
+void writeStatistics(JsonStream& j, const std::vector<MeasureStatistics>& statistics) {
+    j.raw() << '[';
+    for (std::size_t i = 0; i < statistics.size(); ++i) {
+        const MeasureStatistics& s = statistics[i];
+        bool first = true;
+        j.raw() << (i ? ",{" : "{");
+        j.key("analysis", first);
+        j.string(s.analysis);
+        j.key("name", first);
+        j.string(s.name);
+        j.key("step", first);
+        j.raw() << '{';
+        bool firstStep = true;
+        for (const auto& [param, value] : s.step) {
+            j.key(param, firstStep);
+            j.number(value);
+        }
+        j.raw() << '}';
+        j.key("count", first);
+        j.raw() << s.count;
+        j.key("failed", first);
+        j.raw() << s.failed;
+        for (const auto& [key, value] :
+             {std::pair<const char*, double>{"mean", s.mean}, {"stddev", s.stddev}, {"min", s.min}, {"max", s.max}}) {
+            j.key(key, first);
+            j.number(value);
+        }
+        j.key("quantiles", first);
+        j.raw() << '{';
+        bool firstQ = true;
+        for (std::size_t q = 0; q < s.quantiles.size(); ++q) {
+            char label[16];
+            std::snprintf(label, sizeof label, "%g", MeasureStatistics::kQuantiles[q]);
+            j.key(label, firstQ);
+            j.number(s.quantiles[q]);
+        }
+        j.raw() << "},\"histogram\":{\"edges\":";
+        j.array(s.edges);
+        j.raw() << ",\"counts\":[";
+        for (std::size_t b = 0; b < s.counts.size(); ++b) j.raw() << (b ? "," : "") << s.counts[b];
+        j.raw() << "]}}";
+    }
+    j.raw() << ']';
+}
+
 } // namespace
 
 void writeJson(const SimulationResult& result, std::ostream& out, const JsonOptions& options) {
@@ -220,6 +267,10 @@ void writeJson(const SimulationResult& result, std::ostream& out, const JsonOpti
         writeAnalysis(j, result.analyses[a], options);
     }
     out << ']';
+    if (!result.statistics.empty()) {
+        j.key("statistics", first);
+        writeStatistics(j, result.statistics);
+    }
     if (!result.warnings.empty()) {
         j.key("warnings", first);
         out << '[';

@@ -215,6 +215,8 @@ void printMeasurements(const SimulationResult& result, std::ostream& out) {
     const std::vector<std::pair<std::string, double>>* currentStep = nullptr;
     for (const auto& w : result.analyses) {
         if (w.measurements.empty()) continue;
+        const bool sample = std::any_of(w.step.begin(), w.step.end(), [](const auto& p) { return p.first == "monte"; });
+        if (sample) continue; // Monte-Carlo samples: summarised below
         if (!w.step.empty() && (!currentStep || *currentStep != w.step)) {
             out << stepLabel(w) << ":\n";
             currentStep = &w.step;
@@ -229,6 +231,25 @@ void printMeasurements(const SimulationResult& result, std::ostream& out) {
                 out << indent << m.name << ": failed (" << m.error << ")\n";
             }
         }
+    }
+    // Monte-Carlo: one line per .meas over the samples.
+    for (const auto& s : result.statistics) {
+        std::string where = s.analysis;
+        for (const auto& [param, value] : s.step) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, " %s=%.9g", param.c_str(), value);
+            where += buf;
+        }
+        char line[400];
+        std::snprintf(line, sizeof line,
+                      "%s over %d samples (%s): mean = %.6g, sigma = %.6g, min = %.6g, 5/50/95 %% = %.6g %.6g %.6g, "
+                      "max = %.6g",
+                      s.name.c_str(), s.count + s.failed, where.c_str(), s.mean, s.stddev, s.min,
+                      s.quantiles.size() == 5 ? s.quantiles[0] : 0.0, s.quantiles.size() == 5 ? s.quantiles[2] : 0.0,
+                      s.quantiles.size() == 5 ? s.quantiles[4] : 0.0, s.max);
+        out << line;
+        if (s.failed) out << " (failed in " << s.failed << ")";
+        out << "\n";
     }
 }
 

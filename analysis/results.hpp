@@ -72,9 +72,22 @@ struct Waveforms {
     std::size_t points() const { return re.empty() ? 0 : re.front().size(); }
 };
 
+// One .meas result summarised over the Monte-Carlo samples of an analysis (`monte=N`).
+struct MeasureStatistics {
+    static constexpr double kQuantiles[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    std::string analysis, name;                       // "tran1", the .meas name
+    std::vector<std::pair<std::string, double>> step; // the .step values (without the sample index)
+    int count = 0, failed = 0;                        // samples with a value, samples where it failed
+    double mean = 0, stddev = 0, min = 0, max = 0;    // stddev: the sample standard deviation (n - 1)
+    std::vector<double> quantiles;                    // at kQuantiles (linear between order statistics)
+    std::vector<double> edges;                        // histogram: bin edges (bins + 1), min to max
+    std::vector<int> counts;                          // samples per bin
+};
+
 struct SimulationResult {
     std::string title;
     std::vector<Waveforms> analyses;
+    std::vector<MeasureStatistics> statistics; // Monte-Carlo runs: the .meas results over the samples
     std::vector<std::string> warnings;
     bool failed() const;
 };

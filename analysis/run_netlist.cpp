@@ -1,5 +1,6 @@
 #include "analysis/run_netlist.hpp"
 
+#include "analysis/monte_carlo.hpp"
 #include "analysis/postprocess.hpp"
 #include "netlist/elaborate.hpp"
 #include "netlist/parser.hpp"
@@ -48,7 +49,7 @@ std::vector<Assignment> stepCombinations(const std::vector<StepSpec>& steps) {
 // The deck elaborated with top-level parameters overridden (the edits', then the assignment's) and the
 // temperature ("temp") set, the edits applied.
 FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment, const OptionOverrides& forced,
-                          const DeckEdits& edits) {
+                          const DeckEdits& edits, const StatisticalSample* sample = nullptr) {
     std::map<std::string, double> overrides = edits.params;
     std::optional<double> temp;
     for (const auto& [name, value] : assignment) {
@@ -58,12 +59,13 @@ FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignmen
             overrides[name] = value;
     }
     try {
-        FlatCircuit flat = netlist::elaborate(deck, overrides);
+        FlatCircuit flat = netlist::elaborate(deck, overrides, sample);
         if (temp) flat.temp = *temp;
         for (const auto& [key, value] : forced) {
             flat.options[key] = value;
             flat.optionOrigins.erase(key); // given on the command line, not in the deck
         }
+        if (sample) flat.options["seed"] = sampleDeviceSeed(*sample); // its own device noise too
         if (edits.editFlat) edits.editFlat(flat);
         return flat;
     } catch (const InputError& e) {
@@ -166,69 +168,106 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
                          "follow it");
     run.result.title = run.netlist.title;
     const std::vector<Assignment> steps = stepCombinations(run.netlist.steps);
-    // Each .step point on its own: a circuit, its analyses, its warnings (merged in step order after).
-    struct StepOutcome {
-        std::vector<Waveforms> analyses;
+    const auto seedIt = run.netlist.options.find("seed");
+    const auto baseSeed = static_cast<std::uint64_t>(seedIt != run.netlist.options.end() ? seedIt->second : 1.0);
+    // The work: per .step point one task for the analyses without monte= (one circuit, as before) and
+    // one task per Monte-Carlo sample of each analysis with it (the deck elaborated for that sample).
+    struct Task {
+        Task(std::size_t s, int a = -1, int k = 0) : step(s), analysis(a), sample(k) {}
+        std::size_t step;
+        int analysis; // -1: the nominal analyses
+        int sample;
+        std::vector<std::pair<int, Waveforms>> results; // (analysis index, waveforms)
         std::vector<std::string> warnings;
         std::exception_ptr error;
     };
-    std::vector<StepOutcome> outcomes(steps.size());
-    auto runStep = [&](std::size_t s) {
-        StepOutcome& out = outcomes[s];
+    std::vector<Task> tasks;
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+        tasks.emplace_back(s);
+        for (std::size_t a = 0; a < run.netlist.analyses.size(); ++a)
+            for (int k = 0; k < run.netlist.analyses[a].monte; ++k) tasks.emplace_back(s, static_cast<int>(a), k);
+    }
+    const bool monteCarlo = tasks.size() > steps.size();
+    auto runTask = [&](Task& task) {
+        const std::size_t s = task.step;
         try {
-            FlatCircuit flat = steps[s].empty() ? run.netlist : elaborateWith(deck, steps[s], forced, edits);
+            const StatisticalSample sample{baseSeed, static_cast<std::uint64_t>(task.sample)};
+            FlatCircuit flat =
+                task.analysis < 0 && steps[s].empty()
+                    ? run.netlist
+                    : elaborateWith(deck, steps[s], forced, edits, task.analysis < 0 ? nullptr : &sample);
             if (edits.analyses) flat.analyses = *edits.analyses;
+            std::vector<int> selected;
+            for (std::size_t a = 0; a < flat.analyses.size(); ++a)
+                if (task.analysis < 0 ? flat.analyses[a].monte == 0 : static_cast<int>(a) == task.analysis)
+                    selected.push_back(static_cast<int>(a));
+            if (selected.empty()) return;
             Simulator simulator(flat, edits.symbolic);
             if (edits.editSimulator) edits.editSimulator(simulator);
-            addWarnings(out.warnings, simulator.warnings());
-            RunObserver stepObserver = observer;
-            if (observer.progress && steps.size() > 1)
-                stepObserver.progress = [&](const std::string& name, double fraction) {
-                    observer.progress(
-                        name + " (step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) + ")", fraction);
+            addWarnings(task.warnings, simulator.warnings());
+            RunObserver taskObserver = observer;
+            if (observer.progress && tasks.size() > 1)
+                taskObserver.progress = [&](const std::string& name, double fraction) {
+                    std::string where =
+                        steps.size() > 1 ? "step " + std::to_string(s + 1) + "/" + std::to_string(steps.size()) : "";
+                    if (task.analysis >= 0)
+                        where += (where.empty() ? "" : ", ") + std::string("sample ") +
+                                 std::to_string(task.sample + 1) + "/" +
+                                 std::to_string(flat.analyses[static_cast<std::size_t>(task.analysis)].monte);
+                    observer.progress(where.empty() ? name : name + " (" + where + ")", fraction);
                 };
-            for (const auto& spec : flat.analyses) {
+            for (const int a : selected) {
                 if (observer.stopped()) break;
-                Waveforms w = sweepsByElaboration(spec)
-                                  ? runElaboratedDc(deck, steps[s], spec, stepObserver, out.warnings, forced, edits)
-                                  : simulator.run(spec, stepObserver);
+                const AnalysisSpec& spec = flat.analyses[static_cast<std::size_t>(a)];
+                Waveforms w = sweepsByElaboration(spec) && task.analysis < 0
+                                  ? runElaboratedDc(deck, steps[s], spec, taskObserver, task.warnings, forced, edits)
+                                  : simulator.run(spec, taskObserver);
                 w.step = steps[s];
+                if (task.analysis >= 0) w.step.emplace_back("monte", task.sample);
                 evaluateOutputs(flat, w);
-                addWarnings(out.warnings, w.warnings);
-                out.analyses.push_back(std::move(w));
+                addWarnings(task.warnings, w.warnings);
+                task.results.emplace_back(a, std::move(w));
             }
         } catch (...) {
-            out.error = std::current_exception();
+            task.error = std::current_exception();
         }
     };
-    // .step points on `jobs` threads (each point's result depends only on its values: the random streams
-    // are keyed by seed and device), unless the points stream their rows to one writer.
+    // Tasks on `jobs` threads (a task's result depends only on its step values and sample: the random
+    // streams are keyed by seed, sample and device), unless they stream their rows to one writer.
     const std::size_t threads =
-        observer.stream ? 1 : std::min<std::size_t>(static_cast<std::size_t>(std::max(1, edits.jobs)), steps.size());
-    if (threads <= 1) {
-        for (std::size_t s = 0; s < steps.size() && !observer.stopped(); ++s) {
-            runStep(s);
-            if (outcomes[s].error) break;
+        observer.stream ? 1 : std::min<std::size_t>(static_cast<std::size_t>(std::max(1, edits.jobs)), tasks.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    auto worker = [&] {
+        for (std::size_t t = next++; t < tasks.size() && !failed && !observer.stopped(); t = next++) {
+            runTask(tasks[t]);
+            if (tasks[t].error) failed = true;
         }
-    } else {
-        std::atomic<std::size_t> next{0};
-        std::atomic<bool> failed{false};
-        auto worker = [&] {
-            for (std::size_t s = next++; s < steps.size() && !failed && !observer.stopped(); s = next++) {
-                runStep(s);
-                if (outcomes[s].error) failed = true;
+    };
+    // The first task runs alone: its first factorisation chooses the pivot order every other circuit of
+    // the same pattern then takes from the symbolic cache, whatever the thread count (a run's results
+    // do not depend on -j).
+    if (!tasks.empty()) {
+        next = 1;
+        runTask(tasks.front());
+        failed = static_cast<bool>(tasks.front().error);
+    }
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    // In order: per step, the analyses in deck order, a Monte-Carlo analysis as its samples in turn.
+    for (const auto& task : tasks)
+        if (task.error) std::rethrow_exception(task.error);
+    for (std::size_t s = 0; s < steps.size(); ++s)
+        for (std::size_t a = 0; a < run.netlist.analyses.size(); ++a)
+            for (auto& task : tasks) {
+                if (task.step != s) continue;
+                if (a == 0) addWarnings(run.result.warnings, task.warnings);
+                for (auto& [index, w] : task.results)
+                    if (index == static_cast<int>(a)) run.result.analyses.push_back(std::move(w));
             }
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-        worker();
-        for (auto& t : pool) t.join();
-    }
-    for (auto& out : outcomes) {
-        if (out.error) std::rethrow_exception(out.error);
-        addWarnings(run.result.warnings, out.warnings);
-        for (auto& w : out.analyses) run.result.analyses.push_back(std::move(w));
-    }
+    if (monteCarlo) run.result.statistics = measurementStatistics(run.result.analyses);
     for (const auto& m : run.netlist.measures) {
         const bool present = std::any_of(run.result.analyses.begin(), run.result.analyses.end(),
                                          [&](const Waveforms& w) { return w.type == m.analysis; });

@@ -10,6 +10,7 @@
 #include "core/diagnostics.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -127,11 +128,25 @@ struct UserFunction {
     Expression body;
 };
 
+// One Monte-Carlo sample (`monte=N` on an analysis card): the statistical functions agauss, gauss,
+// aunif, unif and limit draw from the counter-based stream of (seed, sample index, site), the site being
+// where the call is written (file:line:col and offset) and in which subcircuit instance it is
+// evaluated. Without a sample they return their nominal value.
+struct StatisticalSample {
+    std::uint64_t seed = 0;
+    std::uint64_t index = 0;
+};
+
 // Resolves identifiers and user functions during evaluation. Names are looked up in lower case (the
 // parser lower-cases every identifier).
 class Scope {
 public:
     virtual ~Scope() = default;
+
+    // The Monte-Carlo sample being elaborated (null: nominal) and the instance path ("x1.x2.") the
+    // expression is evaluated in.
+    virtual const StatisticalSample* statisticalSample() const { return nullptr; }
+    virtual std::string site() const { return {}; }
 
     // The value of a parameter visible from here, or nullopt.
     virtual std::optional<double> lookupValue(std::string_view name) const = 0;
@@ -160,6 +175,12 @@ public:
     bool hasLocal(std::string_view name) const { return values_.count(std::string(name)) != 0; }
     const std::map<std::string, double, std::less<>>& localValues() const { return values_; }
     const Scope* parent() const { return parent_; }
+    void setStatisticalSample(const StatisticalSample* sample) { sample_ = sample; }
+    void setSite(std::string site) { site_ = std::move(site); }
+    const StatisticalSample* statisticalSample() const override {
+        return sample_ ? sample_ : parent_ ? parent_->statisticalSample() : nullptr;
+    }
+    std::string site() const override { return !site_.empty() ? site_ : parent_ ? parent_->site() : std::string(); }
 
     std::optional<double> lookupValue(std::string_view name) const override;
     FunctionRef lookupFunction(std::string_view name) const override;
@@ -168,6 +189,8 @@ public:
 
 private:
     const Scope* parent_;
+    const StatisticalSample* sample_ = nullptr;
+    std::string site_;
     std::map<std::string, double, std::less<>> values_;
     std::map<std::string, UserFunction, std::less<>> functions_;
 };

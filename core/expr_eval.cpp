@@ -1,5 +1,6 @@
 // Evaluation of expr::Node trees: built-in functions, user functions (.func) and parameter scopes.
 #include "core/expr.hpp"
+#include "core/random.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -53,6 +54,32 @@ const std::vector<Builtin>& builtins() {
         {"sgn", 1, 1, [](const std::vector<double>& a) { return sgn(a[0]); }},
     };
     return table;
+}
+
+// The statistical functions (HSPICE's Monte-Carlo idiom; ngspice's gauss/agauss/unif/aunif/limit):
+//   agauss(nom, avar, sigma)  nom + (avar/sigma) N(0,1)     gauss(nom, rvar, sigma)  nom (1 + (rvar/sigma) N(0,1))
+//   aunif(nom, avar)          nom + avar U(-1,1)            unif(nom, rvar)          nom (1 + rvar U(-1,1))
+//   limit(nom, avar)          nom + avar or nom - avar, each with probability 1/2
+// sigma defaults to 1.
+struct Statistical {
+    const char* name;
+    std::size_t minArgs, maxArgs;
+};
+constexpr Statistical kStatistical[] = {
+    {"agauss", 2, 3}, {"gauss", 2, 3}, {"aunif", 2, 2}, {"unif", 2, 2}, {"limit", 2, 2}};
+
+const Statistical* findStatistical(std::string_view name) {
+    for (const auto& s : kStatistical)
+        if (name == s.name) return &s;
+    return nullptr;
+}
+
+// One draw: (a standard normal, a uniform in (-1, 1)) for the sample and the call's site.
+std::pair<double, double> statisticalDraw(const StatisticalSample& sample, const std::string& site) {
+    const rng::Stream stream(sample.seed, rng::hashName("monte:" + site));
+    const double normal = stream.normals(sample.index)[0];
+    const double uniform = 2.0 * stream.uniform(sample.index, 1) - 1.0;
+    return {normal, uniform};
 }
 
 const Builtin* findBuiltin(std::string_view name) {
@@ -149,6 +176,8 @@ private:
             checkArgumentCount(n, node, 3, 3);
             return eval(*n.args[0], scope) != 0.0 ? eval(*n.args[1], scope) : eval(*n.args[2], scope);
         }
+        if (const Statistical* statistical = findStatistical(n.name))
+            return evalStatistical(n, node, scope, *statistical);
         const Builtin* builtin = findBuiltin(n.name);
         if (!builtin) {
             auto names = expr::builtinFunctionNames();
@@ -167,6 +196,28 @@ private:
                                       "check the argument range of '" + n.name + "'");
         }
         return r;
+    }
+
+    double evalStatistical(const expr::Call& n, const Node& node, const Scope& scope, const Statistical& f) const {
+        checkArgumentCount(n, node, f.minArgs, f.maxArgs);
+        const double nominal = eval(*n.args[0], scope), variation = eval(*n.args[1], scope);
+        const double sigma = n.args.size() > 2 ? eval(*n.args[2], scope) : 1.0;
+        if (sigma <= 0.0)
+            throw expression_.errorAt(node.offset, n.name + ": sigma must be > 0",
+                                      "agauss(nominal, variation, sigma): variation is sigma standard deviations");
+        const StatisticalSample* sample = scope.statisticalSample();
+        if (!sample) return nominal; // not a Monte-Carlo sample: the nominal value
+        // The site: where the call is written and the subcircuit instance evaluating it.
+        const SourceLoc& loc = expression_.origin().loc;
+        const std::string site = scope.site() + "@" + loc.file + ":" + std::to_string(loc.line) + ":" +
+                                 std::to_string(loc.col) + "+" + std::to_string(node.offset);
+        const auto [normal, uniform] = statisticalDraw(*sample, site);
+        const std::string_view name = f.name;
+        if (name == "agauss") return nominal + variation / sigma * normal;
+        if (name == "gauss") return nominal * (1.0 + variation / sigma * normal);
+        if (name == "aunif") return nominal + variation * uniform;
+        if (name == "unif") return nominal * (1.0 + variation * uniform);
+        return nominal + (uniform >= 0.0 ? variation : -variation); // limit
     }
 
     double callUser(const expr::Call& n, const Node& node, const Scope& scope, const Scope::FunctionRef& ref) const {
@@ -198,12 +249,13 @@ namespace expr {
 std::vector<std::string> builtinFunctionNames() {
     std::vector<std::string> names;
     for (const auto& b : builtins()) names.emplace_back(b.name);
+    for (const auto& s : kStatistical) names.emplace_back(s.name);
     names.emplace_back("if");
     return names;
 }
 
 bool isBuiltinFunction(std::string_view name) {
-    return name == "if" || findBuiltin(name) != nullptr;
+    return name == "if" || findBuiltin(name) != nullptr || findStatistical(name) != nullptr;
 }
 
 std::optional<double> builtinConstant(std::string_view name) {

@@ -22,20 +22,19 @@ enum class CardRole { Definition, Global, Command, Unknown };
 
 const std::vector<std::string>& knownDotCards() {
     static const std::vector<std::string> cards = {
-        ".ac",      ".control", ".dc",      ".end",     ".endc",  ".endl",  ".ends",    ".func",
-        ".global",  ".ic",      ".include", ".inc",     ".lib",   ".model", ".nodeset", ".op",
-        ".options", ".option",  ".opt",     ".param",   ".probe", ".save",  ".subckt",  ".temp",
-        ".title",   ".tran",    ".meas",    ".measure", ".print", ".plot",  ".step",    ".plugin",
-        ".spectrum", ".four", ".fourier", ".tones"};
+        ".ac",      ".control", ".dc",    ".end",  ".endc",   ".endl",     ".ends",  ".func",    ".global",
+        ".ic",      ".include", ".inc",   ".lib",  ".model",  ".nodeset",  ".op",    ".options", ".option",
+        ".opt",     ".param",   ".probe", ".save", ".subckt", ".temp",     ".title", ".tran",    ".meas",
+        ".measure", ".print",   ".plot",  ".step", ".plugin", ".spectrum", ".four",  ".fourier", ".tones"};
     return cards;
 }
 
 CardRole roleOf(const std::string& keyword) {
     if (keyword == ".param" || keyword == ".func" || keyword == ".model") return CardRole::Definition;
     if (keyword == ".global" || keyword == ".plugin") return CardRole::Global; // handled in pre-passes
-    static const std::vector<std::string> commands = {".op",    ".dc",   ".ac",      ".tran",  ".options", ".option",
-                                                      ".opt",   ".ic",   ".nodeset", ".temp",  ".save",    ".probe",
-                                                      ".title", ".meas", ".measure", ".print", ".plot",    ".step",
+    static const std::vector<std::string> commands = {".op",       ".dc",   ".ac",      ".tran",  ".options", ".option",
+                                                      ".opt",      ".ic",   ".nodeset", ".temp",  ".save",    ".probe",
+                                                      ".title",    ".meas", ".measure", ".print", ".plot",    ".step",
                                                       ".spectrum", ".four", ".fourier", ".tones"};
     if (std::find(commands.begin(), commands.end(), keyword) != commands.end()) return CardRole::Command;
     return CardRole::Unknown;
@@ -96,6 +95,7 @@ FlatCircuit Elaborator::run() {
     loadPlugins(deck_.statements); // before any .model card: plugins add model types
     collectGlobals(deck_.statements);
     ElabScope top(nullptr);
+    top.params.setStatisticalSample(sample_);
     elaborateBlock(deck_.statements, top);
     checkReferences();
     for (const auto& [name, value] : top.params.localValues()) out_.params[name] = value;
@@ -381,6 +381,7 @@ void Elaborator::instantiate(const Card& card, ElabScope& scope) {
 
     ElabScope instance(definedIn);
     instance.prefix = instanceName + ".";
+    instance.params.setSite(instance.prefix); // statistical functions draw per instance
     for (std::size_t p = 0; p < positional.size(); ++p)
         instance.portMap[entry->ports[p]->lower()] = nodeName(card, *positional[p], scope);
     // Defaults are evaluated in the instance scope, in order, so later ones may use earlier ones.
@@ -466,8 +467,9 @@ void Elaborator::checkRange(const Card& card, const Token& token, const ParamSpe
 
 } // namespace detail
 
-FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides) {
-    return detail::Elaborator(deck, overrides).run();
+FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides,
+                      const StatisticalSample* sample) {
+    return detail::Elaborator(deck, overrides, sample).run();
 }
 
 } // namespace spinspice::netlist

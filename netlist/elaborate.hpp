@@ -3,6 +3,7 @@
 // validates parameters against the device tables and checks analysis cards.
 #pragma once
 
+#include "core/expr.hpp"
 #include "netlist/ast.hpp"
 #include "netlist/flat_circuit.hpp"
 
@@ -13,6 +14,8 @@ namespace spinspice::netlist {
 
 // Throws InputError (located at the offending token) for any inconsistency. `overrides` replace the
 // values of top-level .param definitions (an override naming no top-level parameter is an InputError).
-FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides = {});
+// sample: a Monte-Carlo sample (agauss, gauss, aunif, unif, limit draw from it); null: nominal values.
+FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides = {},
+                      const StatisticalSample* sample = nullptr);
 
 } // namespace spinspice::netlist

@@ -31,7 +31,37 @@ AnalysisSpec& Elaborator::newAnalysis(const Card& card, AnalysisSpec::Kind kind,
     return out_.analyses.back();
 }
 
-void Elaborator::runCommand(const Card& card, const ElabScope& scope) {
+// `... [sweep] monte=N` closing an analysis card (HSPICE): N Monte-Carlo samples of that analysis. The
+// card without those tokens goes to the analysis' own parser.
+int Elaborator::takeMonte(Card& card, const ElabScope& scope) const {
+    auto& t = card.tokens;
+    if (t.size() < 4 || !t[t.size() - 3].isWord("monte") || t[t.size() - 2].kind != TokenKind::Equals) return 0;
+    const Token& count = t.back();
+    const double n = evalValue(card, count, scope);
+    if (!(n >= 1 && n <= 1e7) || n != std::floor(n))
+        fail(card, count, "monte needs a whole number of samples in [1, 1e7]", "expected: ... sweep monte=1000");
+    t.resize(t.size() - 3);
+    if (t.size() > 1 && t.back().isWord("sweep")) t.pop_back();
+    return static_cast<int>(n);
+}
+
+void Elaborator::runCommand(const Card& written, const ElabScope& scope) {
+    const std::string keyword = written.keyword();
+    const bool analysis =
+        keyword == ".op" || keyword == ".dc" || keyword == ".ac" || keyword == ".tran" || keyword == ".tones";
+    Card trimmed;
+    int monte = 0;
+    if (analysis) {
+        trimmed = written;
+        monte = takeMonte(trimmed, scope);
+    }
+    const Card& card = monte ? trimmed : written;
+    const std::size_t analysesBefore = out_.analyses.size();
+    runCommandCard(card, scope);
+    if (monte && out_.analyses.size() > analysesBefore) out_.analyses.back().monte = monte;
+}
+
+void Elaborator::runCommandCard(const Card& card, const ElabScope& scope) {
     const std::string keyword = card.keyword();
     if (keyword == ".op") {
         if (card.tokens.size() > 1)

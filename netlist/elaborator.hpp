@@ -74,7 +74,10 @@ struct MeasureOption {
 class Elaborator {
 public:
     // overrides: top-level .param values replacing those written in the deck (.step, .dc param).
-    Elaborator(const Deck& deck, const std::map<std::string, double>& overrides) : deck_(deck), overrides_(overrides) {}
+    // sample: the Monte-Carlo sample whose statistical functions are drawn (null: nominal values).
+    Elaborator(const Deck& deck, const std::map<std::string, double>& overrides,
+               const StatisticalSample* sample = nullptr)
+        : deck_(deck), overrides_(overrides), sample_(sample) {}
     FlatCircuit run();
 
 private:
@@ -120,6 +123,8 @@ private:
     void commandOptions(const Card& card, const ElabScope& scope);
     void commandInitialConditions(const Card& card, const ElabScope& scope, std::map<std::string, double>& target);
     void commandSave(const Card& card, const ElabScope& scope);
+    int takeMonte(Card& card, const ElabScope& scope) const;
+    void runCommandCard(const Card& card, const ElabScope& scope);
     std::shared_ptr<const std::string> sharedLine(const Card& card, const Token& token);
     std::unordered_set<std::string> savedItems_; // out_.saves, for the duplicate test
     const Card* sharedLineCard_ = nullptr;
@@ -170,6 +175,7 @@ private:
     std::map<std::string, int> analysisCounts_;
     bool saveAll_ = false;
     const std::map<std::string, double>& overrides_;
+    const StatisticalSample* sample_;
     std::vector<OutputRef> outputsToSave_; // read by .meas/.print: saved even with an explicit .save
 };
 

@@ -44,6 +44,9 @@ struct AnalysisSpec {
     int toneIterations = 100;
     double toneTolerance = 1e-9;
 
+    // `[sweep] monte=N` on the card: N Monte-Carlo samples (0: one nominal run)
+    int monte = 0;
+
     SourceLoc loc;
 };
 

@@ -37,8 +37,21 @@ struct MeasureCondition {
 
 struct MeasureSpec {
     enum class Kind {
-        TrigTarg, When, FindWhen, FindAt, DerivWhen, DerivAt, Avg, Rms, Min, Max, Pp, Integ, Param,
-        PeakFrequency, Linewidth // of the power spectral density (tran; analysis/spectrum.hpp)
+        TrigTarg,
+        When,
+        FindWhen,
+        FindAt,
+        DerivWhen,
+        DerivAt,
+        Avg,
+        Rms,
+        Min,
+        Max,
+        Pp,
+        Integ,
+        Param,
+        PeakFrequency,
+        Linewidth // of the power spectral density (tran; analysis/spectrum.hpp)
     };
     std::string analysis; // "tran", "dc" or "ac"
     std::string name;     // lower-case

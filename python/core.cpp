@@ -164,6 +164,29 @@ py::dict resultDict(const NetlistRun& run, const DecimatingStream* stream, bool 
         analyses.append(analysisDict(w, decimated));
     }
     d["analyses"] = analyses;
+    py::list statistics;
+    for (const auto& s : run.result.statistics) {
+        py::dict sd;
+        sd["analysis"] = s.analysis;
+        sd["name"] = s.name;
+        py::dict step;
+        for (const auto& [name, value] : s.step) step[py::str(name)] = value;
+        sd["step"] = step;
+        sd["count"] = s.count;
+        sd["failed"] = s.failed;
+        sd["mean"] = s.mean;
+        sd["stddev"] = s.stddev;
+        sd["min"] = s.min;
+        sd["max"] = s.max;
+        py::dict quantiles;
+        for (std::size_t q = 0; q < s.quantiles.size(); ++q)
+            quantiles[py::float_(MeasureStatistics::kQuantiles[q])] = s.quantiles[q];
+        sd["quantiles"] = quantiles;
+        sd["edges"] = realArray(s.edges);
+        sd["counts"] = s.counts;
+        statistics.append(sd);
+    }
+    d["statistics"] = statistics;
     return d;
 }
 

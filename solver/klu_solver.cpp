@@ -148,9 +148,14 @@ bool KluSolver::factor(const double* a, bool allowRefactor) {
     return true;
 }
 
+// Called after the first successful factorisation, which has filled every block's Lnz in the symbolic
+// analysis (klu_factor writes it there for COLAMD orders, once): from then on KLU only reads it. The first
+// circuit of a pattern sets the order; later ones with that pattern keep it.
 void KluSolver::storeInCache() {
     if (!cache_ || fromCache_) return;
     std::lock_guard<std::mutex> lock(cache_->mutex_);
+    if (cache_->symbolic_ && cache_->n_ == n_ && cache_->colPtr_ == impl_->colPtr && cache_->rowIdx_ == impl_->rowIdx)
+        return;
     cache_->n_ = n_;
     cache_->colPtr_ = impl_->colPtr;
     cache_->rowIdx_ = impl_->rowIdx;

@@ -4,6 +4,7 @@
 
 #include "devices/pattern.hpp"
 
+#include <atomic>
 #include <complex>
 #include <memory>
 #include <mutex>
@@ -20,11 +21,12 @@ struct FactorStats {
 // The symbolic analysis and the fill-reducing order chosen for one sparsity pattern, handed from one
 // solver to the next solver of a circuit with the same pattern (a Session's re-runs with changed
 // parameters or states, the points of .step): that solver skips klu_analyze and the ordering trial of
-// its first factorisation. KLU only reads a symbolic analysis, so solvers on several threads may share
-// one. Holds the last pattern stored.
+// its first factorisation. The analysis is stored after a first factorisation (which completes it: KLU
+// writes the fill estimates of COLAMD blocks into it then); from then on KLU only reads it, so solvers on
+// several threads may share one. Holds the last pattern stored; the first circuit of a pattern sets it.
 class SymbolicCache {
 public:
-    long hits() const { return hits_; }
+    long hits() const { return hits_.load(); }
 
 private:
     friend class KluSolver;
@@ -33,7 +35,7 @@ private:
     std::vector<int> colPtr_, rowIdx_;
     int ordering_ = 0;
     std::shared_ptr<void> symbolic_; // klu_symbolic
-    long hits_ = 0;
+    std::atomic<long> hits_{0};
 };
 
 class KluSolver {

@@ -124,6 +124,9 @@ class Result(Mapping):
         self.warnings = data["warnings"]
         self.interrupted = data["interrupted"]
         self.analyses = [Analysis(a) for a in data["analyses"]]
+        # Monte-Carlo runs (monte=N): per analysis and .meas, count, failed, mean, stddev, min, max,
+        # quantiles {0.05: ...}, histogram edges and counts over the samples.
+        self.statistics = data["statistics"]
         self._by_name = {}
         for a in self.analyses:
             self._by_name.setdefault(a.name, []).append(a)

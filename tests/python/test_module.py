@@ -250,3 +250,20 @@ def test_stream_writes_every_point_to_csv(tmp_path):
     assert r.measurements["t50"] == full.measurements["t50"]  # .meas still sees every point
     with pytest.raises(spinspice.InputError, match="exclusive"):
         spinspice.simulate(RC, stream=path, decimate=2)
+
+
+def test_monte_carlo_samples_and_statistics():
+    deck = ("mc divider\n.param rtop=agauss(1k, 100, 1)\nv1 in 0 1\nr1 in out {rtop}\nr2 out 0 {gauss(1k, 0.05, 1)}\n"
+            ".dc v1 1 1 1 sweep monte=400\n.meas dc vout find v(out) at=1\n")
+    r = spinspice.simulate(deck, seed=3)
+    samples = r["dc1"]
+    assert len(samples) == 400
+    np.testing.assert_array_equal(samples.values("monte"), np.arange(400))
+    v = samples.measurement("vout")
+    (stats,) = r.statistics
+    assert stats["count"] == 400 and stats["mean"] == pytest.approx(v.mean(), rel=1e-12)
+    assert stats["stddev"] == pytest.approx(v.std(ddof=1), rel=1e-10)
+    assert stats["quantiles"][0.5] == pytest.approx(np.quantile(v, 0.5), rel=1e-12)
+    # Against the closed form sampled in numpy: mean 0.5 and sigma 0.0282 (within 4 standard errors).
+    assert abs(v.mean() - 0.5) < 4 * 0.0282 / np.sqrt(400)
+    np.testing.assert_array_equal(spinspice.simulate(deck, seed=3, jobs=1)["dc1"].measurement("vout"), v)
