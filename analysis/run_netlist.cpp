@@ -174,6 +174,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     // one task per Monte-Carlo sample of each analysis with it (the deck elaborated for that sample).
     struct Task {
         Task(std::size_t s, int a = -1, int k = 0) : step(s), analysis(a), sample(k) {}
+        std::size_t order = 0; // in the run's output order
         std::size_t step;
         int analysis; // -1: the nominal analyses
         int sample;
@@ -188,6 +189,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
             for (int k = 0; k < run.netlist.analyses[a].monte; ++k) tasks.emplace_back(s, static_cast<int>(a), k);
     }
     const bool monteCarlo = tasks.size() > steps.size();
+    for (std::size_t t = 0; t < tasks.size(); ++t) tasks[t].order = t;
     auto runTask = [&](Task& task) {
         const std::size_t s = task.step;
         try {
@@ -228,6 +230,7 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
                 addWarnings(task.warnings, w.warnings);
                 task.results.emplace_back(a, std::move(w));
             }
+            if (edits.afterRun) edits.afterRun(task.order, simulator);
         } catch (...) {
             task.error = std::current_exception();
         }

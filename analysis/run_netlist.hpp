@@ -37,9 +37,12 @@ NetlistRun simulateNetlistString(const std::string& text, const std::string& fil
 
 // What a Session (analysis/session.hpp) changes in a parsed deck at every elaboration of a run.
 struct DeckEdits {
-    std::map<std::string, double> params;                // top-level .param overrides (.step values win)
-    std::function<void(FlatCircuit&)> editFlat;          // after each elaboration (instance parameters)
-    std::function<void(Simulator&)> editSimulator;       // after each circuit is built (state initial values)
+    std::map<std::string, double> params;          // top-level .param overrides (.step values win)
+    std::function<void(FlatCircuit&)> editFlat;    // after each elaboration (instance parameters)
+    std::function<void(Simulator&)> editSimulator; // after each circuit is built (state initial values)
+    // After each circuit's analyses ran: its place in the run's order (.step point, then sample), so that
+    // the caller can keep the last one's final states whatever thread ran it.
+    std::function<void(std::size_t order, Simulator&)> afterRun;
     const std::vector<AnalysisSpec>* analyses = nullptr; // run these instead of the deck's analyses
     std::shared_ptr<SymbolicCache> symbolic;             // shared by every circuit of the run (and beyond)
     int jobs = 1; // threads for the .step points (editFlat and editSimulator must then be thread-safe)

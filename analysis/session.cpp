@@ -193,23 +193,35 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
                 namesKnown = true;
             }
         }
+        simulator.keepFinalSolution(true);
         for (const auto& [name, value] : states_) {
             const int u = simulator.circuit().findState(name);
             if (u < 0) throw InputError("'" + name + "' is not a device state");
             simulator.circuit().setInitial(u, value);
         }
     };
+    // The final states of the run's last circuit (in run order), read from its solution: every state,
+    // whatever .save, decimation or streaming kept in the output (.ac and .tones store no solution).
+    std::size_t lastOrder = 0;
+    bool any = false;
+    std::map<std::string, double> finalStates;
+    edits.afterRun = [&](std::size_t order, Simulator& simulator) {
+        const auto& x = simulator.finalSolution();
+        if (x.empty()) return;
+        std::map<std::string, double> states;
+        const auto& unknowns = simulator.circuit().unknowns();
+        for (std::size_t u = 1; u < unknowns.size() && u < x.size(); ++u)
+            if (unknowns[u].nature == Nature::State) states[unknowns[u].name] = x[u];
+        std::lock_guard<std::mutex> lock(namesMutex);
+        if (!any || order >= lastOrder) {
+            lastOrder = order;
+            any = true;
+            finalStates = std::move(states);
+        }
+    };
     NetlistRun run = simulateDeck(*deck_, observer, options_, edits);
     warnings_ = run.result.warnings;
-    // The states' final values, from the last analysis that wrote them.
-    lastStates_.clear();
-    if (!run.result.analyses.empty()) {
-        const Waveforms& last = run.result.analyses.back();
-        const std::vector<std::string> names = stateNames();
-        const std::unordered_set<std::string> states(names.begin(), names.end());
-        for (std::size_t k = 0; k < last.names.size(); ++k)
-            if (states.count(last.names[k]) && !last.re[k].empty()) lastStates_[last.names[k]] = last.re[k].back();
-    }
+    lastStates_ = std::move(finalStates);
     return run;
 }
 

@@ -239,6 +239,7 @@ void Simulator::store(Waveforms& w, double sweepValue, bool hasSweep, const std:
                               " bytes; the values so far are kept): .save fewer signals, use a larger tstep "
                               "or raise maxoutput");
     appendRow(w, sweepValue, hasSweep, unknowns, x);
+    if (keepFinal_) final_ = x;
 }
 
 Waveforms Simulator::runOp(const AnalysisSpec&) {

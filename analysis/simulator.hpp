@@ -62,6 +62,10 @@ public:
     }
 
     Circuit& circuit() { return *circuit_; }
+    // Keep the solution of the last stored point of .op/.dc/.tran (every unknown, index 0 ground): what a
+    // learning loop carries into its next run (Session::carryStates). Empty before.
+    void keepFinalSolution(bool keep) { keepFinal_ = keep; }
+    const std::vector<double>& finalSolution() const { return final_; }
     const FlatCircuit& netlist() const { return flat_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -88,7 +92,9 @@ private:
     std::vector<std::pair<int, double>> ic_, nodeset_; // (unknown, value)
     Waveforms partial_;                                // the running analysis' data, kept when it fails
     double storedBytes_ = 0;                           // waveform values held by this run (maxoutput)
-    const std::atomic<bool>* stopped_ = nullptr;       // the caller's stop flag
+    bool keepFinal_ = false;
+    std::vector<double> final_;
+    const std::atomic<bool>* stopped_ = nullptr; // the caller's stop flag
     void store(Waveforms& w, double sweepValue, bool hasSweep, const std::vector<int>& unknowns,
                const std::vector<double>& x);
 };

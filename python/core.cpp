@@ -11,7 +11,11 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -200,30 +204,73 @@ struct Output {
     std::string stream;
 };
 
+// What stopped a run from Python: Ctrl-C (KeyboardInterrupt), or an exception raised by the progress
+// callback or by another signal handler (re-raised as it is).
+struct Watch {
+    bool interrupted = false;
+    std::optional<py::error_already_set> error;
+};
+
+// Runs `work` on its own thread while this thread (Python's main thread: only it runs signal handlers)
+// releases the GIL and looks for signals every 50 ms, setting `stop` (the engine's stop flag) on one.
+// Called with the GIL held.
+void runWatched(const std::function<void()>& work, std::atomic<bool>& stop, Watch& watch) {
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::exception_ptr failure;
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+        try {
+            work();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        done = true;
+        finished.notify_one();
+    });
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            if (finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) break;
+        }
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) {
+            py::error_already_set e; // takes the pending exception
+            if (e.matches(PyExc_KeyboardInterrupt))
+                watch.interrupted = true;
+            else if (!watch.error)
+                watch.error.emplace(std::move(e));
+            stop = true;
+        }
+    }
+    worker.join();
+    if (failure) {
+        py::gil_scoped_acquire gil; // the caller's exception translation needs it
+        std::rethrow_exception(failure);
+    }
+}
+
 template <class Body> py::dict runReleased(Body body, const py::object& progress, const Output& output) {
     if (output.decimate > 1 && !output.stream.empty())
         throw InputError("decimate and stream are exclusive: decimate keeps points in memory, stream writes all "
                          "of them to CSV");
     std::atomic<bool> stop{false};
-    bool interrupted = false;
-    std::optional<py::error_already_set> callbackError;
+    Watch watch;
     RunObserver observer;
     observer.stop = &stop;
-    observer.progress = [&](const std::string& analysis, double fraction) {
-        py::gil_scoped_acquire gil;
-        if (PyErr_CheckSignals() != 0) {
-            PyErr_Clear();
-            interrupted = true;
-            stop = true;
-            return;
-        }
-        if (!progress.is_none() && !callbackError) try {
+    if (!progress.is_none())
+        observer.progress = [&](const std::string& analysis, double fraction) {
+            py::gil_scoped_acquire gil;
+            if (watch.error) return;
+            try {
                 progress(analysis, fraction);
-            } catch (py::error_already_set& e) {
-                callbackError.emplace(std::move(e));
+            } catch (py::error_already_set& e) { // stops the run; re-raised after it
+                watch.error.emplace(std::move(e));
                 stop = true;
             }
-    };
+        };
     std::unique_ptr<DecimatingStream> stream;
     std::optional<CsvWaveformStream> csv;
     if (output.decimate > 1) {
@@ -234,17 +281,39 @@ template <class Body> py::dict runReleased(Body body, const py::object& progress
         observer.stream = &*csv;
     }
     NetlistRun run;
-    {
-        py::gil_scoped_release release;
-        run = body(observer);
-    }
-    if (callbackError) throw std::move(*callbackError);
-    return resultDict(run, stream.get(), interrupted);
+    runWatched([&] { run = body(observer); }, stop, watch);
+    if (watch.error) throw std::move(*watch.error);
+    return resultDict(run, stream.get(), watch.interrupted);
 }
 
 Session makeSession(const std::string& source, bool isText, const std::map<std::string, double>& options) {
     return isText ? Session::fromString(source, "<string>", options) : Session::fromFile(source, options);
 }
+
+// A Session used by one caller at a time (see the Session class binding).
+class GuardedSession {
+public:
+    explicit GuardedSession(Session session) : session_(std::move(session)) {}
+    class Use {
+    public:
+        explicit Use(GuardedSession& g) : g_(g) {
+            if (g_.busy_.exchange(true))
+                throw std::runtime_error("this Circuit is running in another thread; use one Circuit per thread "
+                                         "(or simulate_many)");
+        }
+        ~Use() { g_.busy_ = false; }
+        Use(const Use&) = delete;
+        Use& operator=(const Use&) = delete;
+        Session& session() { return g_.session_; }
+
+    private:
+        GuardedSession& g_;
+    };
+
+private:
+    Session session_;
+    std::atomic<bool> busy_{false};
+};
 
 } // namespace
 
@@ -293,55 +362,78 @@ PYBIND11_MODULE(_core, m) {
            const std::vector<std::map<std::string, double>>& sets, int jobs) {
             const Session prototype = makeSession(source, isText, options);
             std::vector<NetlistRun> runs(sets.size());
+            std::vector<char> ran(sets.size(), 0);
             std::vector<std::exception_ptr> errors(sets.size());
-            {
-                py::gil_scoped_release release;
-                std::atomic<std::size_t> next{0};
-                auto worker = [&] {
-                    for (std::size_t k = next++; k < sets.size(); k = next++) try {
-                            Session s = prototype.clone();
-                            for (const auto& [name, value] : sets[k]) {
-                                if (name == "seed")
-                                    s.setOption("seed", value);
-                                else
-                                    s.setParam(name, value);
+            std::atomic<bool> stop{false};
+            RunObserver observer;
+            observer.stop = &stop;
+            Watch watch;
+            runWatched(
+                [&] {
+                    std::atomic<std::size_t> next{0};
+                    auto worker = [&] {
+                        for (std::size_t k = next++; k < sets.size() && !stop; k = next++) try {
+                                Session s = prototype.clone();
+                                for (const auto& [name, value] : sets[k]) {
+                                    if (name == "seed")
+                                        s.setOption("seed", value);
+                                    else
+                                        s.setParam(name, value);
+                                }
+                                runs[k] = s.run(observer);
+                                ran[k] = !stop;
+                            } catch (...) {
+                                errors[k] = std::current_exception();
                             }
-                            runs[k] = s.run();
-                        } catch (...) {
-                            errors[k] = std::current_exception();
-                        }
-                };
-                const int n = std::max(1, std::min<int>(jobs, static_cast<int>(sets.size())));
-                std::vector<std::thread> threads;
-                for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-                worker();
-                for (auto& t : threads) t.join();
-            }
+                    };
+                    const int n = std::max(1, std::min<int>(jobs, static_cast<int>(sets.size())));
+                    std::vector<std::thread> threads;
+                    for (int t = 1; t < n; ++t) threads.emplace_back(worker);
+                    worker();
+                    for (auto& t : threads) t.join();
+                },
+                stop, watch);
+            if (watch.error) throw std::move(*watch.error);
             py::list out;
             for (std::size_t k = 0; k < sets.size(); ++k) {
                 if (errors[k]) std::rethrow_exception(errors[k]);
-                out.append(resultDict(runs[k], nullptr, false));
+                if (ran[k])
+                    out.append(resultDict(runs[k], nullptr, false));
+                else
+                    out.append(py::none()); // not run (or cut short) before Ctrl-C
             }
-            return out;
+            py::dict d;
+            d["results"] = out;
+            d["interrupted"] = watch.interrupted;
+            return d;
         },
         py::arg("source"), py::arg("is_text"), py::arg("options"), py::arg("sets"), py::arg("jobs"));
 
-    py::class_<Session>(m, "Session")
-        .def(py::init(&makeSession), py::arg("source"), py::arg("is_text"), py::arg("options"))
-        .def("set_param", &Session::setParam)
-        .def("set_instance_param", &Session::setInstanceParam)
-        .def("set_state", &Session::setState)
-        .def("set_option", &Session::setOption)
-        .def("set_jobs", &Session::setJobs)
-        .def("carry_states", &Session::carryStates)
-        .def("clear_edits", &Session::clearEdits)
-        .def("params", &Session::params)
-        .def("state_names", &Session::stateNames)
-        .def("last_states", &Session::lastStates)
+    // One Python Circuit: its session may run (GIL released) while another Python thread calls it; every
+    // method takes the session exclusively and refuses a concurrent call rather than race.
+    using S = GuardedSession;
+    py::class_<S>(m, "Session")
+        .def(py::init([](const std::string& source, bool isText, const std::map<std::string, double>& options) {
+                 return std::make_unique<S>(makeSession(source, isText, options));
+             }),
+             py::arg("source"), py::arg("is_text"), py::arg("options"))
+        .def("set_param", [](S& g, const std::string& n, double v) { S::Use(g).session().setParam(n, v); })
+        .def("set_instance_param", [](S& g, const std::string& e, const std::string& p,
+                                      double v) { S::Use(g).session().setInstanceParam(e, p, v); })
+        .def("set_state", [](S& g, const std::string& n, double v) { S::Use(g).session().setState(n, v); })
+        .def("set_option", [](S& g, const std::string& n, double v) { S::Use(g).session().setOption(n, v); })
+        .def("set_jobs", [](S& g, int jobs) { S::Use(g).session().setJobs(jobs); })
+        .def("carry_states", [](S& g) { return S::Use(g).session().carryStates(); })
+        .def("clear_edits", [](S& g) { S::Use(g).session().clearEdits(); })
+        .def("params", [](S& g) { return S::Use(g).session().params(); })
+        .def("state_names", [](S& g) { return S::Use(g).session().stateNames(); })
+        .def("last_states", [](S& g) { return S::Use(g).session().lastStates(); })
         .def(
             "run",
-            [](Session& s, const std::optional<std::string>& card, const py::object& progress, long decimate,
+            [](S& g, const std::optional<std::string>& card, const py::object& progress, long decimate,
                const std::string& stream) {
+                S::Use use(g);
+                Session& s = use.session();
                 return runReleased([&](const RunObserver& o) { return card ? s.run(*card, o) : s.run(o); }, progress,
                                    Output{decimate, stream});
             },

@@ -40,7 +40,8 @@ class SimulationError(RuntimeError):
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C (or a progress callback's exception) stopped the run; .result keeps what was computed."""
+    """Ctrl-C stopped the run; .result keeps what was computed (simulate_many: a list with None for the
+    runs that did not finish)."""
 
     def __init__(self, result):
         super().__init__("interrupted")
@@ -195,7 +196,7 @@ def simulate(source, *, seed=None, params=None, options=None, progress=None, dec
 
     seed: the random streams' seed (as the CLI's --seed); params: top-level .param values to override;
     options: .options values (numbers); progress: called as progress(analysis, fraction) during long
-    analyses (raise from it to stop the run); decimate: keep every k-th transient point (and the last),
+    analyses (an exception raised in it stops the run and propagates); decimate: keep every k-th transient point (and the last),
     so that long runs fit in memory; stream: a CSV path that receives every transient point as it is
     computed (the CLI's --stream; the result keeps only what .meas/.print/.spectrum/.four read); jobs: threads for the .step points (default: the cores; the results
     do not depend on it); check: raise SimulationError when an analysis fails."""
@@ -211,7 +212,14 @@ def simulate_many(source, sets, *, jobs=None, options=None, check=True):
     jobs = jobs or os.cpu_count() or 1
     sets = [{k.lower(): float(v) for k, v in s.items()} for s in sets]
     data = _core.simulate_many(*_source(source), _options(None, options), sets, int(jobs))
-    return [_finish(d, check) for d in data]
+    results = [None if d is None else Result(d) for d in data["results"]]
+    if data["interrupted"]:
+        raise Interrupted(results)  # .result: the finished runs, None for the others
+    if check:
+        for r in results:
+            if r.errors:
+                raise SimulationError("; ".join(r.errors), r)
+    return results
 
 
 class Circuit:

@@ -90,3 +90,15 @@ TEST_CASE("Session: errors name what exists") {
     CHECK(message([&] { s.setInstanceParam("rs", "m", -2); }) != "no error");                    // its range
     CHECK(last(s.run(), "n1.q") > 50e-9); // and nothing of the failed edits stays
 }
+
+TEST_CASE("Session: states are carried from the solution, whatever .save keeps; not from an .ac") {
+    Session s = Session::fromString(deck(0.5, 30e-9, 200, ".save v(b)\n.tran 0.1n 5n"));
+    const NetlistRun saved = s.run();
+    CHECK(saved.result.analyses.at(0).find("n1.q") == nullptr); // not in the output
+    REQUIRE(s.lastStates().count("n1.q") == 1);
+    CHECK(s.lastStates().at("n1.q") ==
+          doctest::Approx(last(simulateNetlistString(deck(0.5, 30e-9)), "n1.q")).epsilon(1e-12));
+    s.run(".ac dec 2 1k 1meg"); // small-signal: no final states to carry
+    CHECK(s.lastStates().empty());
+    CHECK(s.carryStates() == 0);
+}

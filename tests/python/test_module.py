@@ -154,16 +154,63 @@ def test_errors_are_exceptions_with_locations():
     assert e.value.result.analyses[0].error
 
 
+# A transient of about a million points (a 1 MHz sine for 20 ms): about a second.
+LONG = RC.replace("pulse(0 1 0 1n 1n 1 2)", "sin(0 1 1meg)").replace(".tran 10n 5u", ".tran 1u 20m").replace(
+    ".ac dec 5 1k 1meg\n", "")
+
+
 def test_ctrl_c_stops_the_run_and_keeps_what_was_computed():
-    long_run = RC.replace(".tran 10n 5u", ".tran 1n 50m").replace(".ac dec 5 1k 1meg\n", "")
-    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
+    long_run = LONG
+    sent = []
+
+    def press_ctrl_c(analysis, fraction):  # from the engine's thread, once the run is under way
+        if not sent and fraction > 1e-4:
+            sent.append(fraction)
+            os.kill(os.getpid(), signal.SIGINT)
+
     with pytest.raises(spinspice.Interrupted) as e:
-        spinspice.simulate(long_run, check=False)
-    timer.cancel()
+        spinspice.simulate(long_run, progress=press_ctrl_c, check=False)
     tran = e.value.result["tran1"]
-    assert 10 < len(tran["time"]) and tran["time"][-1] < 50e-3
+    assert 10 < len(tran["time"]) and tran["time"][-1] < 20e-3
     assert isinstance(e.value, KeyboardInterrupt)
+
+
+def test_ctrl_c_stops_simulate_many():
+    long_run = LONG
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(spinspice.Interrupted) as e:
+            spinspice.simulate_many(long_run, [{"rv": 1e3 * (k + 1)} for k in range(8)], jobs=2)
+    finally:
+        timer.cancel()
+    assert len(e.value.result) == 8 and any(r is None for r in e.value.result)
+
+
+def test_one_circuit_is_not_run_from_two_threads_at_once():
+    c = spinspice.Circuit(LONG)
+    errors = []
+    started, tried = threading.Event(), threading.Event()
+
+    def other():
+        started.wait()
+        try:
+            c.set_param(rv=2e3)
+        except RuntimeError as err:
+            errors.append(str(err))
+        finally:
+            tried.set()
+
+    def progress(analysis, fraction):  # holds the run until the other thread has tried
+        if not started.is_set():
+            started.set()
+            tried.wait(10)
+
+    t = threading.Thread(target=other)
+    t.start()
+    c.run(".tran 1u 2m", progress=progress)
+    t.join()
+    assert errors and "another thread" in errors[0]
 
 
 def test_progress_callback_and_its_exception():
