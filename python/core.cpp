@@ -70,6 +70,12 @@ py::array_t<std::complex<double>> complexArray(const std::vector<double>& re, co
     return a;
 }
 
+py::dict stepDict(const std::vector<std::pair<std::string, double>>& step) {
+    py::dict d;
+    for (const auto& [name, value] : step) d[py::str(name)] = value;
+    return d;
+}
+
 py::dict statsDict(const AnalysisStats& s) {
     py::dict d;
     d["accepted"] = s.accepted;
@@ -114,9 +120,7 @@ py::dict analysisDict(const Waveforms& w, const DecimatingStream::Table* decimat
     }
     d["measurements"] = measurements;
     d["measurement_errors"] = measurementErrors;
-    py::dict step;
-    for (const auto& [name, value] : w.step) step[py::str(name)] = value;
-    d["step"] = step;
+    d["step"] = stepDict(w.step);
     d["stats"] = statsDict(w.stats);
     d["error"] = w.error;
     d["interrupted"] = w.interrupted;
@@ -173,9 +177,7 @@ py::dict resultDict(const NetlistRun& run, const DecimatingStream* stream, bool 
         py::dict sd;
         sd["analysis"] = s.analysis;
         sd["name"] = s.name;
-        py::dict step;
-        for (const auto& [name, value] : s.step) step[py::str(name)] = value;
-        sd["step"] = step;
+        sd["step"] = stepDict(s.step);
         sd["count"] = s.count;
         sd["failed"] = s.failed;
         sd["mean"] = s.mean;
