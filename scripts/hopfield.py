@@ -179,16 +179,42 @@ def program_netlist(bar, pulses, vprog=VPROG, tpulse=TPULSE):
     return "\n".join(lines) + "\n"
 
 
-def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200, save_power=False):
+def _wired(bar, wire):
+    """Device lines and wire segments of the crossbar with `wire` ohms per cell pitch on every line. Row
+    (j, s) (the output line +-V_j) runs from its amplifier across the columns i = 0 .. n-1; column i
+    (neuron i's input line) runs across the 2n rows k = 2 j + s and ends at u_i. Device (i, j, s) sits at
+    their crossing: the rows' far ends and the columns' far-from-neuron ends carry the largest IR drop."""
+    n = bar.n
+    lines = []
+    for j in range(n):
+        for s in (0, 1):
+            prev = _row(j, s)
+            for i in range(n):
+                node = f"w{j}_{s}_{i}"
+                lines.append(f"rw{j}_{s}_{i} {prev} {node} {wire:.9g}")
+                prev = node
+    for i in range(n):
+        for k in range(2 * n):
+            nxt = f"c{i}_{k + 1}" if k + 1 < 2 * n else f"u{i}"
+            lines.append(f"rc{i}_{k} c{i}_{k} {nxt} {wire:.9g}")
+    for i, j, s in bar.devices():
+        mu = "" if bar.mobility[i, j, s] == 1.0 else f" mu={bar.dw['mu'] * bar.mobility[i, j, s]:.9g}"
+        lines.append(f"n{i}_{j}_{s} w{j}_{s}_{i} c{i}_{2 * j + s} syn q0={bar.q[i, j, s]:.12g}{mu}")
+    return lines
+
+
+def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200, save_power=False,
+                   wire=0.0):
     """The network relaxing from u_i = u0 start_i (save_walls: also every wall position; save_power: the
-    amplifiers' outputs and currents)."""
+    amplifiers' outputs and currents; wire > 0: the crossbar's lines have `wire` ohms per cell pitch,
+    _wired)."""
     n = bar.n
     lines = ["Hopfield network: recall", _model(bar.dw)]
     for i in range(n):
         lines += [f"cn{i} u{i} 0 {neuron['cn']:.9g}", f"rl{i} u{i} 0 {neuron['rleak']:.9g}",
                   f"bp{i} vp{i} 0 v={neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))",
                   f"bm{i} vm{i} 0 v=-{neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))"]
-    lines += [bar.device_line(*d) for d in bar.devices()]
+    lines += _wired(bar, wire) if wire > 0 else [bar.device_line(*d) for d in bar.devices()]
     lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
     walls = " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()) if save_walls else ""
     if save_power:

@@ -9,7 +9,8 @@ inputs; its capacity for random patterns is near 0.138 N (Amit, Gutfreund, Sompo
 
 Circuit variants (--variants): "analog" (the ideal weights as conductances), "q8" (every conductance
 rounded to 8 levels of its wall position), "spread10" (each conductance x (1 + 0.1 N(0, 1)): device
-variability).
+variability), "wire1" and "wire5" (the analog weights with 1 or 5 ohm of line resistance per cell pitch
+on every row and column: hopfield.recall_netlist(wire=)).
 
 Writes OUT/hopfield_capacity.json and OUT/hopfield_capacity.png.
 
@@ -27,7 +28,8 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import hopfield as hf  # noqa: E402  (re-executes under /usr/bin/python3 without numpy)
 import numpy as np  # noqa: E402
 
-VARIANTS = {"analog": dict(), "q8": dict(levels=8), "spread10": dict(spread=0.1)}
+VARIANTS = {"analog": dict(), "q8": dict(levels=8), "spread10": dict(spread=0.1), "wire1": dict(), "wire5": dict()}
+WIRE = {"wire1": 1.0, "wire5": 5.0}  # ohm per cell pitch
 
 
 def main():
@@ -57,7 +59,7 @@ def main():
             for v in variants:
                 bar = hf.Crossbar.from_weights(w, rng=rng, **VARIANTS[v])
                 t0 = time.perf_counter()
-                level, _, _ = hf.recall(bar, x, save_walls=False, tstop=5e-9, points=50)
+                level, _, _ = hf.recall(bar, x, save_walls=False, tstop=5e-9, points=50, wire=WIRE.get(v, 0.0))
                 result["seconds"].append(time.perf_counter() - t0)
                 result[v] += np.array_equal(level, patterns[0])
         for key in ["software"] + variants:
