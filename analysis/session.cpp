@@ -110,10 +110,16 @@ void Session::setInstanceParam(const std::string& element, const std::string& pa
 
 void Session::setState(const std::string& state, double value) {
     const std::string key = lower(state);
-    const std::vector<std::string> names = stateNames();
-    if (std::find(names.begin(), names.end(), key) == names.end())
+    if (stateSet_.empty() || stateSetFor_ != stateNames_.size()) { // (re)built with the names
+        const std::vector<std::string> names = stateNames();
+        stateSet_ = std::unordered_set<std::string>(names.begin(), names.end());
+        stateSetFor_ = stateNames_.size();
+    }
+    if (!stateSet_.count(key)) {
+        const std::vector<std::string> names = stateNames();
         throw InputError("'" + key + "' is not a device state", {}, {},
                          names.empty() ? "the circuit has no device states" : suggestionHint(key, names));
+    }
     states_[key] = value;
 }
 

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,7 @@ private:
     void invalidate() {
         flat_.reset();
         stateNames_.clear();
+        stateSet_.clear();
     }
 
     std::shared_ptr<const netlist::Deck> deck_;
@@ -78,9 +80,11 @@ private:
     std::map<std::string, double> params_;
     std::map<std::pair<std::string, std::string>, double> instanceParams_; // (element, parameter) -> value
     std::map<std::string, double> states_;
-    std::unique_ptr<FlatCircuit> flat_;   // cache of edited({}) (reset by .param and instance edits)
-    std::vector<std::string> stateNames_; // cache (one empty name: the circuit has none)
-    std::vector<std::string> paramNames_; // the deck's top-level .param names
+    std::unique_ptr<FlatCircuit> flat_;        // cache of edited({}) (reset by .param and instance edits)
+    std::vector<std::string> stateNames_;      // cache (one empty name: the circuit has none)
+    std::vector<std::string> paramNames_;      // the deck's top-level .param names
+    std::unordered_set<std::string> stateSet_; // stateNames_ as a set (setState in loops of thousands)
+    std::size_t stateSetFor_ = 0;
     int jobs_ = 1;
     std::map<std::string, double> lastStates_;
     std::shared_ptr<SymbolicCache> symbolic_ = std::make_shared<SymbolicCache>(); // shared with clones

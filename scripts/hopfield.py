@@ -204,10 +204,10 @@ def _wired(bar, wire):
 
 
 def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=True, points=200, save_power=False,
-                   wire=0.0):
+                   wire=0.0, start_params=False):
     """The network relaxing from u_i = u0 start_i (save_walls: also every wall position; save_power: the
     amplifiers' outputs and currents; wire > 0: the crossbar's lines have `wire` ohms per cell pitch,
-    _wired)."""
+    _wired; start_params: the start pattern as .param s<i>, for RecallCircuit)."""
     n = bar.n
     lines = ["Hopfield network: recall", _model(bar.dw)]
     for i in range(n):
@@ -215,7 +215,11 @@ def recall_netlist(bar, start, u0=0.05, tstop=20e-9, neuron=NEURON, save_walls=T
                   f"bp{i} vp{i} 0 v={neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))",
                   f"bm{i} vm{i} 0 v=-{neuron['vs']:.9g}*tanh({neuron['beta']:.9g}*v(u{i}))"]
     lines += _wired(bar, wire) if wire > 0 else [bar.device_line(*d) for d in bar.devices()]
-    lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
+    if start_params:
+        lines.append(".param " + " ".join(f"s{i}={start[i]:.9g}" for i in range(n)))
+        lines.append(".ic " + " ".join(f"v(u{i})={{{u0:.9g}*s{i}}}" for i in range(n)))
+    else:
+        lines.append(".ic " + " ".join(f"v(u{i})={u0 * start[i]:.9g}" for i in range(n)))
     walls = " ".join(f"n{i}_{j}_{s}.q" for i, j, s in bar.devices()) if save_walls else ""
     if save_power:
         walls += " " + " ".join(f"v(vm{i}) i(bp{i}) i(bm{i})" for i in range(n))
@@ -298,6 +302,32 @@ def recall(bar, start, neuron=NEURON, save_walls=True, **kw):
         if save_walls else float("nan")
     level = np.where(volts >= neuron["vs"] / 2, 1.0, np.where(volts <= -neuron["vs"] / 2, -1.0, 0.0))
     return level, volts, moved
+
+
+class RecallCircuit:
+    """The recall netlist parsed once (spinspice.Circuit, the Python module): each recall sets the start
+    pattern (.param s<i>, read by the .ic) and every wall position (the device states n<i>_<j>_<s>.q)
+    and runs again: the learning loop's reads without writing or parsing a netlist. Same results as
+    recall() (a test checks it). The crossbar's mobilities are those of `bar` when built."""
+
+    def __init__(self, bar, neuron=NEURON, **kw):
+        module = _module()
+        if module is None:
+            raise RuntimeError("RecallCircuit needs the spinspice Python module (build/python)")
+        self.bar, self.neuron = bar, neuron
+        text = recall_netlist(bar, np.zeros(bar.n), neuron=neuron, save_walls=True, start_params=True, **kw)
+        self.circuit = module.Circuit(text, jobs=1)
+
+    def recall(self, bar, start):
+        """As recall(bar, start): (levels, volts, largest wall displacement)."""
+        self.circuit.set_param(**{f"s{i}": float(start[i]) for i in range(bar.n)})
+        self.circuit.set_states({f"n{i}_{j}_{s}.q": bar.q[i, j, s] for i, j, s in bar.devices()})
+        a = self.circuit.run()["tran1"]
+        volts = np.array([a[f"v(vp{i})"][-1] for i in range(bar.n)])
+        moved = max(abs(a[f"n{i}_{j}_{s}.q"][-1] - bar.q[i, j, s]) for i, j, s in bar.devices())
+        vs = self.neuron["vs"]
+        level = np.where(volts >= vs / 2, 1.0, np.where(volts <= -vs / 2, -1.0, 0.0))
+        return level, volts, moved
 
 
 def hopfield_binary(w, state, sweeps=50):

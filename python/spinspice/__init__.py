@@ -255,6 +255,12 @@ class Circuit:
         self._session.set_state(name, float(value))
         return self
 
+    def set_states(self, values):
+        """Several states at once: {name: value}."""
+        for name, value in values.items():
+            self._session.set_state(name, float(value))
+        return self
+
     @property
     def state_names(self):
         return list(self._session.state_names())

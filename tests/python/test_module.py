@@ -314,3 +314,21 @@ def test_monte_carlo_samples_and_statistics():
     # Against the closed form sampled in numpy: mean 0.5 and sigma 0.0282 (within 4 standard errors).
     assert abs(v.mean() - 0.5) < 4 * 0.0282 / np.sqrt(400)
     np.testing.assert_array_equal(spinspice.simulate(deck, seed=3, jobs=1)["dc1"].measurement("vout"), v)
+
+
+def test_hopfield_recall_circuit_equals_a_fresh_netlist_per_recall():
+    # issue 13's learning-loop API: one parsed recall circuit, walls and start pattern set per recall.
+    sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+    import hopfield as hf
+    rng = np.random.default_rng(5)
+    patterns = np.array([hf.glyph3(hf.GLYPHS3[c]) for c in hf.GLYPHS3])
+    bar = hf.Crossbar(9, rng=rng, mu_spread=0.3)
+    reader = hf.RecallCircuit(bar)
+    for k in range(3):
+        bar.q = rng.uniform(0, hf.DW["len"], size=bar.q.shape)  # other walls, as after programming
+        start = patterns[k] * np.where(rng.random(9) < 0.2, -1, 1)
+        level, volts, moved = reader.recall(bar, start)
+        level_ref, volts_ref, moved_ref = hf.recall(bar, start)
+        np.testing.assert_array_equal(level, level_ref)
+        np.testing.assert_allclose(volts, volts_ref, rtol=1e-9, atol=1e-12)
+        assert moved == pytest.approx(moved_ref, rel=1e-6, abs=1e-15)
