@@ -22,7 +22,9 @@
 // (dw_k/dt = w_ck (z - w_k), w_ck = p_k w_r) cancel it: each rectifies Re[w_ck/(i w + w_ck)] =
 // 1/(1 + (f/(p_k f_r))^2), and their gains are fitted once per alpha by least squares to the image over
 // 0.1 - 10 fres, weighted by the local |A|: the DC response stays within 0.7 % of the formula at every
-// tone over 0.1 - 10 fres at alpha <= 0.05 (1.5 % to alpha = 0.5) (docs/devices.md).
+// tone over 0.1 - 10 fres at alpha <= 0.05 (1.5 % to alpha = 0.5). (Two low-passes and a direct term
+// reach 1.3 % with one unknown less, but the direct term's instantaneous i^2 made overdriven resonators
+// (ksd |i_rf| ~ 5) fail to converge; two low-passes alone leave 3.6 %.)
 //
 // The resonator is integrated in the frame rotating at fres: a = (ar + i ai) exp(i 2 pi fres t), so the
 // trapezoidal rule's phase error does not detune it (it would shift the resonance by (w h)^2/12, 0.8 %
@@ -138,10 +140,13 @@ public:
         // dR = Re(K a) + sum_k kw_k w_k with a = (ar + i ai)(cs + i sn).
         const double dRdar = k_.real() * cs - k_.imag() * sn, dRdai = -k_.real() * sn - k_.imag() * cs;
         // R = r0 + dR, kept above r0/100: the resonator is linear in the drive (|dR|/r0 ~ ksd |i_rf|), a
-        // drive near 1/ksd would take R through zero where a real junction saturates.
+        // drive near 1/ksd would take R through zero where a real junction saturates. The floor is smooth
+        // (softplus over r0/100: R = r0 + dR to within exp(-30) r0/100 once r0 + dR > 0.31 r0), so that
+        // Newton sees no kink when an overdriven resonator reaches it.
         const double dR = dRdar * ar + dRdai * ai + imageTerm(x), floor = 0.01 * p_.r0;
-        const bool clamped = p_.r0 + dR < floor;
-        const double resistance = clamped ? floor : p_.r0 + dR, dRgain = clamped ? 0.0 : 1.0;
+        const double excess = (p_.r0 + dR - floor) / floor;
+        const double resistance = excess > 30.0 ? p_.r0 + dR : floor + floor * std::log1p(std::exp(excess));
+        const double dRgain = excess > 30.0 ? 1.0 : 1.0 / (1.0 + std::exp(-excess));
         const double v = x[a_] - x[b_];
         addF(out, a_, i);
         addF(out, b_, -i);

@@ -153,7 +153,7 @@ TEST_CASE(".tones against the transient: twelve tones over 2 - 12 GHz through a 
     // A wide-band line as in the RF networks: every resonator sees most tones far from its resonance,
     // where each adds a small rectified voltage of its own sign; they must add up as eq. 5.4 says (with
     // the mirror pole's image cancelled only near resonance, v(c5) stood 1.4 % above .tones, v(line) 0.46 %
-    // below; now 0.09 % and 0.01 %).
+    // below; with the image cancelled over 0.1 - 10 fres, 0.09 % and 0.01 %).
     // Current sources drive the chain (a 1 Mohm DC return); tones on a 10 MHz grid, so that a 200 ns
     // average spans whole periods of every tone and every beat, and amplitudes below 1 uA keep the
     // resonators linear.
