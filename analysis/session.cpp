@@ -199,7 +199,7 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
                 namesKnown = true;
             }
         }
-        simulator.keepFinalSolution(true);
+        simulator.keepFinalStates();
         for (const auto& [name, value] : states_) {
             const int u = simulator.circuit().findState(name);
             if (u < 0) throw InputError("'" + name + "' is not a device state");
@@ -212,12 +212,11 @@ NetlistRun Session::runWith(const std::vector<AnalysisSpec>* analyses, const Run
     bool any = false;
     std::map<std::string, double> finalStates;
     edits.afterRun = [&](std::size_t order, Simulator& simulator) {
-        const auto& x = simulator.finalSolution();
-        if (x.empty()) return;
+        const auto& values = simulator.finalStates();
+        if (values.empty()) return;
+        const std::vector<std::string> names = simulator.circuit().stateNames();
         std::map<std::string, double> states;
-        const auto& unknowns = simulator.circuit().unknowns();
-        for (std::size_t u = 1; u < unknowns.size() && u < x.size(); ++u)
-            if (unknowns[u].nature == Nature::State) states[unknowns[u].name] = x[u];
+        for (std::size_t k = 0; k < values.size(); ++k) states[names[k]] = values[k];
         std::lock_guard<std::mutex> lock(namesMutex);
         if (!any || order >= lastOrder) {
             lastOrder = order;

@@ -239,7 +239,16 @@ void Simulator::store(Waveforms& w, double sweepValue, bool hasSweep, const std:
                               " bytes; the values so far are kept): .save fewer signals, use a larger tstep "
                               "or raise maxoutput");
     appendRow(w, sweepValue, hasSweep, unknowns, x);
-    if (keepFinal_) final_ = x;
+    if (!keptStates_.empty()) {
+        finalStates_.resize(keptStates_.size());
+        for (std::size_t k = 0; k < keptStates_.size(); ++k)
+            finalStates_[k] = x[static_cast<std::size_t>(keptStates_[k])];
+    }
+}
+
+void Simulator::keepFinalStates() {
+    keptStates_.clear();
+    for (const auto& name : circuit_->stateNames()) keptStates_.push_back(circuit_->findState(name));
 }
 
 Waveforms Simulator::runOp(const AnalysisSpec&) {

@@ -62,10 +62,11 @@ public:
     }
 
     Circuit& circuit() { return *circuit_; }
-    // Keep the solution of the last stored point of .op/.dc/.tran (every unknown, index 0 ground): what a
-    // learning loop carries into its next run (Session::carryStates). Empty before.
-    void keepFinalSolution(bool keep) { keepFinal_ = keep; }
-    const std::vector<double>& finalSolution() const { return final_; }
+    // Keep the device states' values at the last stored point of .op/.dc/.tran (in the order of
+    // circuit().stateNames()): what a learning loop carries into its next run (Session::carryStates).
+    // Empty until a point is stored.
+    void keepFinalStates();
+    const std::vector<double>& finalStates() const { return finalStates_; }
     const FlatCircuit& netlist() const { return flat_; }
     const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -92,8 +93,8 @@ private:
     std::vector<std::pair<int, double>> ic_, nodeset_; // (unknown, value)
     Waveforms partial_;                                // the running analysis' data, kept when it fails
     double storedBytes_ = 0;                           // waveform values held by this run (maxoutput)
-    bool keepFinal_ = false;
-    std::vector<double> final_;
+    std::vector<int> keptStates_;                // the state unknowns keepFinalStates copies at every stored point
+    std::vector<double> finalStates_;            // their values at the last one
     const std::atomic<bool>* stopped_ = nullptr; // the caller's stop flag
     void store(Waveforms& w, double sweepValue, bool hasSweep, const std::vector<int>& unknowns,
                const std::vector<double>& x);
