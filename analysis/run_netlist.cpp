@@ -2,6 +2,7 @@
 
 #include "analysis/monte_carlo.hpp"
 #include "analysis/postprocess.hpp"
+#include "analysis/result_codec.hpp"
 #include "netlist/elaborate.hpp"
 #include "netlist/parser.hpp"
 #include "solver/klu_solver.hpp"
@@ -153,6 +154,56 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
     return w;
 }
 
+// One unit of a run: the nominal analyses of a .step point, or one Monte-Carlo sample of an analysis.
+struct Task {
+    Task(std::size_t s, int a = -1, int k = 0) : step(s), analysis(a), sample(k) {}
+    std::size_t order = 0; // in the run's output order
+    std::size_t step;
+    int analysis; // -1: the nominal analyses
+    int sample;
+    std::vector<std::pair<int, Waveforms>> results; // (analysis index, waveforms)
+    std::vector<std::string> warnings;
+    std::exception_ptr error;
+};
+
+// The tasks this process ran (those of `local`), as bytes for process 0.
+std::string encodeTasks(const std::vector<Task>& tasks, const std::vector<std::size_t>& local) {
+    ByteWriter out;
+    out.u64(local.size());
+    for (std::size_t t : local) {
+        const Task& task = tasks[t];
+        out.u64(t);
+        out.strings(task.warnings);
+        encodeError(out, task.error);
+        out.u64(task.results.size());
+        for (const auto& [index, w] : task.results) {
+            out.i64(index);
+            encodeWaveforms(out, w);
+        }
+    }
+    return out.take();
+}
+
+// Process 0: the tasks of process `rank` (of `ranks`) put in their places.
+void decodeTasks(const std::string& bytes, int rank, int ranks, std::vector<Task>& tasks) {
+    ByteReader in(bytes);
+    for (std::size_t n = in.count(); n > 0; --n) {
+        const std::uint64_t t = in.u64();
+        if (t == 0 || t >= tasks.size() || static_cast<int>(t % static_cast<std::uint64_t>(ranks)) != rank)
+            throw std::runtime_error("process " + std::to_string(rank) + " returned task " + std::to_string(t) +
+                                     ", which is not one of its own");
+        Task& task = tasks[t];
+        task.warnings = in.strings();
+        task.error = decodeError(in);
+        task.results.resize(in.count());
+        for (auto& [index, w] : task.results) {
+            index = static_cast<int>(in.i64());
+            w = decodeWaveforms(in);
+        }
+    }
+    if (!in.done()) throw std::runtime_error("process " + std::to_string(rank) + " returned trailing data");
+}
+
 } // namespace
 
 NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
@@ -172,16 +223,6 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     const auto baseSeed = static_cast<std::uint64_t>(seedIt != run.netlist.options.end() ? seedIt->second : 1.0);
     // The work: per .step point one task for the analyses without monte= (one circuit, as before) and
     // one task per Monte-Carlo sample of each analysis with it (the deck elaborated for that sample).
-    struct Task {
-        Task(std::size_t s, int a = -1, int k = 0) : step(s), analysis(a), sample(k) {}
-        std::size_t order = 0; // in the run's output order
-        std::size_t step;
-        int analysis; // -1: the nominal analyses
-        int sample;
-        std::vector<std::pair<int, Waveforms>> results; // (analysis index, waveforms)
-        std::vector<std::string> warnings;
-        std::exception_ptr error;
-    };
     std::vector<Task> tasks;
     for (std::size_t s = 0; s < steps.size(); ++s) {
         tasks.emplace_back(s);
@@ -239,26 +280,41 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     // streams are keyed by seed, sample and device), unless they stream their rows to one writer.
     const std::size_t threads =
         observer.stream ? 1 : std::min<std::size_t>(static_cast<std::size_t>(std::max(1, edits.jobs)), tasks.size());
+    // Distributed over processes: this one runs task 0 and its share of the others.
+    const int rank = edits.distribution ? edits.distribution->rank() : 0;
+    const int ranks = edits.distribution ? std::max(1, edits.distribution->size()) : 1;
+    std::vector<std::size_t> local; // this process's tasks after the first
+    for (std::size_t t = 1; t < tasks.size(); ++t)
+        if (static_cast<int>(t % static_cast<std::size_t>(ranks)) == rank) local.push_back(t);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     auto worker = [&] {
-        for (std::size_t t = next++; t < tasks.size() && !failed && !observer.stopped(); t = next++) {
-            runTask(tasks[t]);
-            if (tasks[t].error) failed = true;
+        for (std::size_t k = next++; k < local.size() && !failed && !observer.stopped(); k = next++) {
+            runTask(tasks[local[k]]);
+            if (tasks[local[k]].error) failed = true;
         }
     };
     // The first task runs alone: its first factorisation chooses the pivot order every other circuit of
-    // the same pattern then takes from the symbolic cache, whatever the thread count (a run's results
-    // do not depend on -j).
+    // the same pattern then takes from the symbolic cache, whatever the thread or process count (a run's
+    // results do not depend on -j or on the ranks).
     if (!tasks.empty()) {
-        next = 1;
         runTask(tasks.front());
         failed = static_cast<bool>(tasks.front().error);
     }
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    for (std::size_t t = 1; t < std::min(threads, std::max<std::size_t>(1, local.size())); ++t)
+        pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
+    if (ranks > 1) {
+        if (rank != 0) {
+            edits.distribution->gather(encodeTasks(tasks, local));
+            run.secondary = true;
+            return run;
+        }
+        const std::vector<std::string> others = edits.distribution->gather(encodeTasks(tasks, {}));
+        for (std::size_t r = 0; r < others.size(); ++r) decodeTasks(others[r], static_cast<int>(r + 1), ranks, tasks);
+    }
     // In order: per step, the analyses in deck order, a Monte-Carlo analysis as its samples in turn.
     for (const auto& task : tasks)
         if (task.error) std::rethrow_exception(task.error);
@@ -282,9 +338,10 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
 }
 
 NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options,
-                               int jobs) {
+                               int jobs, TaskDistribution* distribution) {
     DeckEdits edits;
     edits.jobs = jobs;
+    edits.distribution = distribution;
     return simulateDeck(netlist::parseDeckFile(path), observer, options, edits);
 }
 

@@ -12,13 +12,32 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace spinspice {
 
 struct NetlistRun {
     FlatCircuit netlist;     // the (first) elaboration: title, .print cards, options
     SimulationResult result; // all analyses (of all steps, in step order)
+    // A distributed run's process other than 0: its tasks went to process 0, `result` is empty.
+    bool secondary = false;
+};
+
+// Splits a run's tasks over processes (MPI ranks: cli/mpi_distribution.cpp). Every process runs task 0
+// (its first factorisation fixes the pivot order every other circuit of the run takes, so the results
+// do not depend on the process count) and the tasks t >= 1 with t % size() == rank(); the tasks are one
+// per .step point plus one per Monte-Carlo sample. gather() then brings every process's finished tasks
+// to process 0, which returns the whole run; the other processes return an empty, `secondary` one.
+class TaskDistribution {
+public:
+    virtual ~TaskDistribution() = default;
+    virtual int rank() const = 0;
+    virtual int size() const = 0;
+    // Process 0: the payloads of processes 1 .. size() - 1, in rank order; the others send `mine` and
+    // get nothing back.
+    virtual std::vector<std::string> gather(const std::string& mine) = 0;
 };
 
 // `.options` values that override the netlist's (the CLI's --seed).
@@ -29,7 +48,8 @@ using OptionOverrides = std::map<std::string, double>;
 // step values in `step`; the first .step card varies fastest.
 // `jobs`: threads for the .step points (their results do not depend on it).
 NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer = {},
-                               const OptionOverrides& options = {}, int jobs = 1);
+                               const OptionOverrides& options = {}, int jobs = 1,
+                               TaskDistribution* distribution = nullptr);
 
 // The same for netlist text (its first line is the title); `fileName` is used in error locations.
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName = "<string>",
@@ -46,6 +66,7 @@ struct DeckEdits {
     const std::vector<AnalysisSpec>* analyses = nullptr; // run these instead of the deck's analyses
     std::shared_ptr<SymbolicCache> symbolic;             // shared by every circuit of the run (and beyond)
     int jobs = 1; // threads for the .step points (editFlat and editSimulator must then be thread-safe)
+    TaskDistribution* distribution = nullptr; // several processes share the run (nullptr: this one alone)
 };
 
 // A parsed deck run as simulateNetlistFile runs it, with edits.

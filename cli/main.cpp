@@ -8,6 +8,7 @@
 #include "analysis/raw_writer.hpp"
 #include "analysis/run_netlist.hpp"
 #include "analysis/waveform_stream.hpp"
+#include "cli/mpi_launch.hpp"
 #include "devices/registry.hpp"
 #include "solver/options.hpp"
 
@@ -66,8 +67,9 @@ void printUsage(std::ostream& out) {
            "                     traits against its equations (plugins: give --plugin first); exit 1 on failure\n"
            "  --seed N           seed of the random streams (thermal noise, p-bits, sMTJs); overrides .options seed\n"
            "  --plugin LIB.so    load a device plugin (as the .plugin card; give it before --describe)\n"
-           "  -j, --jobs N       threads for the points of .step (default: the cores); the results do not\n"
-           "                     depend on it (each point's random streams are keyed by seed and device)\n"
+           "  -j, --jobs N       threads for the points of .step and the Monte-Carlo samples (default: the\n"
+           "                     cores); the results do not depend on it (each point's random streams are\n"
+           "                     keyed by seed, sample and device)\n"
            "  -q, --quiet        do not print warnings\n"
            "  --no-progress      no progress indicator on a terminal\n"
            "  -h, --help         this help\n"
@@ -77,14 +79,21 @@ void printUsage(std::ostream& out) {
            "after the run. Ctrl-C stops the run and writes what was computed.\n"
            "\n"
            "exit status: 0 success, 1 simulation failure (partial results are still written), 2 bad input,\n"
-           "130 interrupted\n";
+           "130 interrupted\n"
+           "\n"
+           "mpirun -n R spinspice NETLIST ... splits the .step points and Monte-Carlo samples over R processes\n"
+           "(on every rank -j defaults to the cores / the ranks per machine); rank 0 writes the output, the\n"
+           "same as one process would\n";
 }
 
 struct Arguments {
     std::string netlist, json, raw, csv, stream;
     bool asciiRaw = false, stats = false, quiet = false, progress = true;
     int jobs = std::max(1U, std::thread::hardware_concurrency()); // threads for .step points
+    bool jobsGiven = false;
     spinspice::OptionOverrides overrides;
+    spinspice::TaskDistribution* distribution = nullptr; // under mpirun
+    bool primary() const { return !distribution || distribution->rank() == 0; }
 };
 
 // --describe TYPE: a parameter table, all of them, or the options.
@@ -190,6 +199,7 @@ std::optional<int> parseArguments(const std::vector<std::string>& args, Argument
                 return kExitInput;
             }
             out.jobs = static_cast<int>(jobs);
+            out.jobsGiven = true;
         } else if (a == "--stats") {
             out.stats = true;
         } else if (a == "-q" || a == "--quiet") {
@@ -271,7 +281,7 @@ void printOperatingPoint(const spinspice::Waveforms& w) {
 
 // Runs the netlist; bad input and failures before any analysis give an exit status here.
 std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& result,
-                            std::vector<spinspice::PrintSpec>& prints) {
+                            std::vector<spinspice::PrintSpec>& prints, bool& secondary) {
     try {
         // Progress on a terminal, for runs longer than a second.
         const bool tty = args.progress && isatty(STDERR_FILENO);
@@ -299,8 +309,10 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
                 std::fprintf(stderr, "%.9e %.3e %d %s %s order=%d\n", t.time, t.step, t.iterations, t.outcome,
                              t.worst.c_str(), t.order);
             };
-        spinspice::NetlistRun run = spinspice::simulateNetlistFile(args.netlist, observer, args.overrides, args.jobs);
+        spinspice::NetlistRun run =
+            spinspice::simulateNetlistFile(args.netlist, observer, args.overrides, args.jobs, args.distribution);
         if (printed) std::fprintf(stderr, "\r%*s\r", 40, "");
+        secondary = run.secondary;
         result = std::move(run.result);
         prints = std::move(run.netlist.prints);
         if (!args.quiet) {
@@ -308,10 +320,10 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
             if (run.netlist.analyses.empty()) std::cerr << "warning: the netlist has no analysis (.op .dc .ac .tran)\n";
         }
     } catch (const spinspice::InputError& e) {
-        std::cerr << e.report();
+        if (args.primary()) std::cerr << e.report(); // under mpirun every rank finds it: rank 0 reports
         return kExitInput;
     } catch (const spinspice::SimulationError& e) {
-        std::cerr << e.report();
+        if (args.primary()) std::cerr << e.report();
         return kExitSimulation;
     } catch (const std::exception& e) {
         std::cerr << "spinspice: internal error: " << e.what() << "\n";
@@ -367,9 +379,34 @@ int main(int argc, char** argv) {
     action.sa_flags = static_cast<int>(SA_RESETHAND);
     sigaction(SIGINT, &action, nullptr);
 
+    // Under mpirun: the .step points and Monte-Carlo samples are split over the ranks, rank 0 writes.
+    spinspice::MpiLaunch mpi;
+    if (spinspice::MpiLaunch::launchedRanks() > 1) {
+        if (!mpi.start(&argc, &argv)) {
+            std::cerr << "spinspice: " << mpi.error() << "\n";
+            return kExitInput;
+        }
+        args.distribution = mpi.distribution();
+        if (!args.stream.empty()) {
+            if (args.primary())
+                std::cerr << "spinspice: --stream cannot be used under mpirun (every rank would write the file): "
+                             "use -o, -r or --csv, which rank 0 writes\n";
+            return kExitInput;
+        }
+        if (!args.jobsGiven) // the cores shared by the ranks on this machine
+            args.jobs =
+                std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / spinspice::MpiLaunch::localRanks());
+        if (!args.primary()) {
+            args.quiet = true;
+            args.progress = false;
+        }
+    }
+
     spinspice::SimulationResult result;
     std::vector<spinspice::PrintSpec> prints;
-    if (const auto failed = simulate(args, result, prints)) return *failed;
+    bool secondary = false;
+    if (const auto failed = simulate(args, result, prints, secondary)) return *failed;
+    if (secondary) return kExitOk; // its results went to rank 0
 
     bool interrupted = false;
     for (const auto& w : result.analyses) {
