@@ -355,6 +355,34 @@ double evaluateOne(const MeasureSpec& spec, const Waveforms& w, const std::vecto
 
 } // namespace
 
+std::optional<double> settledAfter(const MeasureSpec& spec, const Waveforms& w) {
+    using Kind = MeasureSpec::Kind;
+    if (w.re.empty() || w.points() == 0) return std::nullopt;
+    auto crossing = [&](const MeasureCondition& c) -> std::optional<double> {
+        if (c.at) return *c.at;
+        if (c.last) return std::nullopt; // the last crossing is known only at the end
+        try {
+            return conditionPosition(w, c, spec.analysis, "").x;
+        } catch (const MeasureFailure&) {
+            return std::nullopt;
+        }
+    };
+    switch (spec.kind) {
+    case Kind::TrigTarg: {
+        const auto trig = crossing(spec.trig), targ = crossing(spec.targ);
+        if (!trig || !targ) return std::nullopt;
+        return std::max(*trig, *targ);
+    }
+    case Kind::When:
+    case Kind::FindWhen:
+    case Kind::DerivWhen: return crossing(spec.when);
+    case Kind::FindAt:
+    case Kind::DerivAt: return spec.at;
+    case Kind::Param: return std::nullopt;
+    default: return spec.to; // AVG RMS MIN MAX PP INTEG and the spectral ones: their window's end
+    }
+}
+
 std::vector<Measurement> evaluateMeasurements(const std::vector<MeasureSpec>& specs, const Waveforms& w,
                                               const std::map<std::string, double>& params) {
     std::vector<Measurement> results;

@@ -79,6 +79,12 @@ double derivative(const std::vector<double>& x, const std::vector<double>& y, co
 // std::runtime_error when a vector is missing.
 std::vector<double> signalValues(const Waveforms& w, const MeasureSignal& s);
 
+// `.options autostop`: the sweep value after which more points can no longer change the result of
+// `spec` on waveforms that continue `w` (the crossing of a WHEN/TRIG/TARG found so far, AT=, TO=);
+// nullopt while it is not known yet, and for results that depend on the whole run (AVG without TO=,
+// CROSS=LAST, PARAM: those follow the others).
+std::optional<double> settledAfter(const MeasureSpec& spec, const Waveforms& w);
+
 std::vector<Measurement> evaluateMeasurements(const std::vector<MeasureSpec>& specs, const Waveforms& w,
                                               const std::map<std::string, double>& params);
 

@@ -498,6 +498,7 @@ void TransientRun::run() {
         chooseStep();
         while (!attempt()) {
         }
+        if (setup_.done && setup_.done(time_)) break;
         if (setup_.progress && ++sinceProgress >= 256) {
             sinceProgress = 0;
             setup_.progress(time_ / tstop_);

@@ -36,6 +36,8 @@ struct TransientSetup {
     std::function<void(double fraction)> progress; // optional, called every few hundred steps
     std::function<void(const StepTrace&)> trace;   // optional, every attempted step
     const std::atomic<bool>* stop = nullptr;       // optional: set by the caller to stop (Ctrl-C)
+    // Optional, at every accepted point after `output`: true ends the run there, normally (autostop).
+    std::function<bool(double time)> done;
     long maxPoints = 100'000'000; // accepted time points allowed (.options maxpoints, and what maxoutput leaves)
     std::string maxPointsReason = ".options maxpoints"; // which limit maxPoints comes from, for the messages
 };

@@ -85,6 +85,11 @@ const std::vector<Row>& rows() {
                "1: .tran writes its waveforms at multiples of tstep only (linear interpolation between the "
                "accepted points, as ngspice's interp): long runs keep tstop/tstep points, not every internal step")},
          [](SimOptions& o, double v) { o.interp = v != 0; }},
+        {{spec("autostop", 0, "", 0, 1, false, K::Flag,
+               "1: a .tran ends as soon as every .meas tran has its final value (a WHEN/TRIG/TARG crossing found, "
+               "AT= or TO= passed), as HSPICE's .option autostop; a .meas that can only end at tstop (AVG without "
+               "TO=, CROSS=LAST) keeps the run going")},
+         [](SimOptions& o, double v) { o.autostop = v != 0; }},
         {{spec("nfreqs", 10, "", 2, 1000, false, K::Integer,
                ".four: the table has the DC value and harmonics 1 ... nfreqs - 1 (as ngspice)")},
          [](SimOptions& o, double v) { o.fourierHarmonics = static_cast<int>(v); }},
