@@ -57,14 +57,22 @@ FourierResult fourierOf(const FourierSpec& spec, const MeasureSignal& signal, co
 
 void evaluateOutputs(const FlatCircuit& flat, Waveforms& w) {
     w.measurements = measure::evaluateMeasurements(flat.measures, w, flat.params);
-    if (w.type != "tran" || w.points() < 2) return;
-    for (const auto& spec : flat.spectra)
-        for (const auto& signal : spec.signals) w.spectra.push_back(spectrumOf(spec, signal, w));
-    if (flat.fourier.empty()) return;
-    std::vector<std::string> warnings; // reported when the simulator read the same options
-    const SimOptions options = parseOptions(flat.options, flat.textOptions, warnings, &flat.optionOrigins);
-    for (const auto& spec : flat.fourier)
-        for (const auto& signal : spec.signals) w.fourier.push_back(fourierOf(spec, signal, w, options));
+    if (w.type == "tran" && w.points() >= 2) {
+        for (const auto& spec : flat.spectra)
+            for (const auto& signal : spec.signals) w.spectra.push_back(spectrumOf(spec, signal, w));
+        if (!flat.fourier.empty()) {
+            std::vector<std::string> warnings; // reported when the simulator read the same options
+            const SimOptions options = parseOptions(flat.options, flat.textOptions, warnings, &flat.optionOrigins);
+            for (const auto& spec : flat.fourier)
+                for (const auto& signal : spec.signals) w.fourier.push_back(fourierOf(spec, signal, w, options));
+        }
+    }
+    const auto waveforms = flat.options.find("waveforms"); // .options waveforms=0: the results only
+    if (waveforms != flat.options.end() && waveforms->second == 0.0) {
+        w.names.clear();
+        w.re.clear();
+        w.im.clear();
+    }
 }
 
 namespace {

@@ -450,7 +450,8 @@ Simulator::Selection Simulator::keptForCards(const Selection& all) const {
 Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observer) {
     const Selection all = selection();
     WaveformStream* stream = observer.stream;
-    const Selection sel = stream ? keptForCards(all) : all;
+    // Streamed, or without waveforms in the results: only the columns the cards read stay in memory.
+    const Selection sel = stream || !circuit_->options().waveforms ? keptForCards(all) : all;
     partial_ = emptyWaveforms("tran", "time", sel.names, false);
     std::vector<double> streamRow(all.unknowns.size() + 1);
     if (stream) {

@@ -90,6 +90,10 @@ const std::vector<Row>& rows() {
                "AT= or TO= passed), as HSPICE's .option autostop; a .meas that can only end at tstop (AVG without "
                "TO=, CROSS=LAST) keeps the run going")},
          [](SimOptions& o, double v) { o.autostop = v != 0; }},
+        {{spec("waveforms", 1, "", 0, 1, false, K::Flag,
+               "0: analyses keep and write only their .meas, .four and .spectrum results, no waveforms, and a "
+               ".tran holds only the vectors those cards read while it runs (Monte Carlo with many samples)")},
+         [](SimOptions& o, double v) { o.waveforms = v != 0; }},
         {{spec("nfreqs", 10, "", 2, 1000, false, K::Integer,
                ".four: the table has the DC value and harmonics 1 ... nfreqs - 1 (as ngspice)")},
          [](SimOptions& o, double v) { o.fourierHarmonics = static_cast<int>(v); }},
