@@ -83,3 +83,16 @@ TEST_CASE("autostop: measurements that need the whole run keep it going to tstop
     // No .meas at all: the option changes nothing.
     CHECK(endTime(runRc("", true)) == doctest::Approx(50e-6));
 }
+
+TEST_CASE(".options waveforms=0: the measurements of the full run, no waveforms") {
+    const std::string measures = ".meas tran t50 when v(out)=0.5\n.meas tran a avg v(out)\n";
+    const Waveforms full = runRc(measures, false);
+    const std::string deck = kCircuit + measures + ".options waveforms=0\n.end\n";
+    NetlistRun run = simulateNetlistString(deck, "rc.cir");
+    REQUIRE(run.result.analyses.size() == 1);
+    const Waveforms& bare = run.result.analyses[0];
+    CHECK(bare.names.empty());
+    CHECK(bare.re.empty());
+    CHECK(bare.stats.accepted == full.stats.accepted);
+    CHECK(sameMeasurements(bare, full));
+}
