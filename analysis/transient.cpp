@@ -508,6 +508,7 @@ void TransientRun::run() {
 } // namespace
 
 void runTransient(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters) {
+    newton.linearSolver().forgetKept(); // factorisations kept per step size belong to one run
     TransientRun run(newton, setup, counters);
     run.run();
 }

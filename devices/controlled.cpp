@@ -29,6 +29,7 @@ public:
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::None, Randomness::Deterministic};
     }
+    bool timeInvariant() const override { return true; }
     void setup(SetupContext& ctx) override {
         p_ = ctx.node(nodeNames_.at(0));
         n_ = ctx.node(nodeNames_.at(1));

@@ -77,8 +77,8 @@ struct EvalContext {
     // Independent sources take their DC value (.op, .dc, .ac) rather than their waveform at `time`
     // (a transient and its operating point), as ngspice does.
     bool dcSources = true;
-    double sourceScale = 1.0;          // source stepping scales independent sources
-    bool noise = false;                // random forcing (thermal fields) is on: transient time points only
+    double sourceScale = 1.0; // source stepping scales independent sources
+    bool noise = false;       // random forcing (thermal fields) is on: transient time points only
     // A steady-state solve (d/dt = 0: .op, .dc, the operating points of .ac and .tran), as opposed to a
     // time point of a transient. Devices integrated in a rotating frame (stno, sdiode) average their
     // rotating terms to zero here; everything else ignores it.
@@ -226,6 +226,10 @@ public:
     virtual void bind(const PatternBuilder& pattern) = 0;
     // 4. per Newton iteration: f, q and their Jacobians at ctx.x. No allocation, no look-ups.
     virtual void eval(const EvalContext& ctx, LoadBuffers& out) = 0;
+    // True when f and q are affine in x with Jacobians that never change, whatever the time (R, C, L,
+    // K, E, F, G, H; not independent sources, whose f follows the time): in a linear circuit's
+    // transient such devices are loaded once and then applied as f0 + Jf x, q0 + Jq x (NewtonSolver).
+    virtual bool timeInvariant() const { return false; }
 
     // An analysis starts: forget what earlier analyses accepted (hysteresis, charge histories).
     virtual void restart() {}

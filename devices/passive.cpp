@@ -50,6 +50,7 @@ public:
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::None, Randomness::Deterministic};
     }
+    bool timeInvariant() const override { return true; }
     void declare(PatternBuilder& pb) override { stamp_.declare(pb, p_, n_); }
     void bind(const PatternBuilder& pb) override { stamp_.bind(pb); }
     void eval(const EvalContext& ctx, LoadBuffers& out) override { stamp_.load(out, ctx.x, p_, n_, g_); }
@@ -81,6 +82,7 @@ public:
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::Present, Randomness::Deterministic};
     }
+    bool timeInvariant() const override { return true; }
     void declare(PatternBuilder& pb) override { stamp_.declare(pb, p_, n_); }
     void bind(const PatternBuilder& pb) override { stamp_.bind(pb); }
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
@@ -113,6 +115,7 @@ public:
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::Present, Randomness::Deterministic};
     }
+    bool timeInvariant() const override { return true; }
     void setup(SetupContext& ctx) override {
         TwoTerminal::setup(ctx);
         br_ = ctx.branch(name_);
@@ -165,6 +168,7 @@ public:
     DeviceTraits traits() const override {
         return {Linearity::Linear, Chord::Safe, Charge::Present, Randomness::Deterministic};
     }
+    bool timeInvariant() const override { return true; }
     void setup(SetupContext&) override {}
     void resolve(const DeviceLookup& lookup) override {
         const Inductor* found[2] = {nullptr, nullptr};

@@ -84,6 +84,7 @@ void Circuit::finalize() {
         chordAllowed_ = chordAllowed_ && (t.linear() || t.chord == Chord::Safe);
         hasCharge_ = hasCharge_ || t.charge == Charge::Present;
         stochastic_ = stochastic_ || t.randomness == Randomness::Stochastic;
+        (d->timeInvariant() && t.linear() ? invariant_ : varying_).push_back(d.get());
     }
     finalized_ = true;
 }
@@ -134,6 +135,10 @@ void Circuit::load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmitta
         return;
     }
     for (Device* d : withoutOwnAdmittance_) d->eval(ctx, out);
+}
+
+void Circuit::loadDevices(const std::vector<Device*>& devices, const EvalContext& ctx, LoadBuffers& out) {
+    for (Device* d : devices) d->eval(ctx, out);
 }
 
 void Circuit::restart() const {

@@ -77,6 +77,10 @@ public:
     // One evaluation of every device into `out` (buffers must be zeroed by the caller); with
     // skipOwnAdmittance, the devices that supply their own .ac admittance are left out.
     void load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmittance = false) const;
+    // The devices whose loads never change (Device::timeInvariant) and the others, each in device order.
+    const std::vector<Device*>& invariantDevices() const { return invariant_; }
+    const std::vector<Device*>& varyingDevices() const { return varying_; }
+    static void loadDevices(const std::vector<Device*>& devices, const EvalContext& ctx, LoadBuffers& out);
     // Every device forgets what earlier analyses accepted (Device::restart).
     void restart() const;
 
@@ -107,6 +111,7 @@ private:
     Device* settingUp_ = nullptr; // the device in setup(), for the hook requests
     std::vector<Device*> accepting_, locating_, projecting_, ownAdmittance_;
     std::vector<Device*> withoutOwnAdmittance_; // in device order
+    std::vector<Device*> invariant_, varying_;
 };
 
 } // namespace spinspice

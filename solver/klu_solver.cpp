@@ -2,6 +2,7 @@
 
 #include <klu.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -34,7 +35,70 @@ KluSolver::KluSolver() : impl_(std::make_unique<Impl>()) {
     impl_->common.scale = -1; // -1: not even the scan that checks the (fixed, valid) pattern
 }
 
+void KluSolver::freeNumeric(void*& numeric) {
+    if (!numeric) return;
+    auto* num = static_cast<klu_numeric*>(numeric);
+    klu_free_numeric(&num, &impl_->common);
+    numeric = nullptr;
+}
+
+void KluSolver::forgetKept() {
+    for (auto& k : kept_) freeNumeric(k.numeric);
+    kept_.clear();
+    seen_.clear();
+    keyed_ = false;
+}
+
+// Keys within 1e-9 (relative) match: a step size that comes back after a breakpoint is t_break - t,
+// whose rounding grows with t (1e-12 of a 5 ps step at 20 ns), and solving with G + a0' C instead of
+// G + a0 C, a0' within 1e-9 of a0, changes a linear step's Newton update by ~1e-9 of itself.
+bool KluSolver::switchTo(double key) {
+    ++uses_;
+    auto same = [](double a, double b) { return std::fabs(a - b) <= 1e-9 * std::fabs(b); };
+    if (numeric_ && keyed_ && same(key_, key)) return true;
+    // A key seen once so far is not worth a new factorisation: the current one is refactored for it
+    // (a transient's first steps grow through sizes never seen again); from its second time it is kept.
+    auto seen = std::find_if(seen_.begin(), seen_.end(), [&](const auto& k) { return same(k.first, key); });
+    if (seen == seen_.end()) {
+        if (seen_.size() >= 64) seen_.erase(seen_.begin());
+        seen_.emplace_back(key, 0);
+        seen = seen_.end() - 1;
+    }
+    ++seen->second;
+    const bool currentRecurs = std::any_of(
+        seen_.begin(), seen_.end(), [&](const auto& k) { return keyed_ && same(k.first, key_) && k.second > 1; });
+    if (numeric_ && keyed_ && currentRecurs) { // file the current one
+        kept_.push_back({key_, numeric_, uses_});
+        numeric_ = nullptr;
+        // Within the bounds: drop the least recently used ones.
+        auto bytes = [&] {
+            double total = 0;
+            for (const auto& k : kept_) {
+                const auto* num = static_cast<const klu_numeric*>(k.numeric);
+                total += 12.0 * static_cast<double>(num->lnz + num->unz + num->nzoff) + 24.0 * n_;
+            }
+            return total;
+        };
+        while (!kept_.empty() && (kept_.size() > kKeptFactorisations || bytes() > kKeptBytes)) {
+            auto oldest = std::min_element(kept_.begin(), kept_.end(),
+                                           [](const Kept& a, const Kept& b) { return a.lastUse < b.lastUse; });
+            freeNumeric(oldest->numeric);
+            kept_.erase(oldest);
+        }
+    }
+    keyed_ = true;
+    key_ = key;
+    const auto found = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& k) { return same(k.key, key); });
+    if (found == kept_.end()) return false; // factor() computes it (refactoring an unkeyed numeric_)
+    freeNumeric(numeric_);
+    numeric_ = found->numeric;
+    key_ = found->key;
+    kept_.erase(found);
+    return true;
+}
+
 KluSolver::~KluSolver() {
+    forgetKept();
     if (numeric_) {
         auto* num = static_cast<klu_numeric*>(numeric_);
         klu_free_numeric(&num, &impl_->common);
@@ -53,6 +117,7 @@ void KluSolver::analyze(int n, const std::vector<int>& colPtr, const std::vector
     n_ = n;
     impl_->colPtr = colPtr;
     impl_->rowIdx = rowIdx;
+    forgetKept();
     if (numeric_) {
         auto* num = static_cast<klu_numeric*>(numeric_);
         klu_free_numeric(&num, &impl_->common);

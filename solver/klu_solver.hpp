@@ -56,6 +56,18 @@ public:
     // `allowRefactor`; falls back to a full factor when the pivots of the refactorisation are too small.
     // Returns false if the matrix is singular; singularColumn() then names the 1-based unknown.
     bool factor(const double* a, bool allowRefactor = true);
+    // Kept factorisations (a linear circuit's transient: one matrix G + a0 C per step size, and the
+    // step sizes come back after every breakpoint). switchTo(key) files the current factorisation
+    // under its key and makes the one kept under `key` current: true when there is one (no factor()
+    // needed), false when the next factor() must compute it: refactoring the current one in place when
+    // that has no key or a key asked for only once (those are not filed), else anew. unkey(): the current factorisation
+    // no longer stands for a key (the next factor() overwrites it). At most kKeptFactorisations are kept (least
+    // recently used dropped), and none beyond kKeptBytes of factors. forgetKept() drops them all.
+    bool switchTo(double key);
+    void unkey() { keyed_ = false; }
+    void forgetKept();
+    static constexpr std::size_t kKeptFactorisations = 16;
+    static constexpr double kKeptBytes = 512e6;
     // Solve in place: b is 1-based (b[0] ignored), size n+1.
     void solve(double* b);
     bool factored() const { return numeric_ != nullptr; }
@@ -87,6 +99,17 @@ private:
     std::shared_ptr<SymbolicCache> cache_;
     bool fromCache_ = false;
     void storeInCache();
+    struct Kept {
+        double key;
+        void* numeric; // klu_numeric*
+        long lastUse;
+    };
+    std::vector<Kept> kept_;
+    std::vector<std::pair<double, int>> seen_; // keys asked for, and how often (the last 64)
+    bool keyed_ = false;                       // numeric_ is the factorisation of key_
+    double key_ = 0;
+    long uses_ = 0;
+    void freeNumeric(void*& numeric);
 };
 
 } // namespace spinspice

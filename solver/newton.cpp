@@ -75,11 +75,58 @@ bool NewtonSolver::lastEvaluationReactive() const {
     return jacobianLoaded_ ? jacobianReactive() : reusedJacobianReactive_;
 }
 
+// A linear circuit at a transient time point: the time-invariant devices (R, C, L, controlled
+// sources) are not loaded again; their f and q are f0 + Jf x and q0 + Jq x, from one load at x = 0.
+// The rest (sources) is loaded on top. The residual's row scales are not kept (a linear circuit
+// has no residual test). Returns false when the circuit does not qualify.
+bool NewtonSolver::evaluateAffine(const std::vector<double>& x, const EvalContext& ctx) {
+    const auto& invariant = circuit_.invariantDevices();
+    if (!circuit_.linear() || invariant.empty() || ctx.stationary || ctx.useInitialConditions) return false;
+    const auto rows = static_cast<std::size_t>(n_) + 1, entries = static_cast<std::size_t>(nnz_) + 1;
+    if (!invariantLoaded_) {
+        f0Invariant_.assign(rows, 0.0);
+        q0Invariant_.assign(rows, 0.0);
+        jfInvariant_.assign(entries, 0.0);
+        jqInvariant_.assign(entries, 0.0);
+        std::vector<double> zero(rows, 0.0), scale(rows, 0.0);
+        LoadBuffers lb{f0Invariant_.data(), q0Invariant_.data(), scale.data(),
+                       jfInvariant_.data(), jqInvariant_.data(), 0};
+        EvalContext at0 = ctx;
+        at0.x = zero.data();
+        Circuit::loadDevices(invariant, at0, lb);
+        invariantLoaded_ = true;
+    }
+    std::copy(f0Invariant_.begin(), f0Invariant_.end(), f_.begin());
+    std::copy(q0Invariant_.begin(), q0Invariant_.end(), q_.begin());
+    std::copy(jfInvariant_.begin(), jfInvariant_.end(), jf_.begin());
+    std::copy(jqInvariant_.begin(), jqInvariant_.end(), jq_.begin());
+    std::fill(fscale_.begin(), fscale_.end(), 0.0);
+    const auto& pattern = circuit_.pattern();
+    cscMultiplyAdd(pattern, jfInvariant_.data(), x.data(), f_.data());
+    cscMultiplyAdd(pattern, jqInvariant_.data(), x.data(), q_.data());
+    LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
+    Circuit::loadDevices(circuit_.varyingDevices(), ctx, lb);
+    lastLimited_ = lb.limited;
+    stats.affineEvaluations++;
+    return true;
+}
+
 void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& context, bool skipOwnAdmittance) {
     // A chord evaluation after a full one: remember whether the Jacobian it reuses was reactive (the
     // transient's truncation-error control and order selection depend on it).
     if (!context.jacobianNeeded && jacobianLoaded_) reusedJacobianReactive_ = jacobianReactive();
     jacobianLoaded_ = context.jacobianNeeded;
+    if (!skipOwnAdmittance) {
+        EvalContext ctx = context;
+        ctx.x = x.data();
+        if (!ctx.env) ctx.env = &circuit_.environment();
+        const auto t0 = Clock::now();
+        const bool affine = evaluateAffine(x, ctx);
+        if (affine) {
+            stats.timeEval += seconds(t0, Clock::now());
+            return;
+        }
+    }
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
     std::fill(fscale_.begin(), fscale_.end(), 0.0);
@@ -255,9 +302,23 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         // matters when some device has charges (a purely resistive network reuses them across steps).
         const bool reactive = linear && a0 != 0.0 && lastEvaluationReactive();
         const bool sameA0 = luA0_ == a0 || (!reactive && !luReactive_ && (a0 == 0.0) == (luA0_ == 0.0));
-        const bool reuseLu =
-            chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
-                      luPseudo_ == aug.pseudoConductance && aug.relaxConductance == 0.0 && !aug.holdRelaxed);
+        bool reuseLu = chord || (linear && luValid_ && sameA0 && luGmin_ == aug.diagGmin && luForced_ == aug.forced &&
+                                 luPseudo_ == aug.pseudoConductance && aug.relaxConductance == 0.0 && !aug.holdRelaxed);
+        // A linear circuit's transient steps: the matrix is G + a0 C, a function of a0 alone, and the
+        // step sizes (hence a0) come back after every breakpoint: factorisations are kept per a0.
+        const bool keyed = reactive && aug.diagGmin == 0.0 && !aug.forced && aug.pseudoConductance == 0.0 &&
+                           aug.relaxConductance == 0.0 && !aug.holdRelaxed;
+        if (!reuseLu && keyed && klu_.switchTo(a0)) {
+            reuseLu = true;
+            luValid_ = true;
+            luA0_ = a0;
+            luReactive_ = true;
+            luGmin_ = 0.0;
+            luForced_ = nullptr;
+            luPseudo_ = 0.0;
+        } else if (!reuseLu && !keyed) {
+            klu_.unkey();
+        }
         assembleJacobian(a0, reuseLu);
         applyAugmentation(x, aug, reuseLu);
         if (a0 == 0.0) applyDcStates(x, aug, reuseLu);

@@ -18,7 +18,8 @@
 namespace spinspice {
 
 struct SolverStats {
-    long iterations = 0; // device loads + linear solves
+    long iterations = 0;        // device loads + linear solves
+    long affineEvaluations = 0; // of those, with the time-invariant devices applied, not loaded
     double timeEval = 0, timeFactor = 0, timeSolve = 0;
 };
 
@@ -59,8 +60,9 @@ public:
 
     // Charges at the converged solution (first-order corrected from the last load to the final x).
     const std::vector<double>& charges() const { return qFinal_; }
-    // Charges of the last evaluate() (not corrected).
+    // Charges and resistive residual f of the last evaluate() (not corrected).
     const std::vector<double>& loadedCharges() const { return q_; }
+    const std::vector<double>& loadedResidual() const { return f_; }
     // Whether the last evaluated Jacobian had any dq/dx entry: false for a purely algebraic circuit
     // (resistive elements, controlled sources, p-bits, sMTJs), which has no truncation error to control.
     // A chord evaluation (no Jacobian) answers for the Jacobian it reuses.
@@ -108,6 +110,11 @@ private:
     bool jacobianReactive() const;
     const void* luForced_ = nullptr;
     int lastLimited_ = 0;
+    // A linear circuit's transient: the time-invariant devices' loads at x = 0 and their Jacobians,
+    // loaded once (loadInvariant) and applied as f0 + Jf x, q0 + Jq x at every evaluation.
+    bool invariantLoaded_ = false;
+    std::vector<double> f0Invariant_, q0Invariant_, jfInvariant_, jqInvariant_;
+    bool evaluateAffine(const std::vector<double>& x, const EvalContext& ctx);
 };
 
 } // namespace spinspice
