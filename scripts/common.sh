@@ -8,7 +8,7 @@ PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
 PACKAGES=(cmake g++ make libeigen3-dev libsuitesparse-dev libboost-dev nlohmann-json3-dev doctest-dev
           python3 python3-numpy python3-matplotlib python3-dev pybind11-dev python3-pybind11 python3-pytest
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin libmetis-dev)
 
 ensure_packages() {
   local missing=()

@@ -77,7 +77,7 @@ public:
     bool factorComplex(const double* a);
     void solveComplex(std::complex<double>* b); // 1-based, b[0] ignored
 
-    // The fill-reducing order (0 AMD, 1 COLAMD): chosen at the first factorisation (firstFactor), or
+    // The fill-reducing order (0 AMD, 1 COLAMD, 3 METIS): chosen at the first factorisation (firstFactor), or
     // fixed beforehand for the next analyze() (a system with the same structure's choice).
     int ordering() const;
     void fixOrdering(int ordering) { fixedOrdering_ = ordering; }
@@ -93,6 +93,7 @@ private:
     bool orderingChosen_ = false;
     int fixedOrdering_ = -1;
     void* firstFactor(const double* a); // a klu_numeric*: see klu_solver.cpp
+    void preferNestedDissection();
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;

@@ -5,6 +5,7 @@
 #include "netlist/elaborate.hpp"
 #include "netlist/parser.hpp"
 #include "solver/klu_solver.hpp"
+#include "solver/metis_order.hpp"
 #include "solver/newton.hpp"
 #include "tests/support.hpp"
 
@@ -209,4 +210,102 @@ TEST_CASE("RC mesh with a pulsed load: factorisations kept per step size, agains
     }
     CHECK(range > 1e-3);
     CHECK(worst < 1e-8 * range); // 2e-14 V here; a factorisation of the wrong step size: ~range
+}
+
+namespace {
+// The pattern (CSC, 0-based) of an m x m grid Laplacian plus a diagonal.
+void gridPattern(int m, std::vector<int>& colPtr, std::vector<int>& rowIdx, std::vector<double>* values = nullptr) {
+    const int n = m * m;
+    colPtr.assign(1, 0);
+    rowIdx.clear();
+    if (values) values->clear();
+    for (int c = 0; c < n; ++c) {
+        const int i = c / m, j = c % m;
+        std::vector<int> rows{c};
+        if (i > 0) rows.push_back(c - m);
+        if (j > 0) rows.push_back(c - 1);
+        if (j + 1 < m) rows.push_back(c + 1);
+        if (i + 1 < m) rows.push_back(c + m);
+        std::sort(rows.begin(), rows.end());
+        for (int r : rows) {
+            rowIdx.push_back(r);
+            if (values) values->push_back(r == c ? 4.01 : -1.0);
+        }
+        colPtr.push_back(static_cast<int>(rowIdx.size()));
+    }
+}
+} // namespace
+
+TEST_CASE("METIS nested dissection: a permutation, and the exact Cholesky fill count it reports") {
+    if (!metisAvailable()) return; // built without libmetis-dev
+    const int m = 12, n = m * m;
+    std::vector<int> colPtr, rowIdx;
+    gridPattern(m, colPtr, rowIdx);
+    std::vector<int> perm(static_cast<std::size_t>(n));
+    const int lnz = metisOrder(n, colPtr.data(), rowIdx.data(), perm.data(), nullptr);
+    std::vector<int> sorted = perm;
+    std::sort(sorted.begin(), sorted.end());
+    for (int k = 0; k < n; ++k) CHECK(sorted[static_cast<std::size_t>(k)] == k);
+    // Reference: symbolic Gaussian elimination on the permuted pattern, dense.
+    std::vector<std::vector<char>> a(static_cast<std::size_t>(n), std::vector<char>(static_cast<std::size_t>(n), 0));
+    std::vector<int> position(static_cast<std::size_t>(n));
+    for (int k = 0; k < n; ++k) position[static_cast<std::size_t>(perm[static_cast<std::size_t>(k)])] = k;
+    for (int c = 0; c < n; ++c)
+        for (int k = colPtr[static_cast<std::size_t>(c)]; k < colPtr[static_cast<std::size_t>(c) + 1]; ++k) {
+            const auto i =
+                static_cast<std::size_t>(position[static_cast<std::size_t>(rowIdx[static_cast<std::size_t>(k)])]);
+            const auto j = static_cast<std::size_t>(position[static_cast<std::size_t>(c)]);
+            a[i][j] = a[j][i] = 1;
+        }
+    long count = 0;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(n); ++k)
+        for (std::size_t i = k + 1; i < static_cast<std::size_t>(n); ++i) {
+            if (!a[i][k]) continue;
+            ++count; // L(i, k)
+            for (std::size_t j = k + 1; j < static_cast<std::size_t>(n); ++j)
+                if (a[k][j]) a[i][j] = a[j][i] = 1;
+        }
+    CHECK(lnz == count);
+}
+
+TEST_CASE("KLU chooses nested dissection on a large 3-D grid, where it fills less than AMD, and solves it") {
+    // A 16 x 16 x 16 grid Laplacian plus a diagonal: nested dissection's separators are planes, AMD's
+    // fill grows much faster (8 % less fill here; KluSolver asks for 5 %).
+    const int m = 16, n = m * m * m;
+    std::vector<int> colPtr{0}, rowIdx;
+    std::vector<double> values;
+    for (int c = 0; c < n; ++c) {
+        const int i = c / (m * m), j = (c / m) % m, k = c % m;
+        std::vector<int> rows{c};
+        if (i > 0) rows.push_back(c - m * m);
+        if (i + 1 < m) rows.push_back(c + m * m);
+        if (j > 0) rows.push_back(c - m);
+        if (j + 1 < m) rows.push_back(c + m);
+        if (k > 0) rows.push_back(c - 1);
+        if (k + 1 < m) rows.push_back(c + 1);
+        std::sort(rows.begin(), rows.end());
+        for (int r : rows) {
+            rowIdx.push_back(r);
+            values.push_back(r == c ? 6.01 : -1.0);
+        }
+        colPtr.push_back(static_cast<int>(rowIdx.size()));
+    }
+    KluSolver klu;
+    klu.analyze(n, colPtr, rowIdx);
+    values.push_back(0.0); // the ground slot
+    REQUIRE(klu.factor(values.data()));
+    CHECK(klu.ordering() == (metisAvailable() ? 3 : 0));
+    std::vector<double> b(static_cast<std::size_t>(n) + 1, 0.0);
+    for (int i = 1; i <= n; ++i) b[static_cast<std::size_t>(i)] = std::sin(0.1 * i);
+    std::vector<double> x = b;
+    klu.solve(x.data());
+    std::vector<double> ax(static_cast<std::size_t>(n) + 1, 0.0);
+    for (int c = 0; c < n; ++c)
+        for (int k = colPtr[static_cast<std::size_t>(c)]; k < colPtr[static_cast<std::size_t>(c) + 1]; ++k)
+            ax[static_cast<std::size_t>(rowIdx[static_cast<std::size_t>(k)]) + 1] +=
+                values[static_cast<std::size_t>(k)] * x[static_cast<std::size_t>(c) + 1];
+    double worst = 0;
+    for (int i = 1; i <= n; ++i)
+        worst = std::max(worst, std::fabs(ax[static_cast<std::size_t>(i)] - b[static_cast<std::size_t>(i)]));
+    CHECK(worst < 1e-12);
 }
