@@ -26,7 +26,7 @@ void ByteWriter::str(std::string_view s) {
 
 void ByteWriter::doubles(const std::vector<double>& v) {
     u64(v.size());
-    bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+    if (!v.empty()) bytes_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
 }
 
 void ByteWriter::strings(const std::vector<std::string>& v) {
@@ -70,7 +70,7 @@ std::vector<double> ByteReader::doubles() {
     const std::size_t n = count();
     need(n * sizeof(double));
     std::vector<double> v(n);
-    std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(double));
+    if (n > 0) std::memcpy(v.data(), bytes_.data() + pos_, n * sizeof(double)); // (v.data() is null when n = 0)
     pos_ += n * sizeof(double);
     return v;
 }
