@@ -116,16 +116,13 @@ void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& con
     // transient's truncation-error control and order selection depend on it).
     if (!context.jacobianNeeded && jacobianLoaded_) reusedJacobianReactive_ = jacobianReactive();
     jacobianLoaded_ = context.jacobianNeeded;
-    if (!skipOwnAdmittance) {
-        EvalContext ctx = context;
-        ctx.x = x.data();
-        if (!ctx.env) ctx.env = &circuit_.environment();
-        const auto t0 = Clock::now();
-        const bool affine = evaluateAffine(x, ctx);
-        if (affine) {
-            stats.timeEval += seconds(t0, Clock::now());
-            return;
-        }
+    EvalContext ctx = context;
+    ctx.x = x.data();
+    if (!ctx.env) ctx.env = &circuit_.environment();
+    const auto t0 = Clock::now();
+    if (!skipOwnAdmittance && evaluateAffine(x, ctx)) {
+        stats.timeEval += seconds(t0, Clock::now());
+        return;
     }
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
@@ -133,10 +130,6 @@ void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& con
     std::fill(jf_.begin(), jf_.end(), 0.0);
     std::fill(jq_.begin(), jq_.end(), 0.0);
     LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
-    EvalContext ctx = context;
-    ctx.x = x.data();
-    if (!ctx.env) ctx.env = &circuit_.environment();
-    const auto t0 = Clock::now();
     circuit_.load(ctx, lb, skipOwnAdmittance);
     stats.timeEval += seconds(t0, Clock::now());
     lastLimited_ = lb.limited;
