@@ -4,7 +4,11 @@
 //   Nname n+ n- model [p0=] [phi0=]     .model model stno (f0= nshift= q= gammag= ith= r0= dr= lambdaf= ...)
 //
 //   dc/dt = -i w(p) c - G+(p) c + G-(p, i) c + lambdaf i(t) + xi(t),   p = |c|^2
-//   w(p) = 2 pi (f0 + nshift p),  G+(p) = gammag (1 + q p),  G-(p, i) = (gammag/ith) i (1 - p)
+//   w(p, i) = 2 pi (f0 + nshift p + ftune i),  G+(p) = gammag (1 + q p),  G-(p, i) = (gammag/ith) i (1 - p)
+//
+// ftune is the frequency's direct dependence on the current: in vortex oscillators (device-physics 4.3;
+// Dussaux et al., PRB 86, 014402 (2012)) the current's Oersted field tunes the gyrotropic frequency by a few
+// MHz/mA while the power dependence (nshift) is weak, i.e. they are nearly isochronous.
 //
 // i is the instantaneous device current from n+ to n- (i > 0 drives the oscillation). The device is the
 // resistance R = r0 - dr Re(c); c = sqrt(p) exp(-i phi). The direct force acts through the current's
@@ -46,7 +50,7 @@ namespace {
 constexpr double kTwoPi = 2.0 * constants::pi;
 
 struct StnoParams {
-    double f0 = 5e9, nshift = -4e9, q = 2, gammag = 5e8, ith = 1e-3;
+    double f0 = 5e9, nshift = -4e9, q = 2, gammag = 5e8, ith = 1e-3, ftune = 0;
     double r0 = 1000, dr = 100, lambdaf = 0;
     bool thermal = false;
     double e0 = 1e-18;
@@ -113,21 +117,23 @@ public:
     void restart() override {
         acceptedTheta_ = p_.phi0;
         acceptedTime_ = 0.0;
-        acceptedOmega_ = omega(p_.p0);
+        acceptedOmega_ = omega(p_.p0, 0.0);
     }
     void beginTransient(const TransientWindow&, DeviceClock& clock) override {
         restart();
         clock.limitStep(maxStep_);
     }
     // The phase advances on accepted points only (trapezoidal in w(p)); kept in [-pi, pi).
-    void accept(const AcceptContext& at, DeviceClock&) override {
-        const double p = power(at.x);
+    void accept(const AcceptContext& at, DeviceClock& clock) override {
+        const double w = omega(power(at.x), electrical(at.x).i);
         if (at.step > 0) {
-            const double theta = acceptedTheta_ + (at.time - acceptedTime_) * 0.5 * (acceptedOmega_ + omega(p));
+            const double theta = acceptedTheta_ + (at.time - acceptedTime_) * 0.5 * (acceptedOmega_ + w);
             acceptedTheta_ = theta - kTwoPi * std::floor(theta / kTwoPi + 0.5);
         }
         acceptedTime_ = at.time;
-        acceptedOmega_ = omega(p);
+        acceptedOmega_ = w;
+        // A current-tuned frequency may leave the parameters' range: the step bound follows it.
+        if (p_.ftune != 0.0) clock.limitStep(std::min(maxStep_, kTwoPi / (p_.ppp * std::fabs(w))));
     }
 
     void eval(const EvalContext& ctx, LoadBuffers& out) override {
@@ -139,11 +145,12 @@ public:
         const double gp = p_.gammag * p_.q + sigmaI_ * e.i; // dG/dp
         const double gi = -sigmaI_ * (1.0 - p);             // dG/di
         // Phase (held at phi0 in DC), and its dependence on p through the trapezoidal rule.
-        double theta = p_.phi0, thetaP = 0.0;
+        double theta = p_.phi0, thetaP = 0.0, thetaI = 0.0;
         if (!ctx.stationary) {
             const double h = ctx.time - acceptedTime_;
-            theta = acceptedTheta_ + h * 0.5 * (acceptedOmega_ + omega(p));
+            theta = acceptedTheta_ + h * 0.5 * (acceptedOmega_ + omega(p, e.i));
             thetaP = h * 0.5 * kTwoPi * p_.nshift;
+            thetaI = h * 0.5 * kTwoPi * p_.ftune;
         }
         const double cs = std::cos(theta), sn = std::sin(theta);
 
@@ -203,13 +210,18 @@ public:
             jf[off[BR][BI]] += 2.0 * bi * frP;
             jf[off[BI][BR]] += 2.0 * br * fiP;
             jf[off[BI][BI]] += g + 2.0 * bi * fiP;
-            throughCurrent(BR, br * gi);
-            throughCurrent(BI, bi * gi);
+            // The current enters through G- and, with ftune, through the phase.
+            throughCurrent(BR, br * gi + p_.lambdaf * iac * sn * thetaI);
+            throughCurrent(BI, bi * gi - p_.lambdaf * iac * cs * thetaI);
             jf[off[BR][IAC]] -= p_.lambdaf * cs;
             jf[off[BI][IAC]] -= p_.lambdaf * sn;
         }
         // Output rows: cr - (br cos + bi sin), ci - (bi cos - br sin), theta depending on p.
         const double crTheta = -br * sn + bi * cs, ciTheta = -bi * sn - br * cs; // d/dtheta of Re, Im
+        if (thetaI != 0.0) {
+            throughCurrent(CR, -crTheta * thetaI);
+            throughCurrent(CI, -ciTheta * thetaI);
+        }
         jf[off[CR][CR]] += 1.0;
         jf[off[CR][BR]] += -cs - crTheta * thetaP * 2.0 * br;
         jf[off[CR][BI]] += -sn - crTheta * thetaP * 2.0 * bi;
@@ -240,7 +252,7 @@ public:
         }
         const Electrical e = electrical(x);
         const double cr = x[cr_], ci = x[ci_], p = cr * cr + ci * ci;
-        const double w = omega(p), wp = kTwoPi * p_.nshift;
+        const double w = omega(p, e.i), wp = kTwoPi * p_.nshift, wi = kTwoPi * p_.ftune;
         const double g = p_.gammag * (1.0 + p_.q * p) - sigmaI_ * e.i * (1.0 - p);
         const double gp = p_.gammag * p_.q + sigmaI_ * e.i;
         // F = (w ci - G cr + lambdaf i, -w cr - G ci)
@@ -248,7 +260,9 @@ public:
         const double j21 = -w - wp * 2 * cr * cr - gp * 2 * cr * ci, j22 = -wp * 2 * ci * cr - g - gp * 2 * ci * ci;
         const C jw(0.0, omegaAc);
         const C highPass = jw / (jw + omegaHp_);
-        const C d1 = sigmaI_ * (1.0 - p) * cr + p_.lambdaf * highPass, d2 = sigmaI_ * (1.0 - p) * ci;
+        // dF/di: G- (and with ftune the frequency), and the direct force through the high-pass.
+        const C d1 = sigmaI_ * (1.0 - p) * cr + wi * ci + p_.lambdaf * highPass;
+        const C d2 = sigmaI_ * (1.0 - p) * ci - wi * cr;
         const C m11 = jw - j11, m12 = -j12, m21 = -j21, m22 = jw - j22, det = m11 * m22 - m12 * m21;
         const C dcr = (m22 * d1 - m12 * d2) / det; // dcr/di
         const double dRdcr = e.clamped ? 0.0 : -p_.dr;
@@ -268,7 +282,7 @@ public:
 
     // Multi-tone steady state: the time-averaged oscillator. In DC it is its mean resistance r0 (Re(c)
     // averages out) in series with the DC it rectifies from its own tone; above threshold it emits the
-    // stationary tone f0 + nshift p0 (p0 = (zeta - 1)/(zeta + q) at the DC current) as the EMF
+    // stationary tone f0 + nshift p0 + ftune i_dc (p0 = (zeta - 1)/(zeta + q) at the DC current) as the EMF
     // i_dc dR with dR = -dr sqrt(p0) exp(j phi0) (the phasor of R - r0), behind r0.
     ToneDevice* toneDevice() override { return this; }
     void beginTones() override { averaged_ = true; }
@@ -317,21 +331,22 @@ private:
         const double zeta = em.current / p_.ith;
         if (!(zeta > 1.0)) return em;
         em.power = (zeta - 1.0) / (zeta + p_.q);
-        em.frequency = p_.f0 + p_.nshift * em.power;
+        em.frequency = p_.f0 + p_.nshift * em.power + p_.ftune * em.current;
         em.dR = -p_.dr * std::sqrt(em.power) * std::polar(1.0, p_.phi0);
         return em;
     }
 
     static constexpr double kTolerance = 1e-6; // of cr, ci, br, bi (|c| <= 1)
     // Which unknown each row depends on (columns a, b, br, bi, cr, ci, iac): the current i(v, cr) enters
-    // the terminals, the envelope and the high-pass; the envelope its own rows; the outputs theirs.
+    // the terminals, the envelope, the high-pass and (through the phase) the outputs; the envelope its own
+    // rows; the outputs theirs.
     static constexpr BlockStamp<7, 7>::Structure kStructure{{
         {1, 1, 0, 0, 1, 0, 0}, // a
         {1, 1, 0, 0, 1, 0, 0}, // b
         {1, 1, 1, 1, 1, 0, 1}, // br
         {1, 1, 1, 1, 1, 0, 1}, // bi
-        {0, 0, 1, 1, 1, 0, 0}, // cr
-        {0, 0, 1, 1, 0, 1, 0}, // ci
+        {1, 1, 1, 1, 1, 0, 0}, // cr (the current through the phase, with ftune)
+        {1, 1, 1, 1, 1, 1, 0}, // ci
         {1, 1, 0, 0, 1, 0, 1}, // iac
     }};
 
@@ -349,7 +364,7 @@ private:
         const double i = v / r;
         return {r, i, 1.0 / r, clamped ? 0.0 : i * p_.dr / r, clamped};
     }
-    double omega(double p) const { return kTwoPi * (p_.f0 + p_.nshift * p); }
+    double omega(double p, double i) const { return kTwoPi * (p_.f0 + p_.nshift * p + p_.ftune * i); }
     double power(const double* x) const { return x[br_] * x[br_] + x[bi_] * x[bi_]; }
 
     std::array<std::string, 2> nodeNames_;
@@ -371,6 +386,9 @@ const ParamTable<StnoParams> kStnoParams{
     param("q", &StnoParams::q, 2, "", "nonlinear damping coefficient Q: G+(p) = gammag (1 + q p)").range(-1, 1e300),
     param("gammag", &StnoParams::gammag, 5e8, "1/s", "linear (Gilbert) damping rate Gamma_G").positive(),
     param("ith", &StnoParams::ith, 1e-3, "A", "threshold current (G- = gammag i/ith (1 - p))").positive(),
+    param("ftune", &StnoParams::ftune, 0, "Hz/A",
+          "frequency tuning by the device current (Oersted field, vortex oscillators): f = f0 + nshift p + "
+          "ftune i"),
     param("r0", &StnoParams::r0, 1000, "ohm", "mean resistance").positive(),
     param("dr", &StnoParams::dr, 100, "ohm", "oscillating resistance: R = r0 - dr Re(c) (< r0)").nonNegative(),
     param("lambdaf", &StnoParams::lambdaf, 0, "1/(s A)",

@@ -244,3 +244,45 @@ TEST_CASE("stno: .ac below threshold (dcrelax=1, c = 0) against a small RF curre
         CHECK(std::abs(measured - z) < 0.01 * std::abs(z));
     }
 }
+
+TEST_CASE("stno: ftune, a vortex-like nearly isochronous oscillator tuned by its current") {
+    // f = f0 + nshift p0 + ftune i with p0 = (zeta - 1)/(zeta + q): -7 MHz/mA (the Oersted tuning of vortex
+    // oscillators, device-physics 4.3) dominates the 10 MHz nonlinear shift.
+    const std::string model =
+        ".model vortex stno (f0=300meg nshift=10meg q=1 gammag=2e7 ith=1m ftune=-7e9 r0=100 dr=5 ppp=10 "
+        "lambdaf=2.5e10)\n";
+    auto expectedFrequency = [](double current) {
+        const double zeta = current / 1e-3, p0 = (zeta - 1) / (zeta + 1);
+        return 300e6 + 10e6 * p0 - 7e9 * current;
+    };
+    for (double current : {2e-3, 3e-3, 5e-3}) {
+        CAPTURE(current);
+        const Trace tr =
+            transient("ftune\n" + model + "i1 0 a dc " + num(current) + "\nn1 a 0 vortex\n.tran 1n 600n\n.end\n");
+        CHECK(frequency(tr, 400e-9) == doctest::Approx(expectedFrequency(current)).epsilon(1e-4).scale(0));
+    }
+    // .tones emits the same frequency.
+    const Waveforms tones = run("ftune tones\n" + model + "i1 0 a dc 3m\nn1 a 0 vortex\n.tones\n.end\n").analyses.at(0);
+    REQUIRE(tones.error.empty());
+    REQUIRE(signal(tones, "frequency").size() == 2);
+    CHECK(signal(tones, "frequency")[1] == doctest::Approx(expectedFrequency(3e-3)).epsilon(1e-6).scale(0));
+    // Adler locking around the current-tuned frequency (zeta = 2: p0 = 1/3, Gamma_p = gammag, nu = 1.047;
+    // F = lambdaf i_rf/2 = 1.25e6 1/s, Delta_lock = 3.1e6 rad/s): the RF current also modulates the frequency
+    // through ftune, by 0.7 MHz at 0.1 mA, which must not move the locking edge.
+    const double p0 = 1.0 / 3, nu = 2 * kPi * 10e6 * p0 / 2e7, irf = 1e-4, force = 2.5e10 * irf / 2;
+    const double half = force / std::sqrt(p0) * std::sqrt(1 + nu * nu), omegaG = 2 * kPi * expectedFrequency(2e-3);
+    auto slip = [&](double fraction) {
+        const double omegaE = omegaG + fraction * half, tstop = 20e-6;
+        const Trace tr = transient("adler ftune\n" + model + "i1 0 a dc 2m\ni2 0 a sin(0 " + num(irf) + " " +
+                                   num(omegaE / (2 * kPi)) + ")\nn1 a 0 vortex p0=" + num(p0) + "\n.tran 1n " +
+                                   num(tstop) + "\n.save n1.cr n1.ci\n.end\n");
+        auto psi = tr.phase();
+        for (std::size_t k = 0; k < psi.size(); ++k) psi[k] -= omegaE * tr.t[k];
+        return std::fabs(beat(tr.t, psi, tstop / 4));
+    };
+    for (double sign : {1.0, -1.0}) {
+        CAPTURE(sign);
+        CHECK(slip(0.9 * sign) == 0.0);
+        CHECK(slip(1.5 * sign) == doctest::Approx(half * std::sqrt(1.5 * 1.5 - 1)).epsilon(0.03).scale(0));
+    }
+}
