@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Vowel recognition by synchronisation of four coupled STNOs (Romera et al., Nature 563, 230 (2018)).
+
+Each vowel token is a pair of formants (F1, F2), mapped linearly onto the frequencies fA, fB of two RF
+currents injected into the network of stno_network.py (four vortex-like oscillators on a common RF bus):
+F1's training range onto the lower 70 % of the oscillators' band, F2's onto the upper 70 % (--span).
+The network's answer is its synchronisation configuration, read from the transient: per oscillator
+locked to A, locked to B (mean frequencies equal over the 2 us window) or free. Each vowel class owns a
+target configuration (the most common one among its training tokens in the starting network, distinct
+between classes). A token is classified exactly when its configuration is a class's target, and nearest
+as the class whose target differs in the fewest oscillators (ties: no answer). Reported too: a pattern
+table (every configuration seen in training names the majority class of its tokens).
+
+Learning (as in the paper): the DC currents, hence the free-running frequencies, are tuned by a rule that
+moves each oscillator toward the target class's configuration: for a token whose configuration is not its
+class's target, an oscillator that should lock to A (B) and does not moves its free frequency a fixed step
+toward fA (fB), one locked to a source it should not follow a step away from it; only oscillators within
+twice Adler's half-width of the source move (a local rule: far tokens do not drag an oscillator), the step
+being eta times that reach. The frequency changes become currents through the circuit's own calibrated f(I)
+(a transient per current). Tokens run two at a time in parallel (one simulate_many call), the rule applied
+after each pair; after every epoch the training set runs at the new frequencies and the frequencies of
+the epoch with the most exact configurations are kept (training data only). The start (--start): even,
+the oscillators spread evenly over the band (the paper's protocol); design (default), the best of six
+software designs (the ideal network, each oscillator locking to the nearer source within Adler's
+half-width, searched over 4 of 13 frequencies) through the circuit.
+
+Data: the Hillenbrand et al. 1995 formant table (used by path, never committed); women, vowels ae ah aw eh
+er ih iy, speakers split in half (train/test) with --seed. Baselines on the same split: a diagonal Gaussian
+classifier on (log F1, log F2), and the reference text's 72.5 % check (leave-one-speaker-out, 12 vowels).
+--synthetic draws a small formant set from per-class Gaussians instead (for tests).
+
+Writes OUTDIR/vowels.png (synchronisation map with the tokens, learning curve) and vowels_results.json.
+
+usage: examples/stno_computing/vowels.py [--data PATH] [--start even|design] [--epochs 8] [--outdir DIR]
+"""
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stno_network as sn  # noqa: E402
+
+import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+VOWELS = ["ae", "ah", "aw", "eh", "er", "ih", "iy"]
+DEFAULT_DATA = os.path.join(sn.oc.ROOT, "..", "shared", "data", "vowels", "hillenbrand1995.tsv")
+# Women's mean (F1, F2) in Hz per vowel (Hillenbrand 1995): the synthetic set's class centres.
+SYNTHETIC_CENTRES = {"ae": (676, 2335), "ah": (921, 1494), "aw": (804, 1164), "eh": (727, 2063),
+                     "er": (524, 1588), "ih": (484, 2369), "iy": (437, 2761)}
+
+
+def load_hillenbrand(path, group="w", vowels=VOWELS):
+    """(speaker ids, vowel labels, F1, F2) of one group (w: women) from the Praat-exported table."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        col = {name: header.index(name) for name in ("Type", "Speaker", "Vowel", "F1", "F2")}
+        for line in f:
+            v = line.rstrip("\n").split("\t")
+            if v[col["Type"]] != group or (vowels and v[col["Vowel"]] not in vowels):
+                continue
+            f1, f2 = float(v[col["F1"]]), float(v[col["F2"]])
+            if f1 > 0 and f2 > 0:
+                rows.append((int(v[col["Speaker"]]), v[col["Vowel"]], f1, f2))
+    if not rows:
+        sys.exit(f"{path}: no {group} rows")
+    s, v, f1, f2 = zip(*rows)
+    return np.array(s), np.array(v), np.array(f1), np.array(f2)
+
+
+def synthetic(speakers, rng, spread=0.06):
+    """Tokens drawn around the class centres: a speaker factor (vocal-tract length) times 6 % token noise."""
+    s, v, f1, f2 = [], [], [], []
+    for sp in range(speakers):
+        scale = np.exp(rng.normal(0, 0.05))
+        for vowel, (c1, c2) in SYNTHETIC_CENTRES.items():
+            s.append(sp)
+            v.append(vowel)
+            f1.append(c1 * scale * np.exp(rng.normal(0, spread)))
+            f2.append(c2 * scale * np.exp(rng.normal(0, spread)))
+    return np.array(s), np.array(v), np.array(f1), np.array(f2)
+
+
+def gaussian_classifier(train_x, train_y, test_x, classes):
+    """Diagonal Gaussian (naive Bayes with equal priors): the software baseline."""
+    scores = []
+    for c in classes:
+        x = train_x[train_y == c]
+        mu, var = x.mean(axis=0), x.var(axis=0) + 1e-12
+        scores.append(-0.5 * np.sum((test_x - mu) ** 2 / var + np.log(var), axis=1))
+    return np.array(classes)[np.argmax(scores, axis=0)]
+
+
+def loso_reference(path):
+    """The reference text's check: women, 12 vowels, log F1/F2, leave-one-speaker-out diagonal Gaussian."""
+    s, v, f1, f2 = load_hillenbrand(path, vowels=None)
+    x = np.log(np.column_stack([f1, f2]))
+    classes = sorted(set(v))
+    right = sum(int(np.sum(gaussian_classifier(x[s != sp], v[s != sp], x[s == sp], classes) == v[s == sp]))
+                for sp in sorted(set(s)))
+    return right / len(v), len(v)
+
+
+FREE, TO_A, TO_B = 0, 1, 2
+
+
+def configurations(freqs, fa, fb):
+    """The synchronisation configuration of each run: per oscillator FREE, TO_A or TO_B (locked to the
+    source whose frequency it shares over the window)."""
+    freqs = np.atleast_2d(freqs)
+    lock_a = sn.locked(freqs, np.asarray(fa)[:, None])
+    lock_b = sn.locked(freqs, np.asarray(fb)[:, None]) & ~lock_a
+    return np.where(lock_a, TO_A, np.where(lock_b, TO_B, FREE))
+
+
+class Readout:
+    """Each class owns a target configuration; a run is classified by its configuration: exactly (the
+    class whose target it is, else none) and nearest (fewest oscillators in another state; ties: none)."""
+
+    def __init__(self, targets):
+        self.targets = np.array(targets)  # (classes, oscillators)
+
+    @classmethod
+    def from_training(cls, configs, labels, n_classes):
+        """Each class takes its training tokens' most common configuration not taken by a class with more
+        tokens showing theirs (so the targets differ)."""
+        counts = []
+        for c in range(n_classes):
+            keys, n = np.unique(configs[labels == c], axis=0, return_counts=True)
+            counts.append(sorted(zip(n, map(tuple, keys)), reverse=True))
+        targets, used = [None] * n_classes, set()
+        for c in sorted(range(n_classes), key=lambda c: -counts[c][0][0]):  # the most consistent classes first
+            for _, key in counts[c]:
+                if key not in used:
+                    targets[c] = key
+                    used.add(key)
+                    break
+            else:  # every configuration seen is taken: an unused one (corrected by learning)
+                targets[c] = next(k for k in itertools.product((FREE, TO_A, TO_B), repeat=sn.N_OSC) if k not in used)
+                used.add(targets[c])
+        return cls(targets)
+
+    def classify(self, configs):
+        """(exact, nearest) class per configuration, -1 for none."""
+        distance = np.sum(configs[:, None, :] != self.targets[None, :, :], axis=2)  # runs x classes
+        exact = np.where(distance.min(axis=1) == 0, distance.argmin(axis=1), -1)
+        best = distance.min(axis=1, keepdims=True)
+        unique = np.sum(distance == best, axis=1) == 1
+        return exact, np.where(unique, distance.argmin(axis=1), -1)
+
+    def learning_step(self, configs, labels, fa, fb, free, eta, reach):
+        """The rule: for every token whose configuration is not its class's target, each oscillator in the
+        wrong state within `reach` (Hz) of the source concerned moves its free frequency by eta * reach
+        toward the source it should follow, or away from the one it follows but should not. Fixed steps
+        and a bounded reach: tokens far from an oscillator (outliers, other clusters) do not drag it.
+        Returns the summed change (Hz): the online rule, applied per mini-batch."""
+        step = np.zeros(len(free))
+        for config, label, a, b in zip(configs, labels, fa, fb):
+            target = self.targets[label]
+            for k in np.flatnonzero(config != target):
+                if target[k] != FREE:  # toward the source it should follow
+                    source, sign = (a if target[k] == TO_A else b), 1.0
+                else:  # locked but should be free: away from the source it follows
+                    source, sign = (a if config[k] == TO_A else b), -1.0
+                if abs(source - free[k]) < reach:
+                    step[k] += sign * eta * reach * np.sign(source - free[k])
+        return step
+
+
+def ideal_configurations(free, fa, fb, half_width):
+    """The configurations of the ideal network: an oscillator locks to the nearer source within the locking
+    half-width of its free frequency (Adler, no mutual coupling)."""
+    da = np.abs(free[None, :] - np.asarray(fa)[:, None])
+    db = np.abs(free[None, :] - np.asarray(fb)[:, None])
+    return np.where((da < half_width) & (da <= db), TO_A, np.where((db < half_width) & (db < da), TO_B, FREE))
+
+
+def design(fa, fb, labels, lo, hi, half_width, points=13, keep=6):
+    """Candidate starting points of learning, chosen in software on the training tokens: the free
+    frequencies (4 of `points` spread over the band) whose ideal network, with each class's most common
+    configuration as its target, classifies the most tokens. Returns the `keep` best, best first."""
+    scored = []
+    for free in itertools.combinations(np.linspace(lo, hi, points), sn.N_OSC):
+        free = np.array(free)
+        configs = ideal_configurations(free, fa, fb, half_width)
+        readout = Readout.from_training(configs, labels, labels.max() + 1)
+        scored.append((float(np.mean(readout.classify(configs)[1] == labels)), free))
+    scored.sort(key=lambda t: -t[0])
+    return [free for _, free in scored[:keep]]
+
+
+def pattern_table(configs, labels):
+    """Configuration -> the most common class among the tokens showing it."""
+    votes = {}
+    for config, label in zip(map(tuple, configs), labels):
+        votes.setdefault(config, np.zeros(labels.max() + 1, int))[label] += 1
+    return {config: int(np.argmax(v)) for config, v in votes.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DEFAULT_DATA, help="Hillenbrand 1995 table (tab-separated)")
+    ap.add_argument("--synthetic", type=int, default=0, metavar="SPEAKERS",
+                    help="draw SPEAKERS synthetic speakers instead of reading --data")
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=2, help="tokens per mini-batch (per parallel run)")
+    ap.add_argument("--eta", type=float, default=0.02, help="learning rate of the frequency rule")
+    ap.add_argument("--irf", type=float, default=3.5e-3, help="amplitude of each input current (A)")
+    ap.add_argument("--grid", type=int, default=24, help="synchronisation map resolution (0: no map)")
+    ap.add_argument("--start", choices=["even", "design"], default="design",
+                    help="even: learning from oscillators spread evenly over the band (the paper's protocol); "
+                         "design: from the best of the ideal network's designs through the circuit")
+    ap.add_argument("--span", type=float, default=0.7, help="fraction of the band each formant is mapped onto")
+    ap.add_argument("--retarget", type=int, default=0, help="1: re-derive the targets after every epoch")
+    ap.add_argument("--thermal", action="store_true", help="thermal noise in the oscillators")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int)
+    ap.add_argument("--outdir", default=os.path.join(sn.oc.ROOT, "out", "stno_computing"))
+    ap.add_argument("--check", type=float, metavar="ACC",
+                    help="exit 1 unless the circuit's test accuracy (nearest) reaches ACC and exact beats 2x chance")
+    args = ap.parse_args()
+    os.makedirs(args.outdir, exist_ok=True)
+    rng = np.random.default_rng(args.seed)
+    t_start = time.perf_counter()
+
+    if args.synthetic:
+        speakers, labels, f1, f2 = synthetic(args.synthetic, rng)
+        source = f"synthetic ({args.synthetic} speakers)"
+    else:
+        if not os.path.exists(args.data):
+            sys.exit(f"{args.data} not found: pass --data (Praat: Create formant table (Hillenbrand et al. 1995)) "
+                     "or --synthetic N")
+        speakers, labels, f1, f2 = load_hillenbrand(args.data)
+        source = os.path.basename(args.data)
+    ids = np.array(sorted(set(speakers)))
+    rng.shuffle(ids)
+    train = np.isin(speakers, ids[: len(ids) // 2])
+    test = ~train
+    classes = [v for v in VOWELS if v in set(labels)]
+    y = np.array([classes.index(v) for v in labels])
+
+    # Software baselines on the same split.
+    logx = np.log(np.column_stack([f1, f2]))
+    baseline = float(np.mean(gaussian_classifier(logx[train], labels[train], logx[test], classes) == labels[test]))
+    reference = None if args.synthetic else loso_reference(args.data)
+
+    net = sn.Network(irf=args.irf, thermal=args.thermal, seed=args.seed, jobs=args.jobs)
+    tuning = net.calibrate()
+    lo, hi = tuning.band
+    # Linear map of each formant's training range (2nd-98th percentile) onto a part of the oscillators'
+    # band: F1 onto its lower `span`, F2 onto its upper `span` (span 1: both onto the whole band).
+    def linear_map(values, ref, start):
+        a, b = np.percentile(ref, [2, 98])
+        return lo + (hi - lo) * (start + (values - a) / (b - a) * args.span)
+    fa, fb = linear_map(f1, f1[train], 0.0), linear_map(f2, f2[train], 1.0 - args.span)
+    train_idx = np.flatnonzero(train)
+    half_width = sn.locking_half_width(float(np.mean(sn.CURRENT_RANGE)), args.irf)
+    if args.start == "design":
+        candidates = design(fa[train_idx], fb[train_idx], y[train_idx], lo, hi, half_width)
+    else:  # the paper's protocol: an untrained network, the oscillators spread evenly over the band
+        candidates = [lo + (hi - lo) * (np.arange(sn.N_OSC) + 0.5) / sn.N_OSC]
+
+    def run(idx, free):
+        """Configurations of the tokens idx at the free frequencies `free`."""
+        freqs = net.run([tuning.current(f) for f in free], list(zip(fa[idx], fb[idx])))
+        return configurations(freqs, fa[idx], fb[idx])
+
+    # The candidates through the circuit: the one whose configurations, with each class's most common one
+    # as its target, classify the most training tokens.
+    best = (-1.0, None, None)
+    for candidate in candidates:
+        configs = run(train_idx, candidate)
+        trial = Readout.from_training(configs, y[train_idx], len(classes))
+        accuracy = float(np.mean(trial.classify(configs)[1] == y[train_idx]))
+        if accuracy > best[0]:
+            best = (accuracy, candidate, trial)
+    _, free, readout = best
+    print(f"Adler half-width at mid-band {half_width / 1e6:.2f} MHz; start ({args.start}): the circuit classifies "
+          f"{100 * best[0]:.1f} % of the training tokens (best of {len(candidates)}) with free frequencies "
+          + " ".join(f"{f / 1e6:.2f}" for f in free) + " MHz")
+    print(f"band {lo / 1e6:.1f}-{hi / 1e6:.1f} MHz; target configurations (per oscillator: . free, A, B): "
+          + ", ".join(f"{c} {''.join('.AB'[s] for s in t)}" for c, t in zip(classes, readout.targets)), flush=True)
+
+    start_exact = float(np.mean(readout.classify(run(train_idx, free))[0] == y[train_idx]))
+    history = [{"epoch": 0, "train_exact": start_exact, "train_nearest": best[0],
+                "free_mhz": (free / 1e6).round(3).tolist()}]
+    kept = (start_exact, free.copy())
+    for epoch in range(args.epochs):
+        order = rng.permutation(train_idx)
+        seen = []
+        for start in range(0, len(order), args.batch):
+            batch = order[start:start + args.batch]
+            configs = run(batch, free)
+            seen.append(configs)
+            step = readout.learning_step(configs, y[batch], fa[batch], fb[batch], free, args.eta, 2 * half_width)
+            free = np.clip(free + step, lo, hi)
+        if args.retarget:  # the targets follow the network: each class's most common configuration
+            readout = Readout.from_training(np.concatenate(seen), y[order], len(classes))
+        # The training set at the epoch's final frequencies; the best frequencies are kept (training data only).
+        exact, nearest = readout.classify(run(train_idx, free))
+        accuracy = (float(np.mean(exact == y[train_idx])), float(np.mean(nearest == y[train_idx])))
+        if accuracy[0] > kept[0]:  # by exact configurations: what the rule aims at
+            kept = (accuracy[0], free.copy())
+        history.append({"epoch": epoch + 1, "train_exact": accuracy[0], "train_nearest": accuracy[1],
+                        "free_mhz": (free / 1e6).round(3).tolist()})
+        print(f"epoch {epoch + 1}: train {100 * accuracy[0]:.1f} % exact, {100 * accuracy[1]:.1f} % nearest; "
+              "free frequencies " + " ".join(f"{f / 1e6:.2f}" for f in free) + " MHz", flush=True)
+    free = kept[1]
+
+    results, final = {}, {}
+    for name, mask in (("train", train), ("test", test)):
+        idx = np.flatnonzero(mask)
+        final[name] = run(idx, free)
+        exact, nearest = readout.classify(final[name])
+        results[name] = {"tokens": int(len(idx)), "exact": float(np.mean(exact == y[idx])),
+                         "nearest": float(np.mean(nearest == y[idx]))}
+    # A richer readout of the same trained network: every configuration seen in training names the
+    # majority class of its tokens (unseen ones: no answer).
+    table = pattern_table(final["train"], y[train])
+    for name, mask in (("train", train), ("test", test)):
+        guess = np.array([table.get(tuple(c), -1) for c in final[name]])
+        results[name]["pattern_table"] = float(np.mean(guess == y[mask]))
+    currents = [tuning.current(f) for f in free]
+    sim_seconds, transients = net.seconds, net.transients
+
+    if args.grid:
+        axis = np.linspace(lo, hi, args.grid)
+        points = np.array(list(itertools.product(axis, axis)))
+        freqs = net.run(currents, [tuple(p) for p in points])
+        _, grid = readout.classify(configurations(freqs, points[:, 0], points[:, 1]))
+        grid = grid.reshape(args.grid, args.grid).T  # rows: fB, columns: fA
+        plot(args, axis, grid, fa, fb, y, train, classes, free, history, results, baseline)
+
+    summary = {
+        "data": source, "start": args.start, "eta": args.eta, "span": args.span, "classes": classes,
+        "targets": readout.targets.tolist(), "split": {"train_speakers": int(len(ids) // 2)},
+        "band_hz": [lo, hi], "free_frequencies_hz": free.tolist(), "currents_a": currents,
+        "history": history, "circuit": results, "gaussian_baseline_test": baseline,
+        "loso_12_vowels_reference": reference, "irf": args.irf, "thermal": args.thermal,
+        "transients": transients, "simulation_seconds": sim_seconds,
+        "seconds_per_transient": sim_seconds / max(transients, 1), "wall_seconds": time.perf_counter() - t_start}
+    with open(os.path.join(args.outdir, "vowels_results.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    print(f"circuit: train {100 * results['train']['exact']:.1f} % exact / {100 * results['train']['nearest']:.1f} % "
+          f"nearest, test {100 * results['test']['exact']:.1f} % / {100 * results['test']['nearest']:.1f} % "
+          f"({results['test']['tokens']} tokens); with a pattern table: train "
+          f"{100 * results['train']['pattern_table']:.1f} %, test {100 * results['test']['pattern_table']:.1f} %; "
+          f"Gaussian baseline (log F1, F2) test {100 * baseline:.1f} %")
+    if reference:
+        print(f"reference check: leave-one-speaker-out Gaussian, women, 12 vowels: {100 * reference[0]:.1f} % "
+              f"({reference[1]} tokens; the reference text: 72.5 % of 574)")
+    print(f"{transients} transients of {1e6 * (sn.SETTLE + sn.WINDOW):.0f} us in {sim_seconds:.1f} s "
+          f"({1e3 * sim_seconds / max(transients, 1):.0f} ms each); total {time.perf_counter() - t_start:.0f} s")
+    if args.check is not None:
+        chance = 1.0 / len(classes)
+        if not (results["test"]["nearest"] >= args.check and results["test"]["exact"] > 2 * chance):
+            sys.exit(f"CHECK FAILED: test accuracy {results['test']} below {args.check} (chance {chance:.2f})")
+
+
+def plot(args, axis, grid, fa, fb, y, train, classes, free, history, results, baseline):
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 5.2), gridspec_kw={"width_ratios": [1.25, 1]})
+    cmap = plt.get_cmap("tab10")
+    colours = np.array([cmap(c) for c in range(len(classes))])
+    image = np.ones(grid.shape + (4,))
+    image[grid >= 0] = colours[grid[grid >= 0]] * [1, 1, 1, 0.45] + [0, 0, 0, 0]
+    step = (axis[1] - axis[0]) / 2
+    ext = [(axis[0] - step) / 1e6, (axis[-1] + step) / 1e6, (axis[0] - step) / 1e6, (axis[-1] + step) / 1e6]
+    ax.imshow(image, origin="lower", extent=ext, interpolation="nearest")
+    for c, name in enumerate(classes):
+        for mask, marker in ((train, "o"), (~train, "x")):
+            sel = mask & (y == c)
+            ax.scatter(fa[sel] / 1e6, fb[sel] / 1e6, s=14, marker=marker, color=colours[c],
+                       label=name if marker == "o" else None, linewidths=1)
+    for f in free:
+        ax.axvline(f / 1e6, color="grey", lw=0.6, ls=":")
+        ax.axhline(f / 1e6, color="grey", lw=0.6, ls=":")
+    ax.set_xlabel("fA (MHz)  <- F1")
+    ax.set_ylabel("fB (MHz)  <- F2")
+    ax.set_title("synchronisation map (colour: the class of the configuration; o train, x test)", fontsize=9)
+    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    epochs = [h["epoch"] for h in history]
+    ax2.plot(epochs, [100 * h["train_exact"] for h in history], "o-", label="train, exact configuration")
+    ax2.plot(epochs, [100 * h["train_nearest"] for h in history], "s-", label="train, nearest configuration")
+    last = epochs[-1] if epochs else 0
+    ax2.axhline(100 * results["test"]["exact"], color="C2", ls="--", label="test after training, exact")
+    ax2.axhline(100 * results["test"]["nearest"], color="C3", ls="--", label="test after training, nearest")
+    ax2.axhline(100 * baseline, color="k", ls=":", label="Gaussian classifier (software), test")
+    ax2.axhline(88, color="C4", ls="-.", lw=0.8, label="Romera et al. 2018: 88 % (test, hardware)")
+    ax2.set_xlim(-0.5, last + 0.5)
+    ax2.set_ylim(0, 100)
+    ax2.set_xlabel("epoch (0: the start; accuracy at the epoch's final frequencies)")
+    ax2.set_ylabel("accuracy (%)")
+    ax2.legend(fontsize=7, loc="lower right")
+    fig.suptitle("Vowel recognition with four coupled stno (spinspice circuit)")
+    fig.tight_layout()
+    png = os.path.join(args.outdir, "vowels.png")
+    fig.savefig(png, dpi=110)
+    print(f"wrote {png}")
+
+
+if __name__ == "__main__":
+    main()
