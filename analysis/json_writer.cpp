@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -18,7 +19,20 @@ class JsonStream {
 public:
     explicit JsonStream(std::ostream& out) : out_(out) {}
 
-    void string(const std::string& s) { out_ << nlohmann::json(s).dump(); }
+    // Names rarely need escaping: those go out as they are, the others through nlohmann's escaper.
+    void string(const std::string& s) {
+        const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+        });
+        if (!plain) {
+            out_ << nlohmann::json(s).dump();
+            return;
+        }
+        out_.put('"');
+        out_.write(s.data(), static_cast<std::streamsize>(s.size()));
+        out_.put('"');
+    }
     // Shortest text that reads back as the same double; NaN and infinities become null.
     void number(double v) {
         if (!std::isfinite(v)) {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -206,8 +207,12 @@ void decodeTasks(const std::string& bytes, int rank, int ranks, std::vector<Task
 
 } // namespace
 
-NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
-                        const DeckEdits& given) {
+namespace {
+// `owned`: the caller's deck, released once no task needs to elaborate it again (a run without .step,
+// Monte Carlo or parameter sweeps), before the analyses: a large netlist's syntax tree is as big as
+// its elaboration.
+NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
+                            const DeckEdits& given, std::unique_ptr<netlist::Deck>* owned) {
     DeckEdits edits = given;
     if (!edits.symbolic) edits.symbolic = std::make_shared<SymbolicCache>(); // the .step points share it
     NetlistRun run;
@@ -231,21 +236,35 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     }
     const bool monteCarlo = tasks.size() > steps.size();
     for (std::size_t t = 0; t < tasks.size(); ++t) tasks[t].order = t;
+    const bool reelaborates =
+        tasks.size() > 1 || std::any_of(run.netlist.analyses.begin(), run.netlist.analyses.end(),
+                                        [](const AnalysisSpec& a) { return sweepsByElaboration(a); });
+    if (owned && !reelaborates) owned->reset(); // `deck` is not used from here on
     auto runTask = [&](Task& task) {
         const std::size_t s = task.step;
         try {
             const StatisticalSample sample{baseSeed, static_cast<std::uint64_t>(task.sample)};
-            FlatCircuit flat =
-                task.analysis < 0 && steps[s].empty()
-                    ? run.netlist
-                    : elaborateWith(deck, steps[s], forced, edits, task.analysis < 0 ? nullptr : &sample);
-            if (edits.analyses) flat.analyses = *edits.analyses;
+            FlatCircuit elaborated;
+            if (task.analysis >= 0 || !steps[s].empty()) {
+                elaborated = elaborateWith(deck, steps[s], forced, edits, task.analysis < 0 ? nullptr : &sample);
+            } else if (tasks.size() == 1) {
+                // The only task takes the first elaboration's elements rather than a copy of them (the run
+                // keeps the rest: title, analyses, .print and .meas cards).
+                std::vector<FlatElement> elements = std::move(run.netlist.elements);
+                run.netlist.elements.clear();
+                elaborated = run.netlist;
+                elaborated.elements = std::move(elements);
+            } else {
+                elaborated = run.netlist;
+            }
+            if (edits.analyses) elaborated.analyses = *edits.analyses;
+            Simulator simulator(std::move(elaborated), edits.symbolic);
+            const FlatCircuit& flat = simulator.netlist();
             std::vector<int> selected;
             for (std::size_t a = 0; a < flat.analyses.size(); ++a)
                 if (task.analysis < 0 ? flat.analyses[a].monte == 0 : static_cast<int>(a) == task.analysis)
                     selected.push_back(static_cast<int>(a));
             if (selected.empty()) return;
-            Simulator simulator(flat, edits.symbolic);
             if (edits.editSimulator) edits.editSimulator(simulator);
             addWarnings(task.warnings, simulator.warnings());
             RunObserver taskObserver = observer;
@@ -336,20 +355,30 @@ NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, 
     }
     return run;
 }
+} // namespace
+
+NetlistRun simulateDeck(const netlist::Deck& deck, const RunObserver& observer, const OptionOverrides& forced,
+                        const DeckEdits& edits) {
+    return simulateDeckImpl(deck, observer, forced, edits, nullptr);
+}
 
 NetlistRun simulateNetlistFile(const std::string& path, const RunObserver& observer, const OptionOverrides& options,
                                int jobs, TaskDistribution* distribution) {
     DeckEdits edits;
     edits.jobs = jobs;
     edits.distribution = distribution;
-    return simulateDeck(netlist::parseDeckFile(path), observer, options, edits);
+    auto deck = std::make_unique<netlist::Deck>(netlist::parseDeckFile(path));
+    const netlist::Deck& parsed = *deck;
+    return simulateDeckImpl(parsed, observer, options, edits, &deck);
 }
 
 NetlistRun simulateNetlistString(const std::string& text, const std::string& fileName, const RunObserver& observer,
                                  const OptionOverrides& options, int jobs) {
     DeckEdits edits;
     edits.jobs = jobs;
-    return simulateDeck(netlist::parseDeckString(text, fileName), observer, options, edits);
+    auto deck = std::make_unique<netlist::Deck>(netlist::parseDeckString(text, fileName));
+    const netlist::Deck& parsed = *deck;
+    return simulateDeckImpl(parsed, observer, options, edits, &deck);
 }
 
 } // namespace spinspice

@@ -57,6 +57,9 @@ Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) 
     circuit_->checkTopology(needsOp);
     warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
     newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
+    // The devices hold what the elements said: the element descriptions are not needed again, and a large
+    // netlist's take as much memory as its circuit.
+    std::vector<FlatElement>().swap(flat_.elements);
 
     auto resolve = [&](const std::map<std::string, double>& values, std::vector<std::pair<int, double>>& out,
                        const char* card) {

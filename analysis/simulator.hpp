@@ -67,7 +67,7 @@ public:
     // Empty until a point is stored.
     void keepFinalStates();
     const std::vector<double>& finalStates() const { return finalStates_; }
-    const FlatCircuit& netlist() const { return flat_; }
+    const FlatCircuit& netlist() const { return flat_; } // without its elements (released once built)
     const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:

@@ -72,6 +72,7 @@ InputError errorAt(const Card& card, const Token& token, std::string message, st
 // .end), then the `.lib name` ... `.endl` sections split off.
 FileCards readCards(const SourceText& source, std::size_t firstLine) {
     std::vector<Card> cards;
+    cards.reserve(source.lines.size() - std::min(firstLine, source.lines.size())); // at most one per line
     bool inControlBlock = false;
     for (std::size_t index = firstLine; index < source.lines.size(); ++index) {
         const std::string& raw = source.lines[index];
@@ -111,6 +112,7 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
     }
 
     FileCards result;
+    result.cards.reserve(cards.size());
     std::vector<Card>* target = &result.cards;
     const Card* openSection = nullptr;
     std::string openSectionName;
@@ -151,20 +153,32 @@ public:
         if (!path.empty()) stack_.push_back(canonical(path));
     }
 
+    // Cards of a file read once (the cache's: copied) or of the top-level file (its own: moved).
     void expand(const std::vector<Card>& cards, const std::string& dir, std::vector<Card>& out) {
-        for (const Card& card : cards) {
-            const std::string keyword = card.keyword();
-            if (keyword == ".include" || keyword == ".inc") {
-                expandInclude(card, dir, out);
-            } else if (keyword == ".lib") {
-                expandLibrary(card, dir, out);
-            } else {
-                out.push_back(card);
-            }
-        }
+        for (const Card& card : cards)
+            if (!expandDirective(card, dir, out)) out.push_back(card);
+    }
+    void expand(std::vector<Card>&& cards, const std::string& dir, std::vector<Card>& out) {
+        out.reserve(out.size() + cards.size());
+        for (Card& card : cards)
+            if (!expandDirective(card, dir, out)) out.push_back(std::move(card));
     }
 
 private:
+    // .include and .lib file section: their cards into `out`. False for any other card.
+    bool expandDirective(const Card& card, const std::string& dir, std::vector<Card>& out) {
+        const std::string keyword = card.keyword();
+        if (keyword == ".include" || keyword == ".inc") {
+            expandInclude(card, dir, out);
+            return true;
+        }
+        if (keyword == ".lib") {
+            expandLibrary(card, dir, out);
+            return true;
+        }
+        return false;
+    }
+
     void expandInclude(const Card& card, const std::string& dir, std::vector<Card>& out) {
         const Token& path = pathToken(card, ".include file");
         if (card.tokens.size() > 2)
@@ -261,6 +275,7 @@ private:
 std::vector<Statement> buildBlock(std::vector<Card>& cards, std::size_t& i, const Card* openHeader,
                                   const std::string& openName, int depth) {
     std::vector<Statement> statements;
+    if (depth == 0) statements.reserve(cards.size() - i);
     while (i < cards.size()) {
         Card& card = cards[i];
         const std::string keyword = card.keyword();
@@ -306,11 +321,12 @@ Deck parseSource(const SourceText& source, const std::string& topLevelPath) {
         deck.title = trim(source.lines.front());
         deck.titleLoc = SourceLoc{source.name, 1, 1};
     }
-    const FileCards top = readCards(source, 1);
+    FileCards top = readCards(source, 1);
     std::vector<Card> cards;
     IncludeExpander expander;
     expander.markTopLevel(topLevelPath);
-    expander.expand(top.cards, source.dir, cards);
+    expander.expand(std::move(top.cards), source.dir, cards);
+    top = FileCards{}; // its moved-from cards, before the statements take the expanded ones
     std::size_t i = 0;
     deck.statements = buildBlock(cards, i, nullptr, "", 0);
     return deck;
