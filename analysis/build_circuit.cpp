@@ -54,6 +54,7 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
 
 std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options) {
     auto circuit = std::make_unique<Circuit>(options);
+    circuit->reserve(flat.elements.size());
     for (const auto& e : flat.elements) circuit->add(makeDevice(e, flat, options, &circuit->warnings));
     circuit->finalize();
     return circuit;

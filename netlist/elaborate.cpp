@@ -96,6 +96,9 @@ FlatCircuit Elaborator::run() {
     collectGlobals(deck_.statements);
     ElabScope top(nullptr);
     top.params.setStatisticalSample(sample_);
+    // A flat netlist has about one element per top-level card (subcircuits add theirs as they grow).
+    out_.elements.reserve(deck_.statements.size());
+    elementIndex_.reserve(deck_.statements.size());
     elaborateBlock(deck_.statements, top);
     checkReferences();
     for (const auto& [name, value] : top.params.localValues()) out_.params[name] = value;

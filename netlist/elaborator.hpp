@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -166,7 +167,7 @@ private:
 
     const Deck& deck_;
     FlatCircuit out_;
-    std::map<std::string, std::size_t> elementIndex_; // flat name -> index in out_.elements
+    std::unordered_map<std::string, std::size_t> elementIndex_; // flat name -> index in out_.elements
     std::map<std::string, SourceLoc> modelLocs_;
     std::map<std::string, SourceLoc> instanceLocs_; // flat X instance names
     std::set<std::string> globalNodes_;

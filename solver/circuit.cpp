@@ -7,6 +7,9 @@
 #include <set>
 
 namespace spinspice {
+namespace {
+const std::string kGround = "0";
+}
 
 Circuit::Circuit(SimOptions options) : options_(options), environment_(options.environment()) {
     unknowns_.push_back({"0", Nature::Voltage, false, true});
@@ -24,8 +27,15 @@ Device& Circuit::add(std::unique_ptr<Device> device) {
     return *devices_.back();
 }
 
+void Circuit::reserve(std::size_t devices) {
+    devices_.reserve(devices);
+    byName_.reserve(devices);
+    nodeIndex_.reserve(devices);
+    unknowns_.reserve(devices);
+}
+
 int Circuit::node(const std::string& name) {
-    const std::string key = (name == "gnd") ? "0" : name;
+    const std::string& key = (name == "gnd") ? kGround : name;
     auto it = nodeIndex_.find(key);
     if (it != nodeIndex_.end()) return it->second;
     const int index = static_cast<int>(unknowns_.size());

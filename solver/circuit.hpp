@@ -39,6 +39,8 @@ public:
 
     // Add a device (before finalize). Throws InputError on a duplicate name.
     Device& add(std::unique_ptr<Device> device);
+    // Room for `devices` devices and about as many nodes (a large netlist then does not rehash).
+    void reserve(std::size_t devices);
     // setup -> resolve -> declare -> build pattern -> bind. Call once.
     void finalize();
 
