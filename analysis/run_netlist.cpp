@@ -51,7 +51,8 @@ std::vector<Assignment> stepCombinations(const std::vector<StepSpec>& steps) {
 // The deck elaborated with top-level parameters overridden (the edits', then the assignment's) and the
 // temperature ("temp") set, the edits applied.
 FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignment, const OptionOverrides& forced,
-                          const DeckEdits& edits, const StatisticalSample* sample = nullptr) {
+                          const DeckEdits& edits, const StatisticalSample* sample = nullptr,
+                          netlist::Deck* consumable = nullptr) {
     std::map<std::string, double> overrides = edits.params;
     std::optional<double> temp;
     for (const auto& [name, value] : assignment) {
@@ -61,7 +62,8 @@ FlatCircuit elaborateWith(const netlist::Deck& deck, const Assignment& assignmen
             overrides[name] = value;
     }
     try {
-        FlatCircuit flat = netlist::elaborate(deck, overrides, sample);
+        FlatCircuit flat = consumable ? netlist::elaborateConsuming(*consumable, overrides)
+                                      : netlist::elaborate(deck, overrides, sample);
         if (temp) flat.temp = *temp;
         for (const auto& [key, value] : forced) {
             flat.options[key] = value;
@@ -208,6 +210,21 @@ void decodeTasks(const std::string& bytes, int rank, int ranks, std::vector<Task
 } // namespace
 
 namespace {
+// A deck elaborated once only: no .step, no Monte Carlo (monte=) and no .dc (whose parameter and
+// temperature sweeps elaborate again); conservative, from the cards' words.
+bool elaboratedOnce(const netlist::Deck& deck) {
+    for (const auto& statement : deck.statements) {
+        const netlist::Card* card = statement.card();
+        if (!card) continue;
+        const std::string keyword = card->keyword();
+        if (keyword == ".step" || keyword == ".dc") return false;
+        if (!keyword.empty() && keyword[0] == '.')
+            for (const auto& token : card->tokens)
+                if (token.isWord() && token.lower().rfind("monte", 0) == 0) return false;
+    }
+    return true;
+}
+
 // `owned`: the caller's deck, released once no task needs to elaborate it again (a run without .step,
 // Monte Carlo or parameter sweeps), before the analyses: a large netlist's syntax tree is as big as
 // its elaboration.
@@ -216,7 +233,8 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
     DeckEdits edits = given;
     if (!edits.symbolic) edits.symbolic = std::make_shared<SymbolicCache>(); // the .step points share it
     NetlistRun run;
-    run.netlist = elaborateWith(deck, {}, forced, edits);
+    run.netlist =
+        elaborateWith(deck, {}, forced, edits, nullptr, owned && elaboratedOnce(deck) ? owned->get() : nullptr);
     if (edits.analyses) run.netlist.analyses = *edits.analyses;
     if (run.netlist.elements.empty())
         throw InputError("the netlist has no elements: nothing to simulate", deck.titleLoc, deck.title,

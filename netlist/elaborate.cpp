@@ -149,8 +149,9 @@ void Elaborator::elaborateBlock(const std::vector<Statement>& block, ElabScope& 
     for (const auto& statement : block)
         if (const Card* card = statement.card(); card && card->keyword() == ".model") defineModel(*card, scope);
 
-    for (const auto& statement : block) {
-        const Card* card = statement.card();
+    const bool consume = consumable_ && &block == &consumable_->statements;
+    for (std::size_t k = 0; k < block.size(); ++k) {
+        const Card* card = block[k].card();
         if (!card) continue;
         const Token& first = card->tokens.front();
         if (!first.isWord())
@@ -171,7 +172,11 @@ void Elaborator::elaborateBlock(const std::vector<Statement>& block, ElabScope& 
         } else if (keyword[0] == 'x') {
             instantiate(*card, scope);
         } else {
+            const std::size_t pending = references_.size();
             addElement(*card, scope);
+            // Its element holds what it needs (name, nodes, values, location, line text); a card an
+            // F, H or K reference points to stays for checkReferences. An empty card is no command.
+            if (consume && references_.size() == pending) consumable_->statements[k] = Statement{};
         }
     }
 }
@@ -473,6 +478,10 @@ void Elaborator::checkRange(const Card& card, const Token& token, const ParamSpe
 FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides,
                       const StatisticalSample* sample) {
     return detail::Elaborator(deck, overrides, sample).run();
+}
+
+FlatCircuit elaborateConsuming(Deck& deck, const std::map<std::string, double>& overrides) {
+    return detail::Elaborator(deck, overrides, true).run();
 }
 
 } // namespace spinspice::netlist

@@ -18,4 +18,10 @@ namespace spinspice::netlist {
 FlatCircuit elaborate(const Deck& deck, const std::map<std::string, double>& overrides = {},
                       const StatisticalSample* sample = nullptr);
 
+// The same, releasing each top-level element card once its element is built (those an F, H or K
+// element refers to stay until the references are checked): the syntax tree of a large netlist and
+// its elaboration are then not both in memory. The deck is left without those cards: only for a deck
+// that is not elaborated again.
+FlatCircuit elaborateConsuming(Deck& deck, const std::map<std::string, double>& overrides = {});
+
 } // namespace spinspice::netlist

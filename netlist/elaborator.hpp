@@ -79,6 +79,9 @@ public:
     Elaborator(const Deck& deck, const std::map<std::string, double>& overrides,
                const StatisticalSample* sample = nullptr)
         : deck_(deck), overrides_(overrides), sample_(sample) {}
+    // Releases the top-level element cards as it goes (netlist::elaborateConsuming).
+    Elaborator(Deck& deck, const std::map<std::string, double>& overrides, bool consume)
+        : deck_(deck), consumable_(consume ? &deck : nullptr), overrides_(overrides), sample_(nullptr) {}
     FlatCircuit run();
 
 private:
@@ -167,6 +170,7 @@ private:
 
     const Deck& deck_;
     FlatCircuit out_;
+    Deck* consumable_ = nullptr; // deck_, when its element cards may be released once elaborated
     std::unordered_map<std::string, std::size_t> elementIndex_; // flat name -> index in out_.elements
     std::map<std::string, SourceLoc> modelLocs_;
     std::map<std::string, SourceLoc> instanceLocs_; // flat X instance names

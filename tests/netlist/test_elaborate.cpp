@@ -1,5 +1,7 @@
 // Elaboration: element values, sources, parameters, subcircuit flattening, models, analyses, options.
+#include "netlist/elaborate.hpp"
 #include "netlist/netlist.hpp"
+#include "netlist/parser.hpp"
 
 #include <doctest/doctest.h>
 
@@ -357,4 +359,32 @@ TEST_CASE("an empty deck is fine") {
     const FlatCircuit d = loadNetlistString("only a title");
     CHECK(d.title == "only a title");
     CHECK(d.elements.empty());
+}
+
+TEST_CASE("elaborateConsuming: the same flat circuit, the element cards released except referenced ones") {
+    const std::string text = "consume\n.param rv=2k\n.subckt div a b\nr1 a m {rv}\nr2 m b 1k\n.ends\n"
+                             "v1 in 0 dc 1\nx1 in out div\nl1 in n1 1u\nl2 out 0 1u\nk1 l1 l2 0.5\n"
+                             "vs n1 0 0\nf1 out 0 vs 2\nc1 out 0 1p\n.tran 1n 10n\n.end\n";
+    const FlatCircuit expected = netlist::elaborate(netlist::parseDeckString(text, "c.cir"));
+    netlist::Deck deck = netlist::parseDeckString(text, "c.cir");
+    const FlatCircuit flat = netlist::elaborateConsuming(deck);
+    CHECK(elementNames(flat) == elementNames(expected));
+    for (const auto& e : expected.elements) {
+        CAPTURE(e.name);
+        const FlatElement& got = element(flat, e.name);
+        CHECK(got.nodes == e.nodes);
+        CHECK(got.params == e.params);
+        CHECK(got.refs == e.refs);
+        CHECK(got.loc.str() == e.loc.str());
+        CHECK(got.lineText == e.lineText);
+    }
+    CHECK(flat.analyses.size() == 1);
+    // Left in the deck: the definitions, commands, the X card and the cards F and K refer from.
+    std::vector<std::string> kept;
+    for (const auto& statement : deck.statements)
+        if (const netlist::Card* card = statement.card(); card && !card->tokens.empty())
+            kept.push_back(card->keyword());
+        else if (statement.subckt())
+            kept.push_back(".subckt");
+    CHECK(kept == std::vector<std::string>{".param", ".subckt", "x1", "k1", "f1", ".tran"});
 }
