@@ -13,6 +13,7 @@
 #include <exception>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace spinspice {
@@ -233,8 +234,8 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
     DeckEdits edits = given;
     if (!edits.symbolic) edits.symbolic = std::make_shared<SymbolicCache>(); // the .step points share it
     NetlistRun run;
-    run.netlist =
-        elaborateWith(deck, {}, forced, edits, nullptr, owned && elaboratedOnce(deck) ? owned->get() : nullptr);
+    const bool consumed = owned && elaboratedOnce(deck);
+    run.netlist = elaborateWith(deck, {}, forced, edits, nullptr, consumed ? owned->get() : nullptr);
     if (edits.analyses) run.netlist.analyses = *edits.analyses;
     if (run.netlist.elements.empty())
         throw InputError("the netlist has no elements: nothing to simulate", deck.titleLoc, deck.title,
@@ -257,6 +258,8 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
     const bool reelaborates =
         tasks.size() > 1 || std::any_of(run.netlist.analyses.begin(), run.netlist.analyses.end(),
                                         [](const AnalysisSpec& a) { return sweepsByElaboration(a); });
+    if (consumed && reelaborates) // elaboratedOnce() must foresee every second elaboration
+        throw std::logic_error("a deck whose element cards were released would be elaborated again");
     if (owned && !reelaborates) owned->reset(); // `deck` is not used from here on
     auto runTask = [&](Task& task) {
         const std::size_t s = task.step;

@@ -271,21 +271,21 @@ def main():
 
     # The candidates through the circuit: the one whose configurations, with each class's most common one
     # as its target, classify the most training tokens.
-    best = (-1.0, None, None)
+    best = (-1.0, 0.0, None, None)  # nearest and exact accuracy, frequencies, readout
     for candidate in candidates:
         configs = run(train_idx, candidate)
         trial = Readout.from_training(configs, y[train_idx], len(classes))
-        accuracy = float(np.mean(trial.classify(configs)[1] == y[train_idx]))
+        exact, nearest = trial.classify(configs)
+        accuracy = float(np.mean(nearest == y[train_idx]))
         if accuracy > best[0]:
-            best = (accuracy, candidate, trial)
-    _, free, readout = best
+            best = (accuracy, float(np.mean(exact == y[train_idx])), candidate, trial)
+    _, start_exact, free, readout = best
     print(f"Adler half-width at mid-band {half_width / 1e6:.2f} MHz; start ({args.start}): the circuit classifies "
           f"{100 * best[0]:.1f} % of the training tokens (best of {len(candidates)}) with free frequencies "
           + " ".join(f"{f / 1e6:.2f}" for f in free) + " MHz")
     print(f"band {lo / 1e6:.1f}-{hi / 1e6:.1f} MHz; target configurations (per oscillator: . free, A, B): "
           + ", ".join(f"{c} {''.join('.AB'[s] for s in t)}" for c, t in zip(classes, readout.targets)), flush=True)
 
-    start_exact = float(np.mean(readout.classify(run(train_idx, free))[0] == y[train_idx]))
     history = [{"epoch": 0, "train_exact": start_exact, "train_nearest": best[0],
                 "free_mhz": (free / 1e6).round(3).tolist()}]
     kept = (start_exact, free.copy())

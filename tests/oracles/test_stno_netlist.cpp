@@ -76,6 +76,13 @@ double beat(const std::vector<double>& t, const std::vector<double>& psi, double
     }
     return slips < 3 ? 0.0 : 2 * kPi * static_cast<double>(kLast - kFirst) / (last - first);
 }
+
+// |slip rate| (rad/s) of the oscillator's phase against a drive at omegaE, after t >= from (0: locked).
+double slipRate(const Trace& tr, double omegaE, double from) {
+    auto psi = tr.phase();
+    for (std::size_t k = 0; k < psi.size(); ++k) psi[k] -= omegaE * tr.t[k];
+    return std::fabs(beat(tr.t, psi, from));
+}
 } // namespace
 
 TEST_CASE("stno: free-running power and frequency follow the f(I) table of section 4.2") {
@@ -161,9 +168,7 @@ TEST_CASE("stno: Adler injection locking with the section 4.2 numbers") {
             transient("adler\n.model osc stno (f0=1g nshift=-2g q=2 ith=1m gammag=1e8 lambdaf=" + num(2 * force / irf) +
                       ")\ni1 0 a dc 2m\ni2 0 a sin(0 " + num(irf) + " " + num(omegaE / (2 * kPi)) +
                       ")\nn1 a 0 osc p0=0.25\n.tran 1n " + num(tstop) + "\n.save n1.cr n1.ci\n.end\n");
-        auto psi = tr.phase();
-        for (std::size_t k = 0; k < psi.size(); ++k) psi[k] -= omegaE * tr.t[k];
-        return std::fabs(beat(tr.t, psi, tstop / 3));
+        return slipRate(tr, omegaE, tstop / 3);
     };
     for (double sign : {1.0, -1.0}) {
         CAPTURE(sign);
@@ -276,9 +281,7 @@ TEST_CASE("stno: ftune, a vortex-like nearly isochronous oscillator tuned by its
         const Trace tr = transient("adler ftune\n" + model + "i1 0 a dc 2m\ni2 0 a sin(0 " + num(irf) + " " +
                                    num(omegaE / (2 * kPi)) + ")\nn1 a 0 vortex p0=" + num(p0) + "\n.tran 1n " +
                                    num(tstop) + "\n.save n1.cr n1.ci\n.end\n");
-        auto psi = tr.phase();
-        for (std::size_t k = 0; k < psi.size(); ++k) psi[k] -= omegaE * tr.t[k];
-        return std::fabs(beat(tr.t, psi, tstop / 4));
+        return slipRate(tr, omegaE, tstop / 4);
     };
     for (double sign : {1.0, -1.0}) {
         CAPTURE(sign);
