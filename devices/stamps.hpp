@@ -61,8 +61,15 @@ struct BranchStamp {
 // they go to the sink, so the factorisation does not carry structural zeros (a 7 x 7 oscillator block
 // has 28 entries, not 49). The device must then stamp nothing but zeros there.
 template <std::size_t R, std::size_t C> struct BlockStamp {
+    static_assert(R * C <= 256, "live entries are indexed by one byte");
     using Structure = std::array<std::array<bool, C>, R>;
-    std::array<std::array<int, C>, R> off{};
+    // The entries in the pattern, first and contiguous: add() reads these alone, so a device of a large
+    // circuit costs two or three cache lines here instead of the whole offset table (a sdiode in a
+    // 256-tone network: loading `off` was half of its evaluation).
+    std::size_t liveCount = 0;
+    std::array<unsigned char, R * C> liveEntry{}; // their positions r C + c in the row-major block
+    std::array<int, R * C> liveOffset{};          // their offsets in the matrix
+    std::array<std::array<int, C>, R> off{};      // every entry's offset (the sink outside the pattern)
     void declare(PatternBuilder& pb, const std::array<int, R>& rows, const std::array<int, C>& cols,
                  const Structure* structure = nullptr) {
         for (std::size_t r = 0; r < R; ++r)
@@ -74,18 +81,17 @@ template <std::size_t R, std::size_t C> struct BlockStamp {
         for (std::size_t r = 0; r < R; ++r)
             for (std::size_t c = 0; c < C; ++c) {
                 off[r][c] = pb.offset(off[r][c]);
-                if (off[r][c] != pb.nnz())
-                    live[liveCount++] = {static_cast<unsigned char>(r), static_cast<unsigned char>(c)};
+                if (off[r][c] == pb.nnz()) continue;
+                liveOffset[liveCount] = off[r][c];
+                liveEntry[liveCount++] = static_cast<unsigned char>(r * C + c);
             }
     }
     // Adds the values of `d` (row-major) that are in the pattern (not structural zeros or ground) to the
     // matrix `values`: adding the others to the trash slot one after another would chain every add on
     // the last (a sdiode: 35 of 56).
     void add(double* values, const std::array<std::array<double, C>, R>& d) const {
-        for (std::size_t k = 0; k < liveCount; ++k) values[off[live[k][0]][live[k][1]]] += d[live[k][0]][live[k][1]];
+        for (std::size_t k = 0; k < liveCount; ++k) values[liveOffset[k]] += d[liveEntry[k] / C][liveEntry[k] % C];
     }
-    std::array<std::array<unsigned char, 2>, R * C> live{}; // (row, col) of the entries in the pattern
-    std::size_t liveCount = 0;
 };
 
 } // namespace spinspice

@@ -127,8 +127,10 @@ void NewtonSolver::evaluate(const std::vector<double>& x, const EvalContext& con
     std::fill(f_.begin(), f_.end(), 0.0);
     std::fill(q_.begin(), q_.end(), 0.0);
     std::fill(fscale_.begin(), fscale_.end(), 0.0);
-    std::fill(jf_.begin(), jf_.end(), 0.0);
-    std::fill(jq_.begin(), jq_.end(), 0.0);
+    if (ctx.jacobianNeeded) { // a chord evaluation needs none: not clearing saves two passes over nnz
+        std::fill(jf_.begin(), jf_.end(), 0.0);
+        std::fill(jq_.begin(), jq_.end(), 0.0);
+    }
     LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
     circuit_.load(ctx, lb, skipOwnAdmittance);
     stats.timeEval += seconds(t0, Clock::now());

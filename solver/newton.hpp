@@ -105,7 +105,8 @@ private:
     double luA0_ = -1, luGmin_ = -1, luPseudo_ = -1;
     bool luReactive_ = true; // the factored matrix contained a0 dq/dx terms
     // Whether the last evaluation loaded Jacobians, and if not, whether the last one that did was
-    // reactive (its jq_ is cleared by the chord evaluation that follows).
+    // reactive. A chord evaluation does not clear jf_/jq_ (devices that stamp them anyway add on top):
+    // after one they are not a Jacobian, and readers evaluate with jacobianNeeded first.
     bool jacobianLoaded_ = true, reusedJacobianReactive_ = false;
     bool jacobianReactive() const;
     const void* luForced_ = nullptr;
