@@ -3,6 +3,7 @@
 #pragma once
 
 #include "devices/pattern.hpp"
+#include "solver/multifrontal.hpp"
 
 #include <atomic>
 #include <complex>
@@ -70,7 +71,7 @@ public:
     static constexpr double kKeptBytes = 512e6;
     // Solve in place: b is 1-based (b[0] ignored), size n+1.
     void solve(double* b);
-    bool factored() const { return numeric_ != nullptr; }
+    bool factored() const { return numeric_ != nullptr || (multifrontal_ && multifrontal_->factored()); }
     int singularColumn() const { return singularColumn_; }
 
     // Complex (AC) factorisation with the same symbolic analysis; a is interleaved re/im, size 2*nnz.
@@ -84,6 +85,10 @@ public:
 
     FactorStats stats;
     double pivotTolerance = 1e-13;
+    // Which LU factors the real systems: Auto chooses UMFPACK when the factor would be large (see
+    // chooseMultifrontal), Klu and Multifrontal force one (.options linsolver=). Set before analyze().
+    enum class Backend { Auto, Klu, Multifrontal } backend = Backend::Auto;
+    bool multifrontal() const { return multifrontal_ != nullptr; }
 
 private:
     bool checkPivots(const double* a);
@@ -94,6 +99,8 @@ private:
     int fixedOrdering_ = -1;
     void* firstFactor(const double* a); // a klu_numeric*: see klu_solver.cpp
     void preferNestedDissection();
+    void chooseMultifrontal();
+    std::unique_ptr<MultifrontalLu> multifrontal_; // the real systems' LU when chosen, else KLU's
     void* numericComplex_ = nullptr;
     int n_ = 0;
     int singularColumn_ = -1;

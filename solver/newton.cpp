@@ -37,6 +37,11 @@ NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symb
     jq_.assign(nz1, 0.0);
     jac_.assign(nz1, 0.0);
     klu_.pivotTolerance = circuit.options().pivtol;
+    using L = SimOptions::LinearSolver;
+    const L choice = circuit.options().linsolver;
+    klu_.backend = choice == L::Klu       ? KluSolver::Backend::Klu
+                   : choice == L::Umfpack ? KluSolver::Backend::Multifrontal
+                                          : KluSolver::Backend::Auto;
     klu_.useCache(std::move(symbolic));
     klu_.analyze(circuit.pattern());
     const auto& opt = circuit.options();

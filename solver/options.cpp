@@ -53,6 +53,11 @@ const std::vector<Row>& rows() {
         {{spec("method", 0, "", -kInf, kInf, false, K::Real, "integration method: trap, gear (BDF2) or euler"),
           {"trap", "gear", "euler"}},
          nullptr},
+        {{spec("linsolver", 0, "", -kInf, kInf, false, K::Real,
+               "LU of the real systems: auto (UMFPACK when KLU's factor would exceed 6e6 entries in L), klu or "
+               "umfpack"),
+          {"auto", "klu", "umfpack"}},
+         nullptr},
         {{spec("maxord", 2, "", 1, 2, false, K::Integer, "maximum integration order")}, setter(&SimOptions::maxord)},
         {{spec("temp", 27, "degC", -273.15, kInf, false, K::Real, "circuit temperature (also .temp)")},
          setter(&SimOptions::temp)},
@@ -157,6 +162,14 @@ SimOptions parseOptions(const std::map<std::string, double>& numeric, const std:
         row->set(o, v);
     }
     for (const auto& [key, v] : text) {
+        if (key == "linsolver") {
+            using L = SimOptions::LinearSolver;
+            if (v == "auto" || v == "umfpack" || v == "klu")
+                o.linsolver = v == "auto" ? L::Auto : v == "klu" ? L::Klu : L::Umfpack;
+            else
+                throw error(key, ".options linsolver=" + v + " is not known", "use linsolver=auto, klu or umfpack");
+            continue;
+        }
         if (key != "method") {
             warnings.push_back("unknown option '" + key + "=" + v + "' ignored");
             continue;

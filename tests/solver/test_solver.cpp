@@ -201,3 +201,104 @@ TEST_CASE("AcSystem: decoupled unknowns") {
     const int column = system.singularColumn();
     CHECK((column == 1 || column == 3));
 }
+
+namespace {
+// An n x n resistive grid (1 ohm links, each node 1 kohm to ground) driven at a corner by a 1 V source:
+// the KCL pattern of a mesh, with a voltage-source row that has no diagonal.
+struct Grid {
+    PatternBuilder pattern;
+    std::vector<double> values;
+    int n, unknowns;
+    explicit Grid(int size) : n(size), unknowns(size * size + 1) {
+        auto node = [&](int r, int c) { return 1 + r * n + c; };
+        std::vector<std::tuple<int, int, double>> entries;
+        auto conductance = [&](int a, int b, double g) {
+            entries.emplace_back(a, a, g);
+            if (b == 0) return;
+            entries.emplace_back(b, b, g);
+            entries.emplace_back(a, b, -g);
+            entries.emplace_back(b, a, -g);
+        };
+        for (int r = 0; r < n; ++r)
+            for (int c = 0; c < n; ++c) {
+                conductance(node(r, c), 0, 1e-3);
+                if (c + 1 < n) conductance(node(r, c), node(r, c + 1), 1.0);
+                if (r + 1 < n) conductance(node(r, c), node(r + 1, c), 1.0);
+            }
+        const int branch = unknowns;
+        entries.emplace_back(node(0, 0), branch, 1.0);
+        entries.emplace_back(branch, node(0, 0), 1.0);
+        std::vector<int> handles;
+        for (const auto& [r, c, v] : entries) handles.push_back(pattern.entry(r, c));
+        pattern.build(unknowns);
+        values.assign(static_cast<std::size_t>(pattern.nnz()) + 1, 0.0);
+        for (std::size_t k = 0; k < entries.size(); ++k)
+            values[static_cast<std::size_t>(pattern.offset(handles[k]))] += std::get<2>(entries[k]);
+    }
+    std::vector<double> solve(KluSolver& lu) const {
+        std::vector<double> b(static_cast<std::size_t>(unknowns) + 1, 0.0);
+        b.back() = 1.0; // the source's 1 V
+        lu.solve(b.data());
+        return b;
+    }
+};
+} // namespace
+
+TEST_CASE("UMFPACK backend: a mesh solves as with KLU; singular systems name the column; auto keeps KLU small") {
+    const Grid grid(40);
+    KluSolver klu, umf;
+    klu.backend = KluSolver::Backend::Klu;
+    umf.backend = KluSolver::Backend::Multifrontal;
+    klu.analyze(grid.pattern);
+    umf.analyze(grid.pattern);
+    CHECK_FALSE(klu.multifrontal());
+    CHECK(umf.multifrontal());
+    REQUIRE(klu.factor(grid.values.data()));
+    REQUIRE(umf.factor(grid.values.data()));
+    const auto xk = grid.solve(klu), xu = grid.solve(umf);
+    CHECK(xu[1] == doctest::Approx(1.0).epsilon(1e-14)); // the driven corner
+    // KCL at the driven corner: the source's current is what leaves through the links and to ground.
+    double leaving = 1e-3 * xu[1] + (xu[1] - xu[2]) + (xu[1] - xu[41]);
+    CHECK(-xu.back() == doctest::Approx(leaving).epsilon(1e-12));
+    double worst = 0;
+    for (std::size_t i = 1; i < xk.size(); ++i) worst = std::max(worst, std::fabs(xk[i] - xu[i]));
+    CHECK(worst < 1e-13);
+    CHECK(xu[1600] > 0.0); // the far corner
+    CHECK(xu[1600] < xu[800]);
+    // Factor again (another key of a transient): the same solution.
+    CHECK_FALSE(umf.switchTo(2.0));
+    REQUIRE(umf.factor(grid.values.data()));
+    CHECK(umf.switchTo(2.0));
+    CHECK(grid.solve(umf)[1600] == doctest::Approx(xu[1600]).epsilon(1e-14));
+    // A node cut loose (its row and column zero): singular, and the column is that node's.
+    std::vector<double> cut = grid.values;
+    const int loose = 1 + 20 * 40 + 20;
+    for (int col = 0; col < grid.unknowns; ++col)
+        for (int k = grid.pattern.colPtr()[static_cast<std::size_t>(col)];
+             k < grid.pattern.colPtr()[static_cast<std::size_t>(col) + 1]; ++k)
+            if (col + 1 == loose || grid.pattern.rowIdx()[static_cast<std::size_t>(k)] + 1 == loose)
+                cut[static_cast<std::size_t>(k)] = 0.0;
+    CHECK_FALSE(umf.factor(cut.data()));
+    CHECK(umf.singularColumn() == loose);
+    // Auto: a 1 601-unknown mesh's factor is far below the threshold.
+    KluSolver automatic;
+    automatic.analyze(grid.pattern);
+    CHECK_FALSE(automatic.multifrontal());
+}
+
+TEST_CASE("options: linsolver=umfpack gives KLU's waveforms; unknown solvers are errors") {
+    const std::string deck = "rc ladder\nv1 n0 0 pulse(0 1 0 1n 1n 20n 50n)\n"
+                             "r1 n0 n1 1k\nc1 n1 0 1p\nr2 n1 n2 1k\nc2 n2 0 1p\nr3 n2 n3 1k\nc3 n3 0 1p\n"
+                             ".tran 0.1n 100n\n";
+    const auto klu = spinspice::test::run(deck + ".options linsolver=klu\n.end\n");
+    const auto umf = spinspice::test::run(deck + ".options linsolver=umfpack\n.end\n");
+    const auto& a = spinspice::test::signal(klu.analyses.at(0), "v(n3)");
+    const auto& b = spinspice::test::signal(umf.analyses.at(0), "v(n3)");
+    REQUIRE(a.size() == b.size());
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(a[i] - b[i]));
+    CHECK(worst < 1e-12);
+    CHECK(*std::max_element(b.begin(), b.end()) > 0.5);
+    CHECK_THROWS_WITH_AS(spinspice::test::run(deck + ".options linsolver=pardiso\n.end\n"),
+                         doctest::Contains("linsolver=pardiso is not known"), InputError);
+}
