@@ -20,27 +20,35 @@ int metisOrder(int n, int* Ap, int* Ai, int* Perm, klu_common_struct*) {
         for (int i = 0; i < n; ++i) Perm[i] = i;
         return n;
     }
-    // The graph of A + A^T without the diagonal, in CSR adjacency form.
-    std::vector<std::vector<idx_t>> adjacent(static_cast<std::size_t>(n));
-    long entries = 0;
+    // The graph of A + A^T without the diagonal, in CSR adjacency form: each entry (i, j) gives i a
+    // neighbour j and j a neighbour i; counted first, then placed, then each list sorted and deduplicated
+    // (a pattern that holds both (i, j) and (j, i) lists them twice).
+    const auto count = static_cast<std::size_t>(n);
+    std::vector<idx_t> degree(count + 1, 0);
     for (int j = 0; j < n; ++j)
-        for (int k = Ap[j]; k < Ap[j + 1]; ++k) {
-            const int i = Ai[k];
-            if (i == j) continue;
-            adjacent[static_cast<std::size_t>(i)].push_back(j);
-            adjacent[static_cast<std::size_t>(j)].push_back(i);
-            ++entries;
-        }
-    std::vector<idx_t> xadj(static_cast<std::size_t>(n) + 1, 0), adjncy;
-    adjncy.reserve(static_cast<std::size_t>(2 * entries));
-    for (int i = 0; i < n; ++i) {
-        auto& list = adjacent[static_cast<std::size_t>(i)];
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-        adjncy.insert(adjncy.end(), list.begin(), list.end());
-        xadj[static_cast<std::size_t>(i) + 1] = static_cast<idx_t>(adjncy.size());
-        std::vector<idx_t>().swap(list);
+        for (int k = Ap[j]; k < Ap[j + 1]; ++k)
+            if (Ai[k] != j) {
+                ++degree[static_cast<std::size_t>(Ai[k]) + 1];
+                ++degree[static_cast<std::size_t>(j) + 1];
+            }
+    for (std::size_t i = 0; i < count; ++i) degree[i + 1] += degree[i];
+    std::vector<idx_t> both(static_cast<std::size_t>(degree[count]));
+    std::vector<idx_t> fill(degree.begin(), degree.end() - 1);
+    for (int j = 0; j < n; ++j)
+        for (int k = Ap[j]; k < Ap[j + 1]; ++k)
+            if (const int i = Ai[k]; i != j) {
+                both[static_cast<std::size_t>(fill[static_cast<std::size_t>(i)]++)] = j;
+                both[static_cast<std::size_t>(fill[static_cast<std::size_t>(j)]++)] = i;
+            }
+    std::vector<idx_t> xadj(count + 1, 0), adjncy;
+    adjncy.reserve(both.size());
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto first = both.begin() + degree[i], last = both.begin() + degree[i + 1];
+        std::sort(first, last);
+        adjncy.insert(adjncy.end(), first, std::unique(first, last));
+        xadj[i + 1] = static_cast<idx_t>(adjncy.size());
     }
+    std::vector<idx_t>().swap(both);
     idx_t nv = n;
     std::vector<idx_t> perm(static_cast<std::size_t>(n)), iperm(static_cast<std::size_t>(n));
     idx_t options[METIS_NOPTIONS];
