@@ -139,27 +139,33 @@ std::vector<std::string> Circuit::names() const {
     return out;
 }
 
-void Circuit::load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmittance) const {
-    if (!skipOwnAdmittance || ownAdmittance_.empty()) {
-        // A large circuit's evaluation waits on memory, a miss for each cache line of each device: the
-        // first lines of the device kAhead on are requested early (devices keep what eval reads there).
-        // A 256-tone RF network (34 000 sdiodes): evaluation 4.1 -> 3.0 s.
-        constexpr std::size_t kAhead = 4, kLines = 8, kLine = 64;
-        const std::size_t count = devices_.size();
-        for (std::size_t k = 0; k < count; ++k) {
-            if (k + kAhead < count) {
-                const char* next = reinterpret_cast<const char*>(devices_[k + kAhead].get());
-                for (std::size_t line = 0; line < kLines; ++line) __builtin_prefetch(next + line * kLine);
-            }
-            devices_[k]->eval(ctx, out);
+namespace {
+// Evaluates the devices in order. A large circuit's evaluation waits on memory, a miss for each cache
+// line of each device: the first lines of the device kAhead on are requested early (devices keep what
+// eval reads there). A 256-tone RF network (34 000 sdiodes): evaluation 4.1 -> 2.4 s with the sdiode's
+// layout.
+template <class DeviceList> void evalAll(const DeviceList& devices, const EvalContext& ctx, LoadBuffers& out) {
+    constexpr std::size_t kAhead = 4, kLines = 8, kLine = 64;
+    const std::size_t count = devices.size();
+    for (std::size_t k = 0; k < count; ++k) {
+        if (k + kAhead < count) {
+            const auto* next = reinterpret_cast<const char*>(&*devices[k + kAhead]);
+            for (std::size_t line = 0; line < kLines; ++line) __builtin_prefetch(next + line * kLine);
         }
-        return;
+        devices[k]->eval(ctx, out);
     }
-    for (Device* d : withoutOwnAdmittance_) d->eval(ctx, out);
+}
+} // namespace
+
+void Circuit::load(const EvalContext& ctx, LoadBuffers& out, bool skipOwnAdmittance) const {
+    if (!skipOwnAdmittance || ownAdmittance_.empty())
+        evalAll(devices_, ctx, out);
+    else
+        evalAll(withoutOwnAdmittance_, ctx, out);
 }
 
 void Circuit::loadDevices(const std::vector<Device*>& devices, const EvalContext& ctx, LoadBuffers& out) {
-    for (Device* d : devices) d->eval(ctx, out);
+    evalAll(devices, ctx, out);
 }
 
 void Circuit::restart() const {

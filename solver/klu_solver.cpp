@@ -168,12 +168,15 @@ void KluSolver::analyze(int n, const std::vector<int>& colPtr, const std::vector
 // order. Measured on one loaded machine: a 256 x 256 crossbar (2.8 M entries in L) factors in 0.92 s
 // with KLU, 0.75 s with UMFPACK, but KLU refactors in 0.30 s against UMFPACK's 0.61 s: KLU stays. At
 // 512 x 512 (13.6 M) KLU takes 10.0 s to factor and 5.6 s to refactor, UMFPACK 4.9 s (0.9 s of it
-// the symbolic analysis, once).
+// the symbolic analysis, once). Auto does not choose UMFPACK for a matrix refactored many times (a
+// nonlinear circuit): each of its factorisations costs what the first does, while KLU's refactorisation
+// is half its factorisation (a 512 x 512 MTJ crossbar .op, three Newton iterations: KLU 24.5 s, UMFPACK
+// 25.6 s; at 1000 x 1000, 4 M unknowns, UMFPACK's first factorisation had not finished in 10 minutes).
 void KluSolver::chooseMultifrontal() {
     constexpr double kMultifrontalEntries = 6e6;
     multifrontal_.reset();
     if (n_ == 0 || backend == Backend::Klu) return;
-    if (backend == Backend::Auto && impl_->symbolic->lnz < kMultifrontalEntries) return;
+    if (backend == Backend::Auto && (manyRefactors || impl_->symbolic->lnz < kMultifrontalEntries)) return;
     multifrontal_ = std::make_unique<MultifrontalLu>(n_, impl_->colPtr, impl_->rowIdx,
                                                      std::vector<int>(impl_->symbolic->Q, impl_->symbolic->Q + n_));
     orderingChosen_ = true; // no trial factorisations: this order is the one

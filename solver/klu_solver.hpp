@@ -88,6 +88,9 @@ public:
     // Which LU factors the real systems: Auto chooses UMFPACK when the factor would be large (see
     // chooseMultifrontal), Klu and Multifrontal force one (.options linsolver=). Set before analyze().
     enum class Backend { Auto, Klu, Multifrontal } backend = Backend::Auto;
+    // The values will be refactored many times (a nonlinear circuit's Newton iterations): Auto keeps
+    // KLU, whose refactorisation reuses the pivot order (see chooseMultifrontal).
+    bool manyRefactors = false;
     bool multifrontal() const { return multifrontal_ != nullptr; }
 
 private:

@@ -42,6 +42,7 @@ NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symb
     klu_.backend = choice == L::Klu       ? KluSolver::Backend::Klu
                    : choice == L::Umfpack ? KluSolver::Backend::Multifrontal
                                           : KluSolver::Backend::Auto;
+    klu_.manyRefactors = !circuit.linear();
     klu_.useCache(std::move(symbolic));
     klu_.analyze(circuit.pattern());
     const auto& opt = circuit.options();

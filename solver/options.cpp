@@ -54,8 +54,8 @@ const std::vector<Row>& rows() {
           {"trap", "gear", "euler"}},
          nullptr},
         {{spec("linsolver", 0, "", -kInf, kInf, false, K::Real,
-               "LU of the real systems: auto (UMFPACK when KLU's factor would exceed 6e6 entries in L), klu or "
-               "umfpack"),
+               "LU of the real systems: auto (UMFPACK for a linear circuit whose KLU factor would exceed 6e6 "
+               "entries in L), klu or umfpack"),
           {"auto", "klu", "umfpack"}},
          nullptr},
         {{spec("maxord", 2, "", 1, 2, false, K::Integer, "maximum integration order")}, setter(&SimOptions::maxord)},
