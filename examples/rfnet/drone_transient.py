@@ -17,12 +17,16 @@ circuit differs from drone.py's in two time constants only, both invisible to .t
 Besides the output scores, every hidden neuron's input (layer 1's score after the low-passes) is
 averaged over the window (.meas AVG: the low-passes have removed the beats), so a deviation can be
 traced to layer 1 (time-domain rectification of 256 tones) or to the oscillators and layer 2.
-Results go to OUT/drone_transient.json after every input; a second run resumes where the first
-stopped, and several runs started at once share the work (each claims an input before running it).
-Needs drone.py's trained network (OUT/drone_network.json).
+Results go to OUT/drone_transient.json (--results) after every input; a second run resumes where the
+first stopped, and several runs started at once share the work (each claims an input before running it).
+Needs drone.py's trained network (OUT/drone_network.json, --network). An input takes about an hour, so
+the ten are a campaign over several sittings: its network and rows are kept in examples/rfnet/results/,
+and it goes on with
+  examples/rfnet/drone_transient.py --network examples/rfnet/results/drone_network.json \
+      --results examples/rfnet/results/drone_transient.json
 
 usage: examples/rfnet/drone_transient.py [--count 10] [--start 0] [--tstop 4e-7] [--window 1.5e-7]
-       [--lp-tau 15e-9] [--lp-stages 4]
+       [--lp-tau 15e-9] [--lp-stages 4] [--network FILE] [--results FILE]
 """
 import argparse
 import fcntl
@@ -111,6 +115,9 @@ def summary(rows, labels):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "rfnet"))
+    ap.add_argument("--network", help="the trained network (default OUT/drone_network.json)")
+    ap.add_argument("--results", help="the rows, read to resume and rewritten after every input "
+                    "(default OUT/drone_transient.json; the campaign's: examples/rfnet/results/)")
     ap.add_argument("--data", default=drone.DATA)
     ap.add_argument("--count", type=int, default=10, help="test inputs (the first ones of the test split)")
     ap.add_argument("--start", type=int, default=0)
@@ -120,7 +127,7 @@ def main():
     ap.add_argument("--lp-tau", type=float, default=15e-9, help="the transconductance stages' low-passes (s)")
     ap.add_argument("--lp-stages", type=int, default=4, help="buffered RC low-passes per transconductance stage")
     args = ap.parse_args()
-    path = os.path.join(args.out, "drone_network.json")
+    path = args.network or os.path.join(args.out, "drone_network.json")
     if not os.path.exists(path):
         sys.exit(f"{path} not found: run examples/rfnet/drone.py first (it trains and saves the network)")
     net = rfnet_mlp.Network.load(path)
@@ -129,7 +136,7 @@ def main():
     powers = xte * net.pscale
     equation = net.forward(powers)
 
-    out = os.path.join(args.out, "drone_transient.json")
+    out = args.results or os.path.join(args.out, "drone_transient.json")
     layer1 = parts[0]
     for i in range(args.start, min(args.start + args.count, len(yte))):
         if i in {r["index"] for r in load_rows(out, args)} or not claim(out, i):
