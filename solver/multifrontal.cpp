@@ -49,7 +49,6 @@ bool MultifrontalLu::factor(const double* a, double pivotTolerance) {
         numeric_ = nullptr;
         return false;
     }
-    factorEntries_ = info_[UMFPACK_LNZ] + info_[UMFPACK_UNZ];
     if (pivotsAbove(pivotTolerance)) return true;
     umfpack_di_free_numeric(&numeric_);
     numeric_ = nullptr;

@@ -27,8 +27,6 @@ public:
     int singularColumn() const { return singularColumn_; }
     // Solve in place; b is 1-based (b[0] ignored), size n+1.
     void solve(double* b);
-    // Entries in L and U of the last factorisation.
-    double factorEntries() const { return factorEntries_; }
 
 private:
     bool pivotsAbove(double pivotTolerance);
@@ -41,7 +39,6 @@ private:
     std::vector<double> control_, info_, x_, rhs_, work_;
     std::vector<int> workIndex_;
     int singularColumn_ = -1;
-    double factorEntries_ = 0;
 };
 
 } // namespace spinspice
