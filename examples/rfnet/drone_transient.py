@@ -48,7 +48,7 @@ FAST_PORTS = dict(rmeter=1e6, cmeter=0.01e-12, ccouple=0.2e-12)
 
 def one_input(parts, powers, args):
     """.tones and transient of one input: (.tones output scores, .tones hidden inputs, its analysis
-    time, transient output scores, transient hidden inputs, its wall time)."""
+    time, transient output scores, transient hidden inputs, its wall time, its step counts)."""
     layer1, hidden, layer2 = parts
     stages = dict(lp_tau=args.lp_tau, lp_stages=args.lp_stages, **FAST_PORTS)
     hidden_inputs = [f"v(u{j}_{args.lp_stages})" for j in range(len(hidden.freqs))]
@@ -62,7 +62,8 @@ def one_input(parts, powers, args):
     analyses, seconds = rfnet.run_netlist(text.replace("\n.end\n", "\n" + meas + "\n.end\n"))
     tran = rfnet.windowed_average(analyses[0], [f"v(qo{j})" for j in range(m)], start, args.tstop)
     tran_hidden = np.array([analyses[0]["measurements"][f"hin{j}"] for j in range(len(hidden_inputs))])
-    return values[:m], values[m:], tones_seconds, tran, tran_hidden, seconds
+    steps = {k: analyses[0]["stats"].get(k) for k in ("accepted", "rejected")}
+    return values[:m], values[m:], tones_seconds, tran, tran_hidden, seconds, steps
 
 
 def claim(out, index):
@@ -142,14 +143,14 @@ def main():
         if i in {r["index"] for r in load_rows(out, args)} or not claim(out, i):
             continue
         t0 = time.perf_counter()
-        tones, tones_hidden, tones_seconds, tran, tran_hidden, seconds = one_input(parts, powers[i], args)
+        tones, tones_hidden, tones_seconds, tran, tran_hidden, seconds, steps = one_input(parts, powers[i], args)
         dev = np.abs(tran - tones).max() / np.abs(tones).max()
         spread = np.ptp(layer1.forward(powers), axis=0)  # each hidden input's range over the test split
         dev_hidden = np.abs(tran_hidden - tones_hidden) / spread
         row = dict(index=i, label=int(yte[i]), equation=equation[i].tolist(), tones=tones.tolist(),
                    tones_seconds=tones_seconds, transient=tran.tolist(), seconds=seconds,
                    hidden_equation=layer1.forward(powers[i]).tolist(), hidden_tones=tones_hidden.tolist(),
-                   hidden_transient=tran_hidden.tolist())
+                   hidden_transient=tran_hidden.tolist(), steps=steps)
         print(f"input {i}: label {yte[i]}, transient class {tran.argmax()}, .tones {tones.argmax()}, equations "
               f"{equation[i].argmax()}; transient within {100 * dev:.2f} % of the largest .tones score (hidden "
               f"inputs within {100 * dev_hidden.max():.2f} % of their range); {seconds / 60:.1f} min "
