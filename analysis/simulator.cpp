@@ -15,6 +15,10 @@
 #include <limits>
 #include <set>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace spinspice {
 
 const std::vector<double>* Waveforms::find(const std::string& signal) const {
@@ -56,10 +60,16 @@ Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) 
         if (!(a.kind == AnalysisSpec::Kind::Tran && a.uic)) needsOp = true;
     circuit_->checkTopology(needsOp);
     warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
-    newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
     // The devices hold what the elements said: the element descriptions are not needed again, and a large
-    // netlist's take as much memory as its circuit.
+    // netlist's take as much memory as its circuit (released before the solver's symbolic analysis, which
+    // was the peak with both alive).
     std::vector<FlatElement>().swap(flat_.elements);
+#ifdef __GLIBC__
+    // The elements (and the syntax tree before them) were a million small blocks: give their pages back
+    // before the factorisation takes its own (glibc keeps freed small blocks in the process otherwise).
+    malloc_trim(0);
+#endif
+    newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
 
     auto resolve = [&](const std::map<std::string, double>& values, std::vector<std::pair<int, double>>& out,
                        const char* card) {

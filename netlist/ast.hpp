@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,11 +27,12 @@ enum class TokenKind {
 };
 
 struct Token {
+    // [begin, end): character range in Card::text, delimiters included; its source position is
+    // Card::locOf(token) (a card holds a million tokens in a large netlist: no position of their own).
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
     TokenKind kind = TokenKind::Word;
     std::string text;
-    SourceLoc loc;         // the token's first character (the delimiter of an Expression/String)
-    std::size_t begin = 0; // [begin, end): character range in Card::text, delimiters included
-    std::size_t end = 0;
 
     std::string lower() const { return toLower(text); }
     bool isWord() const { return kind == TokenKind::Word; }
@@ -54,7 +56,7 @@ struct Card {
     std::vector<PhysicalLine> lines; // at least one
     std::vector<Token> tokens;       // never empty for a card that reaches the deck
 
-    SourceLoc loc() const { return tokens.empty() ? locate(0).first : tokens.front().loc; }
+    SourceLoc loc() const { return locAt(tokens.empty() ? 0 : tokens.front().begin); }
     std::string keyword() const { return tokens.empty() ? std::string() : tokens.front().lower(); }
     const std::string& firstLineText() const { return lines.front().text; }
 
@@ -69,13 +71,11 @@ struct Card {
         const PhysicalLine& l = lineAt(offset);
         return SourceLoc{file, l.line, l.firstCol + static_cast<int>(offset - l.textBegin)};
     }
+    // A token's first character (the delimiter of an Expression/String).
+    SourceLoc locOf(const Token& token) const { return locAt(token.begin); }
     // The source position and physical line text of a character offset in `text`.
     std::pair<SourceLoc, std::string> locate(std::size_t offset) const { return {locAt(offset), lineAt(offset).text}; }
-    const std::string& lineTextOf(const Token& token) const {
-        for (const auto& l : lines)
-            if (l.line == token.loc.line) return l.text;
-        return lines.front().text;
-    }
+    const std::string& lineTextOf(const Token& token) const { return lineAt(token.begin).text; }
 };
 
 struct Statement;

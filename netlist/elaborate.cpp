@@ -72,7 +72,7 @@ ExprOrigin originAt(const Card& card, std::size_t offset) {
 
 // ---- errors ----------------------------------------------------------------------------------------
 void fail(const Card& card, const Token& token, std::string message, std::string hint) {
-    throw InputError(std::move(message), token.loc, card.lineTextOf(token), std::move(hint));
+    throw InputError(std::move(message), card.locOf(token), card.lineTextOf(token), std::move(hint));
 }
 
 void failAtEnd(const Card& card, std::string message, std::string hint) {

@@ -230,14 +230,14 @@ void Elaborator::commandOptions(const Card& card, const ElabScope& scope) {
     for (std::size_t i = 1; i < t.size(); ++i) {
         if (!t[i].isWord()) fail(card, t[i], "expected an option name", "expected: .options name=value flag ...");
         const std::string key = t[i].lower();
-        out_.optionOrigins[key] = {t[i].loc, card.lineTextOf(t[i])};
+        out_.optionOrigins[key] = {card.locOf(t[i]), card.lineTextOf(t[i])};
         if (i + 1 >= t.size() || t[i + 1].kind != TokenKind::Equals) {
             out_.options[key] = 1.0;
             continue;
         }
         if (i + 2 >= t.size()) failAtEnd(card, "missing value for option '" + key + "'");
         const Token& value = t[i + 2];
-        out_.optionOrigins[key] = {value.loc, card.lineTextOf(value)};
+        out_.optionOrigins[key] = {card.locOf(value), card.lineTextOf(value)};
         if (value.kind == TokenKind::Expression) {
             out_.options[key] = evalValue(card, value, scope);
         } else if (value.isWord()) {
@@ -262,7 +262,7 @@ std::shared_ptr<const std::string> Elaborator::sharedLine(const Card& card, cons
         sharedLineCard_ = &card;
         sharedLines_.clear();
     }
-    auto& line = sharedLines_[token.loc.line];
+    auto& line = sharedLines_[card.lineAt(token.begin).line];
     if (!line) line = std::make_shared<const std::string>(card.lineTextOf(token));
     return line;
 }
@@ -286,7 +286,7 @@ void Elaborator::commandInitialConditions(const Card& card, const ElabScope& sco
         if (i + 5 >= t.size()) failAtEnd(card, "missing value", syntax);
         const std::string node = nodeName(card, t[i + 2], scope);
         target[node] = evalValue(card, t[i + 5], scope);
-        out_.saveLocs.emplace(node, t[i].loc);
+        out_.saveLocs.emplace(node, card.locOf(t[i]));
         out_.saveLines.emplace(node, sharedLine(card, t[i]));
     }
 }
@@ -296,7 +296,7 @@ void Elaborator::commandSave(const Card& card, const ElabScope& scope) {
     const auto& t = card.tokens;
     auto add = [&](const std::string& item, const Token& at) {
         if (!out_.saveLocs.count(item)) {
-            out_.saveLocs[item] = at.loc;
+            out_.saveLocs[item] = card.locOf(at);
             out_.saveLines[item] = sharedLine(card, at);
         }
         if (savedItems_.insert(item).second) out_.saves.push_back(item);

@@ -17,7 +17,7 @@ void Elaborator::loadPlugins(const std::vector<Statement>& block) {
         std::filesystem::path path(card->tokens[1].text);
         if (path.is_relative() && !card->file.empty())
             path = std::filesystem::path(card->file).parent_path() / path; // relative to the netlist
-        loadPlugin(path.string(), card->tokens[1].loc);
+        loadPlugin(path.string(), card->locOf(card->tokens[1]));
     }
 }
 

@@ -85,6 +85,7 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
     OutputRef ref;
     ref.function = f.lower();
     ref.token = &f;
+    ref.loc = card.locOf(f);
     if (!isWordIn(f, complexParts ? kComplexOutputs : kRealOutputs)) {
         const bool acOnly = isWordIn(f, kComplexOutputs);
         fail(card, f, "unsupported output '" + ref.function + "(...)'" + (acOnly ? " outside an ac analysis" : ""),
@@ -146,6 +147,7 @@ OutputRef Elaborator::stateRef(const Card& card, std::size_t& i, const ElabScope
     OutputRef ref;
     ref.function = "state";
     ref.token = &f;
+    ref.loc = card.locOf(f);
     const std::string flat = scope.prefix + f.lower();
     const std::string instance = flat.substr(0, flat.rfind('.'));
     if (!elementIndex_.count(instance)) {
@@ -455,13 +457,13 @@ void Elaborator::commandStep(const Card& card, const ElabScope& scope) {
     if (word(i) == "temp") {
         step.temperature = true;
         step.param = "temp";
-        step.loc = t[i++].loc;
+        step.loc = card.locOf(t[i++]);
     } else {
         if (word(i) == "param") ++i;
         if (i >= t.size()) failAtEnd(card, "missing parameter name", kStepSyntax);
         if (!t[i].isWord()) fail(card, t[i], "expected a parameter name", kStepSyntax);
         step.param = t[i].lower();
-        step.loc = t[i].loc;
+        step.loc = card.locOf(t[i]);
         if (!scope.params.hasLocal(step.param)) {
             std::vector<std::string> names;
             for (const auto& [name, value] : scope.params.localValues()) names.push_back(name);
@@ -515,7 +517,7 @@ void Elaborator::saveOutputsOfMeasures() {
         const std::string& name = ref.names[0];
         if (std::find(out_.stateOutputs.begin(), out_.stateOutputs.end(), name) != out_.stateOutputs.end()) continue;
         out_.stateOutputs.push_back(name);
-        out_.saveLocs.emplace(name, ref.token->loc);
+        out_.saveLocs.emplace(name, ref.loc);
     }
     if (out_.saves.empty()) return;
     for (const auto& ref : outputsToSave_) {
@@ -523,7 +525,7 @@ void Elaborator::saveOutputsOfMeasures() {
             const std::string vector = ref.function == "state" ? name : ref.function.substr(0, 1) + "(" + name + ")";
             if (!savedItems_.insert(vector).second) continue;
             out_.saves.push_back(vector);
-            out_.saveLocs.emplace(vector, ref.token->loc);
+            out_.saveLocs.emplace(vector, ref.loc);
         }
     }
 }

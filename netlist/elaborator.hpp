@@ -63,6 +63,7 @@ struct OutputRef {
     std::vector<std::string> names; // flat node names (v(a,0) keeps one) or the element name
     std::string text;               // canonical "vdb(x1.out)", "v(a,b)"
     const Token* token = nullptr;
+    SourceLoc loc; // the token's
 };
 
 // A `key=value` option of a .meas card.

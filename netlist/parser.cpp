@@ -65,7 +65,7 @@ std::string trim(const std::string& s) {
 }
 
 InputError errorAt(const Card& card, const Token& token, std::string message, std::string hint = {}) {
-    return InputError(std::move(message), token.loc, card.lineTextOf(token), std::move(hint));
+    return InputError(std::move(message), card.locOf(token), card.lineTextOf(token), std::move(hint));
 }
 
 // Physical lines -> cards (comments removed, continuations joined, .control blocks skipped, stops at

@@ -7,6 +7,7 @@
 #include <boost/spirit/home/x3.hpp>
 
 #include <cctype>
+#include <cstdint>
 
 namespace spinspice::netlist {
 namespace {
@@ -31,20 +32,22 @@ const auto separator = asciiSpace | x3::lit(',');
 } // namespace
 
 void tokenizeCard(Card& card) {
+    if (card.text.size() > UINT32_MAX) // token offsets are 32-bit
+        throw InputError("a card of more than 4 GB", card.locAt(0), card.lines.front().text.substr(0, 80),
+                         "split it over several cards");
     const Iterator begin = card.text.data();
     const Iterator end = begin + card.text.size();
     std::vector<Token> tokens;
 
     // Each action records one token; `stripDelimiters` removes the surrounding {} '' "".
     auto recorder = [&](TokenKind kind, bool stripDelimiters) {
-        return [&tokens, &card, begin, kind, stripDelimiters](auto& ctx) {
+        return [&tokens, begin, kind, stripDelimiters](auto& ctx) {
             const Range& r = x3::_attr(ctx);
             Token t;
             t.kind = kind;
-            t.begin = static_cast<std::size_t>(r.begin() - begin);
-            t.end = static_cast<std::size_t>(r.end() - begin);
+            t.begin = static_cast<std::uint32_t>(r.begin() - begin);
+            t.end = static_cast<std::uint32_t>(r.end() - begin);
             t.text = stripDelimiters ? std::string(r.begin() + 1, r.end() - 1) : std::string(r.begin(), r.end());
-            t.loc = card.locAt(t.begin);
             tokens.push_back(std::move(t));
         };
     };

@@ -74,7 +74,7 @@ TEST_CASE("tokens: words, expressions, strings, assignments, parentheses, commas
     CHECK(t[10].kind == TokenKind::Equals);
     CHECK(t[11].kind == TokenKind::Expression);
     CHECK(t[11].text == "a+b");
-    CHECK(t[11].loc.col == 26); // the '{'
+    CHECK(card.locOf(t[11]).col == 26); // the '{'
     CHECK(t[14].kind == TokenKind::Expression);
     CHECK(t[14].text == "x*2");
     CHECK(t.back().text == "a==b");
@@ -96,12 +96,12 @@ TEST_CASE("continuation lines keep their own physical positions") {
     REQUIRE(cards.size() == 2);
     const Card& r = *cards[0];
     REQUIRE(r.tokens.size() == 4);
-    CHECK(r.tokens[1].loc.str() == "deck.cir:2:4");
+    CHECK(r.locOf(r.tokens[1]).str() == "deck.cir:2:4");
     CHECK(r.tokens[2].text == "b");
-    CHECK(r.tokens[2].loc.str() == "deck.cir:4:3");
+    CHECK(r.locOf(r.tokens[2]).str() == "deck.cir:4:3");
     CHECK(r.lineTextOf(r.tokens[2]) == "+ b");
     CHECK(r.tokens[3].kind == TokenKind::Expression);
-    CHECK(r.tokens[3].loc.str() == "deck.cir:5:8");
+    CHECK(r.locOf(r.tokens[3]).str() == "deck.cir:5:8");
     CHECK(r.tokens[3].text == "1k +  2k");
     // an offset inside the expression on the second physical line
     const auto [loc, line] = r.locate(r.tokens[3].end - 2);
