@@ -55,7 +55,10 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
 std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options) {
     auto circuit = std::make_unique<Circuit>(options);
     circuit->reserve(flat.elements.size());
-    for (const auto& e : flat.elements) circuit->add(makeDevice(e, flat, options, &circuit->warnings));
+    for (const auto& e : flat.elements) {
+        circuit->add(makeDevice(e, flat, options, &circuit->warnings));
+        circuit->setUpAdded();
+    }
     circuit->finalize();
     return circuit;
 }

@@ -108,6 +108,8 @@ Simulator::Selection Simulator::selection() const {
     Selection s;
     const auto& unknowns = circuit_->unknowns();
     if (flat_.saves.empty()) {
+        s.names.reserve(unknowns.size());
+        s.unknowns.reserve(unknowns.size());
         for (std::size_t i = 1; i < unknowns.size(); ++i)
             if (unknowns[i].output) {
                 s.names.push_back(unknowns[i].label());

@@ -2,23 +2,29 @@
 #include "devices/registry.hpp"
 #include "devices/stamps.hpp"
 
+#include <array>
 #include <cmath>
+#include <memory>
+#include <string>
 
 namespace spinspice {
 namespace {
 
-// A device between two named nodes.
+// A device between two named nodes. The names go once the nodes are numbered (setup is called once): a
+// crossbar has a million of these.
 class TwoTerminal : public Device {
 public:
     explicit TwoTerminal(const InstanceContext& c)
-        : Device(c.name(), c.loc()), nodeNames_{c.nodes()[0], c.nodes()[1]} {}
+        : Device(c.name(), c.loc()),
+          nodeNames_(std::make_unique<std::array<std::string, 2>>(std::array{c.nodes()[0], c.nodes()[1]})) {}
     void setup(SetupContext& ctx) override {
-        p_ = ctx.node(nodeNames_[0]);
-        n_ = ctx.node(nodeNames_[1]);
+        p_ = ctx.node((*nodeNames_)[0]);
+        n_ = ctx.node((*nodeNames_)[1]);
+        nodeNames_.reset();
     }
 
 protected:
-    std::array<std::string, 2> nodeNames_;
+    std::unique_ptr<std::array<std::string, 2>> nodeNames_;
     int p_ = 0, n_ = 0;
 };
 

@@ -69,13 +69,18 @@ int Circuit::state(const StateSpec& spec) {
     return index;
 }
 
-void Circuit::finalize() {
-    if (finalized_) return;
-    for (auto& d : devices_) {
-        settingUp_ = d.get();
-        d->setup(*this);
+void Circuit::setUpAdded() {
+    for (; setUp_ < devices_.size(); ++setUp_) {
+        settingUp_ = devices_[setUp_].get();
+        settingUp_->setup(*this);
     }
     settingUp_ = nullptr;
+}
+
+void Circuit::finalize() {
+    if (finalized_) return;
+    setUpAdded();
+    unknowns_.shrink_to_fit(); // reserve() guessed one unknown per device
     // the devices the small-signal analyses evaluate (the others stamp their own admittance): a list,
     // not a search per device and evaluation
     std::vector<Device*> own = ownAdmittance_; // kept in device order: the stamps' summation order

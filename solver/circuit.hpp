@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -41,7 +42,10 @@ public:
     Device& add(std::unique_ptr<Device> device);
     // Room for `devices` devices and about as many nodes (a large netlist then does not rehash).
     void reserve(std::size_t devices);
-    // setup -> resolve -> declare -> build pattern -> bind. Call once.
+    // Sets up (numbers the unknowns of) the devices added since the last call, in order: a netlist's
+    // devices can then drop what they only needed for it (node names) as they are built.
+    void setUpAdded();
+    // setup (of the devices not set up yet) -> resolve -> declare -> build pattern -> bind. Call once.
     void finalize();
 
     int size() const { return static_cast<int>(unknowns_.size()) - 1; }
@@ -103,12 +107,13 @@ private:
     SimOptions options_;
     DeviceEnvironment environment_;
     std::vector<std::unique_ptr<Device>> devices_;
-    std::unordered_map<std::string, Device*> byName_;
+    std::unordered_map<std::string_view, Device*> byName_; // keys: the devices' own names (never change)
     std::vector<UnknownInfo> unknowns_;
     std::unordered_map<std::string, int> nodeIndex_;
     std::unordered_map<std::string, int> stateIndex_;
     PatternBuilder pattern_;
     bool finalized_ = false;
+    std::size_t setUp_ = 0; // devices_[0, setUp_) are set up
     bool linear_ = true, chordAllowed_ = false, hasCharge_ = false, stochastic_ = false, relaxedStates_ = false;
     Device* settingUp_ = nullptr; // the device in setup(), for the hook requests
     std::vector<Device*> accepting_, locating_, projecting_, ownAdmittance_;
