@@ -13,21 +13,28 @@ int PatternBuilder::entry(int row, int col) {
 
 void PatternBuilder::build(int n) {
     n_ = n;
-    // Column-major unique list of entries, diagonals always present (gmin stepping, pivoting).
-    std::vector<std::pair<int, int>> entries; // (col, row)
-    entries.reserve(requests_.size() + static_cast<std::size_t>(n));
-    for (const auto& [r, c] : requests_) entries.emplace_back(c, r);
-    for (int i = 1; i <= n; ++i) entries.emplace_back(i, i);
-    std::sort(entries.begin(), entries.end());
-    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-
-    colPtr_.assign(static_cast<std::size_t>(n) + 1, 0);
-    rowIdx_.resize(entries.size());
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-        colPtr_[static_cast<std::size_t>(entries[k].first)]++;
-        rowIdx_[k] = entries[k].second - 1;
+    // Column-major unique list of entries, diagonals always present (gmin stepping, pivoting): the rows
+    // bucketed by column (counting sort), then sorted and made unique within each column.
+    const auto columns = static_cast<std::size_t>(n) + 1;
+    std::vector<int> start(columns + 1, 0);
+    for (const auto& [r, c] : requests_) start[static_cast<std::size_t>(c)]++;
+    for (int i = 1; i <= n; ++i) start[static_cast<std::size_t>(i)]++;
+    for (std::size_t c = 1; c <= columns; ++c) start[c] += start[c - 1]; // start[c]: end of column c
+    std::vector<int> rows(static_cast<std::size_t>(start[columns]));
+    for (int i = n; i >= 1; --i) rows[static_cast<std::size_t>(--start[static_cast<std::size_t>(i)])] = i;
+    for (auto it = requests_.rbegin(); it != requests_.rend(); ++it)
+        rows[static_cast<std::size_t>(--start[static_cast<std::size_t>(it->second)])] = it->first;
+    colPtr_.assign(columns, 0);
+    rowIdx_.clear();
+    rowIdx_.reserve(rows.size());
+    for (int c = 1; c <= n; ++c) {
+        const auto begin = rows.begin() + start[static_cast<std::size_t>(c)];
+        const auto end = rows.begin() + start[static_cast<std::size_t>(c) + 1];
+        std::sort(begin, end);
+        for (auto it = begin; it != end; it = std::upper_bound(it, end, *it)) rowIdx_.push_back(*it - 1);
+        colPtr_[static_cast<std::size_t>(c)] = static_cast<int>(rowIdx_.size());
     }
-    for (int c = 0; c < n; ++c) colPtr_[static_cast<std::size_t>(c) + 1] += colPtr_[static_cast<std::size_t>(c)];
+    rowIdx_.shrink_to_fit();
 
     handleOffset_.resize(requests_.size());
     for (std::size_t h = 0; h < requests_.size(); ++h) handleOffset_[h] = find(requests_[h].first, requests_[h].second);
@@ -35,6 +42,11 @@ void PatternBuilder::build(int n) {
     for (int i = 1; i <= n; ++i) diag_[static_cast<std::size_t>(i)] = find(i, i);
     requests_.clear();
     requests_.shrink_to_fit();
+}
+
+void PatternBuilder::releaseHandles() {
+    handleOffset_.clear();
+    handleOffset_.shrink_to_fit();
 }
 
 int PatternBuilder::offset(int handle) const {

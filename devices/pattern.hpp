@@ -18,8 +18,10 @@ public:
     int entry(int row, int col);
     // Build the CSC pattern for n unknowns; every diagonal entry is present.
     void build(int n);
-    // CSC offset of a handle (nnz for kTrash). Valid after build().
+    // CSC offset of a handle (nnz for kTrash). Valid after build(), until releaseHandles().
     int offset(int handle) const;
+    // Forgets the handles (once every device has bound its offsets: a large circuit has millions).
+    void releaseHandles();
     // CSC offset of (row, col) (1-based unknowns); -1 if absent. Valid after build(). Not for inner loops.
     int find(int row, int col) const;
     int diagonalOffset(int unknown) const { return diag_[static_cast<std::size_t>(unknown)]; }

@@ -91,6 +91,7 @@ void Circuit::finalize() {
     for (auto& d : devices_) d->declare(pattern_);
     pattern_.build(size());
     for (auto& d : devices_) d->bind(pattern_);
+    pattern_.releaseHandles();
     linear_ = true;
     chordAllowed_ = true;
     for (const auto& d : devices_) {
