@@ -117,13 +117,14 @@ public:
         // the state (a 256-tone line: 1-2 ps instead of the ppp bound's 4 ps). Their step is bounded by
         // ppp points per period of fres instead, which resolves the envelope and leaves the off-resonant
         // terms (a part alpha of the DC at most) with the trapezoidal rule's (w h)^2/12 error.
-        // The image low-passes w_k carry every tone of the line as well, for a part alpha of the DC: the
-        // same bound applies. Under truncation control they cut steps where the line's tones beat high,
-        // and those locally shorter steps bias the DC: the trapezoidal rule averages the line's RF
-        // exactly over even steps, not over steps placed by the signal itself (a 256-tone drone chain at
-        // 20 points per period of the highest tone: 87 cut steps moved its score by -9 nV of 180 nV;
-        // without them it is within 0.4 nV of the result at 80 points).
-        z_ = hidden(".iac", true);
+        // The image low-passes w_k and the drive's high-pass z (slow: fres/1000) carry every tone of the
+        // line as well, for a part alpha of the DC at most: the same bound applies. Under truncation
+        // control they cut steps where the line's tones beat high, and those locally shorter steps bias
+        // the DC: the trapezoidal rule averages the line's RF exactly over even steps, not over steps
+        // placed by the signal itself (a 256-tone drone chain at 20 points per period of the highest
+        // tone: 87 cut steps moved its score by -9 nV of 180 nV; without them it is within 0.4 nV of the
+        // result at 80 points).
+        z_ = hidden(".iac", false);
         ar_ = hidden(".ar", false);
         ai_ = hidden(".ai", false);
         for (int k = 0; k < kImagePoles; ++k) w_[k] = hidden((".w" + std::to_string(k)).c_str(), false);
