@@ -63,11 +63,13 @@ Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) 
     // The devices hold what the elements said: the element descriptions are not needed again, and a large
     // netlist's take as much memory as its circuit (released before the solver's symbolic analysis, which
     // was the peak with both alive).
+    const std::size_t released = flat_.elements.size();
     std::vector<FlatElement>().swap(flat_.elements);
 #ifdef __GLIBC__
-    // The elements (and the syntax tree before them) were a million small blocks: give their pages back
-    // before the factorisation takes its own (glibc keeps freed small blocks in the process otherwise).
-    malloc_trim(0);
+    // A large netlist's elements (and the syntax tree before them) were a million small blocks: give
+    // their pages back before the factorisation takes its own (glibc keeps freed small blocks in the
+    // process otherwise). Not for small circuits: Monte-Carlo samples build one each, on several threads.
+    if (released >= 100000) malloc_trim(0);
 #endif
     newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
 

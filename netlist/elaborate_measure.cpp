@@ -84,7 +84,6 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
              syntax);
     OutputRef ref;
     ref.function = f.lower();
-    ref.token = &f;
     ref.loc = card.locOf(f);
     if (!isWordIn(f, complexParts ? kComplexOutputs : kRealOutputs)) {
         const bool acOnly = isWordIn(f, kComplexOutputs);
@@ -146,7 +145,6 @@ OutputRef Elaborator::stateRef(const Card& card, std::size_t& i, const ElabScope
     const Token& f = card.tokens[i];
     OutputRef ref;
     ref.function = "state";
-    ref.token = &f;
     ref.loc = card.locOf(f);
     const std::string flat = scope.prefix + f.lower();
     const std::string instance = flat.substr(0, flat.rfind('.'));

@@ -62,8 +62,7 @@ struct OutputRef {
     std::string function;           // "v", "i", "vdb", ..., or "state" (a device state, n1.mz)
     std::vector<std::string> names; // flat node names (v(a,0) keeps one) or the element name
     std::string text;               // canonical "vdb(x1.out)", "v(a,b)"
-    const Token* token = nullptr;
-    SourceLoc loc; // the token's
+    SourceLoc loc;                  // where it is written
 };
 
 // A `key=value` option of a .meas card.

@@ -80,7 +80,6 @@ void Circuit::setUpAdded() {
 void Circuit::finalize() {
     if (finalized_) return;
     setUpAdded();
-    unknowns_.shrink_to_fit(); // reserve() guessed one unknown per device
     // the devices the small-signal analyses evaluate (the others stamp their own admittance): a list,
     // not a search per device and evaluation
     std::vector<Device*> own = ownAdmittance_; // kept in device order: the stamps' summation order
