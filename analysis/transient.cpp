@@ -1,6 +1,7 @@
 #include "analysis/transient.hpp"
 
 #include "analysis/event_queue.hpp"
+#include "analysis/latency.hpp"
 #include "analysis/operating_point.hpp"
 #include "solver/newton.hpp"
 
@@ -38,7 +39,8 @@ private:
     void noteSimultaneousStochasticEvents(const std::vector<int>& slots);
     // ---- one step: size, attempts, acceptance
     void chooseStep();
-    bool attempt(); // true when the step was accepted
+    bool attempt();    // true when the step was accepted
+    bool stepLatent(); // false: the circuit is not latent, the point is to be solved
     double predictAndSolve(NewtonResult& r);
     void acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r);
     void acceptedPointHooks(double step);
@@ -84,6 +86,8 @@ private:
     bool firstTime_ = true, atBreakpoint_ = true, havePrevious_ = false, landing_ = false, reactive_ = false;
     double eventTolerance_ = 0.0; // > 0 while a step is being redone to end just after an event
     bool warnedSimultaneous_ = false;
+    // A linear circuit without charges: points advanced by what changed (analysis/latency.hpp).
+    std::unique_ptr<LatencyStepper> latent_;
 };
 
 TransientRun::TransientRun(NewtonSolver& newton, const TransientSetup& setup, TransientCounters& counters)
@@ -161,6 +165,8 @@ void TransientRun::initialPoint() {
     ctx_.time = 0.0;
     ctx_.useInitialConditions = setup_.uic;
     newton_.evaluate(x_, ctx_);
+    // With uic, x(0) is not a solution of the circuit: the first step's full solve makes it one.
+    if (opt_.latency && !setup_.uic) latent_ = LatencyStepper::create(circuit_, newton_.jacobianF(), ctx_);
     for (auto& q : qHist_) q = newton_.loadedCharges();
     qdot_.assign(n1_, 0.0);
     qdotNew_.assign(n1_, 0.0);
@@ -179,13 +185,18 @@ void TransientRun::initialPoint() {
 // (within delmin of it), each of which may schedule the next.
 void TransientRun::acceptedPointHooks(double step) {
     const AcceptContext at{x_.data(), time_, step, &circuit_.environment()};
-    for (Device* d : circuit_.acceptingDevices()) d->accept(at, clocks_[static_cast<std::size_t>(slotOf_.at(d))]);
+    for (Device* d : circuit_.acceptingDevices()) {
+        const int slot = slotOf_.at(d);
+        d->accept(at, clocks_[static_cast<std::size_t>(slot)]);
+        if (latent_) latent_->deviceActed(slot);
+    }
     const std::size_t limit = 1000 + 4 * clocks_.size();
     std::size_t dispatched = 0;
     for (queue_.popDue(time_ + delmin_, dueSlots_); !dueSlots_.empty(); queue_.popDue(time_ + delmin_, dueSlots_)) {
         if (!warnedSimultaneous_ && dueSlots_.size() > 1) noteSimultaneousStochasticEvents(dueSlots_);
         for (int slot : dueSlots_) {
             circuit_.devices()[static_cast<std::size_t>(slot)]->event(at, clocks_[static_cast<std::size_t>(slot)]);
+            if (latent_) latent_->deviceActed(slot);
             if (++dispatched > limit) {
                 std::ostringstream msg;
                 msg << "events closer than the minimum time step " << delmin_ << " s at t = " << time_ << " s: device "
@@ -377,8 +388,35 @@ double TransientRun::predictAndSolve(NewtonResult& r) {
     return tNew;
 }
 
+// A point of a latent circuit: always accepted (no charges, no truncation error), at the step the
+// devices allow, as the full solve below would take it; x is advanced in place.
+bool TransientRun::stepLatent() {
+    const double tNew = landing_ ? b0_ : time_ + h_;
+    const double hEff = tNew - time_;
+    ctx_.time = tNew;
+    if (!latent_->advance(ctx_, x_)) { // not latent after all: full solves from this point on
+        latent_.reset();
+        return false;
+    }
+    time_ = tNew;
+    atBreakpoint_ = landing_;
+    firstTime_ = false;
+    h_ = maxStep();
+    ctx_.x = x_.data();
+    acceptedPointHooks(hEff);
+    counters_.accepted++;
+    if (setup_.trace) { // (the last steps are kept for a failure report: a latent point cannot fail)
+        NewtonResult r;
+        r.converged = true;
+        record(tNew, hEff, r, "accepted (latency)");
+    }
+    if (setup_.output && time_ >= setup_.tstart) setup_.output(time_, x_);
+    return true;
+}
+
 // One attempt at the current step size: Newton, event location, truncation error.
 bool TransientRun::attempt() {
+    if (latent_ && stepLatent()) return true;
     NewtonResult r;
     const double olddelta = h_;
     const double tNew = predictAndSolve(r);

@@ -230,6 +230,13 @@ public:
     // K, E, F, G, H; not independent sources, whose f follows the time): in a linear circuit's
     // transient such devices are loaded once and then applied as f0 + Jf x, q0 + Jq x (NewtonSolver).
     virtual bool timeInvariant() const { return false; }
+    // Latency (analysis/latency.hpp): in a linear transient without charges, x moves only by -A^{-1} Δf0
+    // over the rows of f at x = 0 that changed. A device that is not timeInvariant() names the rows of
+    // its f at x = 0 that can change in a transient (1-based, no ground) and when: Constant (never: a DC
+    // source), AtEvents (only when its event() or accept() ran: a p-bit's held state), Continuous (with
+    // the time: a source's waveform). Unknown (the default) keeps the transient on full solves.
+    enum class Variation { Unknown, Constant, AtEvents, Continuous };
+    virtual Variation rhsVariation(std::vector<int>& /*rows*/) const { return Variation::Unknown; }
 
     // An analysis starts: forget what earlier analyses accepted (hysteresis, charge histories).
     virtual void restart() {}

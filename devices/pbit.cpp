@@ -89,15 +89,21 @@ public:
         clock.scheduleEvent(nextUpdate_);
     }
     void event(const AcceptContext& ctx, DeviceClock& clock) override {
-        // Every update time up to this accepted point (normally exactly one, landed on as a breakpoint).
-        while (nextUpdate_ <= ctx.time) {
+        // The update that was due (the transient calls this within its minimum step of the update time,
+        // which may then lie just after ctx.time), then any others up to this point (normally none).
+        do {
             const double u = currentInput_ ? ctx.x[inBranch_] : ctx.x[in_];
             const double betaEff = ctrl_ >= 0 ? beta_ * ctx.x[ctrl_] : beta_;
             const double r = 2.0 * stream_.uniform(index_, 1) - 1.0;
             state_ = std::tanh(betaEff * u) > r ? 1.0 : -1.0;
             nextUpdate_ = following(nextUpdate_, index_++);
-        }
+        } while (nextUpdate_ <= ctx.time);
         clock.scheduleEvent(nextUpdate_);
+    }
+    // Only the held state's row has a constant term, and it changes at updates only.
+    Variation rhsVariation(std::vector<int>& rows) const override {
+        rows.push_back(m_);
+        return Variation::AtEvents;
     }
     void topology(TopologyBuilder& t) const override {
         t.terminal(out_, *this);

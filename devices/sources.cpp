@@ -62,6 +62,9 @@ protected:
         return v * ctx.sourceScale;
     }
 
+    // In a transient the value follows the waveform, if there is one.
+    Variation variation() const { return waveform_.present() ? Variation::Continuous : Variation::Constant; }
+
     std::array<std::string, 2> nodeNames_;
     int p_ = 0, n_ = 0;
     SourceSpec spec_;
@@ -101,6 +104,10 @@ public:
         t.voltageBranch(p_, n_, *this);
     }
     int branchUnknown() const override { return br_; }
+    Variation rhsVariation(std::vector<int>& rows) const override {
+        rows.push_back(br_);
+        return variation();
+    }
 
 private:
     int br_ = 0;
@@ -129,6 +136,11 @@ public:
     void topology(TopologyBuilder& t) const override {
         t.terminal(p_, *this);
         t.terminal(n_, *this);
+    }
+    Variation rhsVariation(std::vector<int>& rows) const override {
+        for (int node : {p_, n_})
+            if (node > 0) rows.push_back(node);
+        return variation();
     }
 };
 

@@ -38,6 +38,7 @@ struct SimOptions {
     double maxOutput = 2e9;       // bytes of waveform values held by one run (8 per value)
     bool interp = false;          // .tran output on the tstep grid only (linear interpolation), as ngspice
     bool autostop = false;        // a .tran ends once every .meas tran has its final value (HSPICE)
+    bool latency = true;          // a linear transient without charges updates only what events and sources change
     bool waveforms = true;        // false: analyses keep only their .meas/.four/.spectrum results
     int fourierHarmonics = 10;    // .four: DC and harmonics 1 ... nfreqs - 1 (ngspice nfreqs)
     int fourierGrid = 200;        // .four: interpolation points over the last period (ngspice fourgridsize)

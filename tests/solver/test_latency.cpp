@@ -1,0 +1,189 @@
+// Latency (issue 15): columns of A^{-1} computed over the blocks a row reaches (BlockColumns), and a
+// linear transient without charges that advances only what its sources and events change
+// (LatencyStepper). Checked against a dense inverse and against the same transient with full solves.
+#include "solver/block_columns.hpp"
+#include "tests/support.hpp"
+
+#include <Eigen/Dense>
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+using namespace spinspice;
+
+namespace {
+
+// A random matrix that is block upper triangular under a hidden permutation: diagonal blocks of the
+// given sizes (dense, diagonally dominant), sparse entries above them, then rows and columns shuffled.
+struct ReducibleMatrix {
+    int n = 0;
+    PatternBuilder pattern;
+    std::vector<double> values;
+    Eigen::MatrixXd dense;
+
+    ReducibleMatrix(const std::vector<int>& blockSizes, unsigned seed) {
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<double> u(-1.0, 1.0);
+        n = std::accumulate(blockSizes.begin(), blockSizes.end(), 0);
+        Eigen::MatrixXd m = Eigen::MatrixXd::Zero(n, n);
+        int start = 0;
+        for (int size : blockSizes) {
+            for (int i = start; i < start + size; ++i) {
+                for (int j = start; j < start + size; ++j)
+                    if (i == j || (rng() % 3 == 0)) m(i, j) = u(rng);
+                m(i, i) = (rng() % 2 ? 1.0 : -1.0) * (1.0 + size); // dominant: non-singular
+                for (int j = start + size; j < n; ++j)             // later blocks feed this one, sparsely
+                    if (rng() % 17 == 0) m(i, j) = u(rng);
+            }
+            start += size;
+        }
+        std::vector<int> rowOf(static_cast<std::size_t>(n)), colOf(static_cast<std::size_t>(n));
+        std::iota(rowOf.begin(), rowOf.end(), 0);
+        std::iota(colOf.begin(), colOf.end(), 0);
+        std::shuffle(rowOf.begin(), rowOf.end(), rng);
+        std::shuffle(colOf.begin(), colOf.end(), rng);
+        dense = Eigen::MatrixXd::Zero(n, n);
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                if (m(i, j) != 0.0) {
+                    dense(rowOf[static_cast<std::size_t>(i)], colOf[static_cast<std::size_t>(j)]) = m(i, j);
+                    pattern.entry(rowOf[static_cast<std::size_t>(i)] + 1, colOf[static_cast<std::size_t>(j)] + 1);
+                }
+        pattern.build(n);
+        values.assign(static_cast<std::size_t>(pattern.nnz()) + 1, 0.0);
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j)
+                if (dense(i, j) != 0.0) values[static_cast<std::size_t>(pattern.find(i + 1, j + 1))] = dense(i, j);
+    }
+    std::function<void(double*)> denseSolve(int& calls) const {
+        return [this, &calls](double* b) {
+            ++calls;
+            Eigen::Map<Eigen::VectorXd> v(b + 1, n);
+            v = dense.partialPivLu().solve(Eigen::VectorXd(v));
+        };
+    }
+};
+
+// Every column against the dense inverse: the listed entries equal it, the unlisted ones are zero in it.
+void checkAllColumns(const ReducibleMatrix& a, BlockColumns& columns) {
+    const Eigen::MatrixXd inverse = a.dense.inverse();
+    const double scale = inverse.cwiseAbs().maxCoeff();
+    for (int r = 1; r <= a.n; ++r) {
+        const SparseColumn* column = columns.column(r);
+        REQUIRE(column != nullptr);
+        const SparseColumn& c = *column;
+        Eigen::VectorXd listed = Eigen::VectorXd::Zero(a.n);
+        for (std::size_t k = 0; k < c.index.size(); ++k) listed(c.index[k] - 1) = c.value[k];
+        const double error = (listed - inverse.col(r - 1)).cwiseAbs().maxCoeff();
+        CHECK_MESSAGE(error < 1e-12 * scale, "column " << r << ": max error " << error);
+    }
+}
+
+} // namespace
+
+TEST_CASE("BlockColumns: each column of A^-1 equals the dense inverse's, over the blocks its row reaches") {
+    const std::vector<int> sizes{1, 1, 2, 1, 3, 1, 1, 5, 1, 2, 1, 1, 4, 1, 1, 1, 2, 1, 1, 1};
+    for (unsigned seed : {1u, 2u, 3u}) {
+        ReducibleMatrix a(sizes, seed);
+        int fullSolves = 0;
+        BlockColumns columns(a.pattern, a.values.data(), a.denseSolve(fullSolves));
+        // BTF finds at least the planted blocks (a random block may split further, never merge).
+        CHECK(columns.blocks() >= static_cast<int>(sizes.size()));
+        CHECK(columns.largestBlock() <= 5);
+        checkAllColumns(a, columns);
+        CHECK(fullSolves == 0);
+        // The reach is small: the first planted block's rows feed nothing, so some column has one entry.
+        std::size_t smallest = static_cast<std::size_t>(a.n);
+        for (int r = 1; r <= a.n; ++r) smallest = std::min(smallest, columns.column(r)->index.size());
+        CHECK(smallest == 1);
+    }
+}
+
+TEST_CASE("BlockColumns: a column that reaches a block too large to solve densely takes the full solve") {
+    ReducibleMatrix a({1, 2, 90, 1, 1, 3}, 7);
+    int fullSolves = 0;
+    BlockColumns columns(a.pattern, a.values.data(), a.denseSolve(fullSolves));
+    CHECK(columns.largestBlock() >= 65);
+    checkAllColumns(a, columns);
+    CHECK(fullSolves > 0);
+    CHECK(columns.fullSolves() == fullSolves);
+    // Without a full solve, those columns are reported as not local; the others are still computed.
+    BlockColumns local(a.pattern, a.values.data());
+    const Eigen::MatrixXd inverse = a.dense.inverse();
+    int notLocal = 0;
+    for (int r = 1; r <= a.n; ++r) {
+        const SparseColumn* c = local.column(r);
+        if (!c) {
+            ++notLocal;
+            CHECK((inverse.col(r - 1).array() != 0.0).count() > 65); // it does reach the large block
+            continue;
+        }
+        for (std::size_t k = 0; k < c->index.size(); ++k)
+            CHECK(c->value[k] == doctest::Approx(inverse(c->index[k] - 1, r - 1)).epsilon(1e-10));
+    }
+    CHECK(notLocal >= 90);
+    CHECK(notLocal < a.n);
+}
+
+namespace {
+// Ten Poisson p-bits with random couplings, an annealing ramp on their ctrl node, a PWL bias current
+// into one input, and a resistive averaging network on the outputs (which every update reaches).
+std::string pbitNetwork(bool latency) {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::ostringstream s;
+    s << "latency check\n.model pb pbit (beta=1e6 vout=1 tau=1e-9)\n";
+    const int n = 10;
+    for (int i = 0; i < n; ++i) s << "N" << i << " in" << i << " o" << i << " beta pb m0=" << (i % 2 ? -1 : 1) << "\n";
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j && rng() % 3 == 0)
+                s << "G" << i << "_" << j << " 0 in" << i << " o" << j << " 0 " << test::num(1e-6 * u(rng)) << "\n";
+    for (int i = 0; i < n; ++i) s << "Ra" << i << " o" << i << " avg 1k\n";
+    s << "Ravg avg 0 500\nIb 0 in3 PWL(0 0 10n 2u 30n -1u)\nVbeta beta 0 PWL(0 0.2 40n 3)\n";
+    s << ".options seed=5" << (latency ? "" : " latency=0") << "\n.tran 1n 40n\n.end\n";
+    return s.str();
+}
+} // namespace
+
+TEST_CASE("latency: a p-bit network's transient is the full solve's, point by point, at a fraction of the solves") {
+    const auto fast = test::run(pbitNetwork(true));
+    const auto full = test::run(pbitNetwork(false));
+    const Waveforms& a = fast.analyses.at(0);
+    const Waveforms& b = full.analyses.at(0);
+    // With latency only the operating point is solved; every full-solve point loads and solves.
+    CHECK(a.stats.iterations < 10);
+    CHECK(b.stats.iterations > b.stats.accepted);
+    REQUIRE(a.stats.accepted == b.stats.accepted);
+    CHECK(a.stats.accepted > 350); // ~400 updates in 40 ns, each a time point
+    int flips = 0;
+    for (const auto& name : a.names) {
+        const auto& x = test::signal(a, name);
+        const auto& y = test::signal(b, name);
+        REQUIRE(x.size() == y.size());
+        double scale = 0, error = 0;
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            scale = std::max(scale, std::fabs(y[k]));
+            error = std::max(error, std::fabs(x[k] - y[k]));
+        }
+        CHECK_MESSAGE(error <= 1e-12 * scale + 1e-300, name << ": " << error << " of " << scale);
+        if (name == "n0.m")
+            for (std::size_t k = 1; k < x.size(); ++k) flips += x[k] != x[k - 1];
+    }
+    CHECK(flips > 5); // the states did move: the comparison is not of constants
+}
+
+TEST_CASE("latency: a circuit with a capacitor keeps full solves, and latency=0 is the same circuit") {
+    const std::string rc = "rc\nV1 in 0 PWL(0 0 1n 1)\nR1 in out 1k\nC1 out 0 1p\n.tran 10p 3n\n.end\n";
+    const auto w = test::run(rc).analyses.at(0);
+    CHECK(w.stats.iterations >= w.stats.accepted); // solved at every point
+    const auto& v = test::signal(w, "v(out)");
+    const auto& t = test::signal(w, "time");
+    // Ramp response of an RC: v(3n) = 1 - tau (1 - exp(-1n/tau)) exp(-(3n-1n)/tau) / 1n, tau = 1 ns.
+    const double expected = 1.0 - 1e-9 * (1.0 - std::exp(-1.0)) * std::exp(-2.0) / 1e-9;
+    CHECK(t.back() == doctest::Approx(3e-9));
+    CHECK(v.back() == doctest::Approx(expected).epsilon(2e-3));
+}
