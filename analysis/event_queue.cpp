@@ -53,10 +53,12 @@ double EventQueue::nextTime() const {
     return heap_.empty() ? kInf : heap_.top().time;
 }
 
-void EventQueue::popDue(double time, std::vector<int>& slots) {
+void EventQueue::popDue(double time, std::vector<int>& slots, std::vector<double>* times) {
     slots.clear();
+    if (times) times->clear();
     for (dropStale(); !heap_.empty() && heap_.top().time <= time; dropStale()) {
         const int slot = heap_.top().slot;
+        if (times) times->push_back(heap_.top().time);
         heap_.pop();
         ++version_[static_cast<std::size_t>(slot)];
         pendingTime_[static_cast<std::size_t>(slot)] = kInf;

@@ -22,8 +22,8 @@ public:
     double maxStep() const { return minBound_; } // the smallest step bound (+inf if none)
     int maxStepSlot() const { return minSlot_; } // the slot that sets it (-1 if none)
     // The slots whose events are due at `time` (event time <= time), earliest first (ties by slot);
-    // their events are removed.
-    void popDue(double time, std::vector<int>& slots);
+    // their events are removed. With `times`, their event times too.
+    void popDue(double time, std::vector<int>& slots, std::vector<double>* times = nullptr);
     std::size_t pending() const { return live_; }
 
 private:

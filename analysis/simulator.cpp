@@ -398,7 +398,9 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
 
 // Rows at multiples of tstep only (.options interp): each accepted point emits the grid instants since
 // the previous one, linearly interpolated between the two, and tstop itself when it is off the grid.
-Simulator::RowOutput Simulator::interpolatingOutput(const AnalysisSpec& spec, RowOutput output) {
+// The previous point is copied only before a step that passes the next grid instant (beforeStep), not
+// at every point: a p-bit network takes a point per update and has four unknowns per p-bit.
+void Simulator::interpolateOutput(const AnalysisSpec& spec, TransientSetup& setup) {
     struct Grid {
         std::vector<double> previous, row;
         double previousTime = 0, lastWritten = -std::numeric_limits<double>::infinity();
@@ -406,9 +408,16 @@ Simulator::RowOutput Simulator::interpolatingOutput(const AnalysisSpec& spec, Ro
     };
     auto grid = std::make_shared<Grid>();
     grid->next = static_cast<long>(std::ceil(spec.tstart / spec.tstep - 1e-9));
-    return [grid, output = std::move(output), tstep = spec.tstep, tstop = spec.tstop](double t,
-                                                                                      const std::vector<double>& x) {
-        const double slack = 1e-9 * tstep;
+    const double tstep = spec.tstep, tstop = spec.tstop, slack = 1e-9 * tstep;
+    setup.beforeStep = [grid, tstep, tstop, slack](double t, double tNext, const std::vector<double>& x) {
+        Grid& g = *grid;
+        if (static_cast<double>(g.next) * tstep <= tNext + slack || tNext >= tstop - slack) {
+            g.previous = x;
+            g.previousTime = t;
+        }
+    };
+    setup.output = [grid, output = std::move(setup.output), tstep, tstop, slack](double t,
+                                                                                 const std::vector<double>& x) {
         Grid& g = *grid;
         g.row.resize(x.size());
         for (; static_cast<double>(g.next) * tstep <= t + slack; ++g.next) {
@@ -424,8 +433,6 @@ Simulator::RowOutput Simulator::interpolatingOutput(const AnalysisSpec& spec, Ro
             output(t, x);
             g.lastWritten = t;
         }
-        g.previous = x;
-        g.previousTime = t;
     };
 }
 
@@ -505,7 +512,7 @@ Waveforms Simulator::runTran(const AnalysisSpec& spec, const RunObserver& observ
         store(partial_, t, true, sel.unknowns, x);
     };
     const bool interp = circuit_->options().interp && spec.tstep > 0;
-    if (interp) setup.output = interpolatingOutput(spec, setup.output);
+    if (interp) interpolateOutput(spec, setup);
     setup.stop = observer.stop;
     if (circuit_->options().autostop) setup.done = autostopCheck(flat_.measures, partial_);
     // Points allowed: .options maxpoints, and what .options maxoutput leaves for this analysis' rows.

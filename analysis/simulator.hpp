@@ -82,7 +82,7 @@ private:
     Waveforms runTran(const AnalysisSpec& spec, const RunObserver& observer);
     Waveforms runTones(const AnalysisSpec& spec); // analysis/tones.cpp
     using RowOutput = std::function<void(double, const std::vector<double>&)>;
-    RowOutput interpolatingOutput(const AnalysisSpec& spec, RowOutput output);
+    void interpolateOutput(const AnalysisSpec& spec, TransientSetup& setup); // wraps setup.output
     Selection keptForCards(const Selection& all) const;
     void assembleAc(double omega, const std::vector<double>& x, std::vector<std::complex<double>>& a) const;
 

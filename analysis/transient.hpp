@@ -33,6 +33,9 @@ struct TransientSetup {
     const std::vector<std::pair<int, double>>* nodesets = nullptr; // .nodeset
     // Called for t = 0 and every accepted time point with t >= tstart.
     std::function<void(double time, const std::vector<double>& x)> output;
+    // Optional, before each attempted step from the accepted point (time, x) to tNext: an output that
+    // interpolates between points copies x only when tNext passes its next instant.
+    std::function<void(double time, double tNext, const std::vector<double>& x)> beforeStep;
     std::function<void(double fraction)> progress; // optional, called every few hundred steps
     std::function<void(const StepTrace&)> trace;   // optional, every attempted step
     const std::atomic<bool>* stop = nullptr;       // optional: set by the caller to stop (Ctrl-C)

@@ -156,10 +156,12 @@ def cuts_of(g, m, chunk=4096):
 
 
 def run_anneal(g, *, tau=1e-9, tstop=None, seed=42, sched=None, segment=None, workdir=None, spinspice=None,
-               target=None, m0=None, samples=2000, log=print):
+               target=None, m0=None, samples=2000, log=print, sample=None):
     """Anneal the Max-Cut p-bit circuit of g; returns a result dict (see the module docstring).
 
-    target: a cut value; the first time the cut reaches it is reported (t_target, wall_target)."""
+    target: a cut value; the first time the cut reaches it is reported (t_target, wall_target).
+    sample: write the states every `sample` seconds of simulated time only (.options interp=1), not at
+    every update: cuts, the best one and t_target are then those of the sampled states."""
     spinspice = spinspice or pbitnet.find_spinspice()
     tstop = tstop if tstop is not None else 200 * tau
     sched = sched or make_schedule("lin", 0.5, 5.0, tstop)
@@ -183,7 +185,9 @@ def run_anneal(g, *, tau=1e-9, tstop=None, seed=42, sched=None, segment=None, wo
         t0, t1 = k * segment, (tstop if k == nseg - 1 else (k + 1) * segment)
         pbitnet.write_network(cir, J, h, tau=tau, tstop=t1 - t0, seed=seed + 1000003 * k,
                               anneal=schedule_piece(sched, t0, t1), m0=m.tolist(), save="states",
-                              title=f"max-cut {g.name or 'graph'} ({g.n} p-bits), segment {k + 1}/{nseg}")
+                              tstep=sample, interp=sample is not None,
+                              # one time point per update: lift the default limit of 1e8 for long anneals
+                              options=f"maxpoints={max(1e8, 2 * g.n * (t1 - t0) / tau):.3g}", title=f"max-cut {g.name or 'graph'} ({g.n} p-bits), segment {k + 1}/{nseg}")
         if os.path.exists(raw):
             os.remove(raw)
         w0 = time.perf_counter()
@@ -221,7 +225,7 @@ def run_anneal(g, *, tau=1e-9, tstop=None, seed=42, sched=None, segment=None, wo
     return {"best_cut": best, "best_state": best_m.astype(int).tolist(), "t_best": best_t,
             "t_target": t_target, "wall_target": wall_target, "target": target,
             "final_cut": float(rudy_graph.cut_value(g, m)), "final_state": m.astype(int).tolist(),
-            "tau": tau, "tstop": tstop, "seed": seed, "schedule": [list(p) for p in sched], "segment": segment,
+            "tau": tau, "tstop": tstop, "seed": seed, "sample": sample, "schedule": [list(p) for p in sched], "segment": segment,
             "segments": nseg, "spinspice_wall": sim_wall, "total_wall": total_wall, "points": points,
             "accepted": accepted, "updates_expected": updates, "updates_per_s": updates / sim_wall,
             "series": {"time": grid.tolist(), "cut": sampled.tolist(),
@@ -277,6 +281,9 @@ def main(argv=None):
     ap.add_argument("--i0", default="0.5:5", help="I0 start:end (default 0.5:5)")
     ap.add_argument("--segment", type=spice_number, default=None,
                     help="simulated time per spinspice run (s); default 50 tau, 0: one run")
+    ap.add_argument("--sample", type=spice_number, default=None,
+                    help="write the states every SAMPLE s of simulated time only (.options interp=1); implies "
+                         "one run unless --segment is given (long anneals of large graphs)")
     ap.add_argument("--out", default=None, help="output prefix (default out/maxcut_<graph>)")
     ap.add_argument("--spinspice", default=None)
     ap.add_argument("--workdir", default=None)
@@ -285,13 +292,14 @@ def main(argv=None):
     tstop = a.tstop if a.tstop is not None else 200 * a.tau
     i0a, i0b = (float(x) for x in a.i0.split(":"))
     sched = make_schedule(a.anneal, i0a, i0b, tstop)
-    segment = 50 * a.tau if a.segment is None else a.segment
+    segment = (0 if a.sample else 50 * a.tau) if a.segment is None else a.segment
     ref, how = reference_cut(g)
     print(f"{g.name}: {g.n} nodes, {g.m} edges (total weight {g.w.sum():g}); reference cut {ref} ({how})")
     print(f"p-bits: J = -W, h = 0; tau {a.tau:g} s, tstop {tstop:g} s = {tstop / a.tau:g} sweeps, "
           f"I0 {i0a:g} -> {i0b:g} ({a.anneal}), seed {a.seed}")
     res = run_anneal(g, tau=a.tau, tstop=tstop, seed=a.seed, sched=sched, segment=segment,
-                     workdir=a.workdir, spinspice=a.spinspice, target=0.99 * ref if ref else None)
+                     workdir=a.workdir, spinspice=a.spinspice, target=0.99 * ref if ref else None,
+                     sample=a.sample)
     out = a.out or os.path.join(ROOT, "out", f"maxcut_{g.name or 'graph'}")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     res.update({"graph": a.graph, "name": g.name, "n": g.n, "edges": g.m, "total_weight": float(g.w.sum()),

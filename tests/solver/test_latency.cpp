@@ -131,7 +131,7 @@ TEST_CASE("BlockColumns: a column that reaches a block too large to solve densel
 namespace {
 // Ten Poisson p-bits with random couplings, an annealing ramp on their ctrl node, a PWL bias current
 // into one input, and a resistive averaging network on the outputs (which every update reaches).
-std::string pbitNetwork(bool latency) {
+std::string pbitNetwork(bool latency, const std::string& options = "") {
     std::mt19937 rng(11);
     std::uniform_real_distribution<double> u(-1.0, 1.0);
     std::ostringstream s;
@@ -144,7 +144,7 @@ std::string pbitNetwork(bool latency) {
                 s << "G" << i << "_" << j << " 0 in" << i << " o" << j << " 0 " << test::num(1e-6 * u(rng)) << "\n";
     for (int i = 0; i < n; ++i) s << "Ra" << i << " o" << i << " avg 1k\n";
     s << "Ravg avg 0 500\nIb 0 in3 PWL(0 0 10n 2u 30n -1u)\nVbeta beta 0 PWL(0 0.2 40n 3)\n";
-    s << ".options seed=5" << (latency ? "" : " latency=0") << "\n.tran 1n 40n\n.end\n";
+    s << ".options seed=5" << (latency ? "" : " latency=0") << options << "\n.tran 1n 40n\n.end\n";
     return s.str();
 }
 } // namespace
@@ -186,4 +186,25 @@ TEST_CASE("latency: a circuit with a capacitor keeps full solves, and latency=0 
     const double expected = 1.0 - 1e-9 * (1.0 - std::exp(-1.0)) * std::exp(-2.0) / 1e-9;
     CHECK(t.back() == doctest::Approx(3e-9));
     CHECK(v.back() == doctest::Approx(expected).epsilon(2e-3));
+}
+
+TEST_CASE("latency with .options interp: the grid rows interpolate the points the plain run writes") {
+    const auto plain = test::run(pbitNetwork(true)).analyses.at(0);
+    const auto grid = test::run(pbitNetwork(true, " interp=1")).analyses.at(0);
+    const auto& t = test::signal(plain, "time");
+    const auto& tg = test::signal(grid, "time");
+    REQUIRE(tg.size() == 41);
+    for (const std::string name : {"n0.m", "v(avg)", "i(n3#in)"}) {
+        const auto& y = test::signal(plain, name);
+        const auto& yg = test::signal(grid, name);
+        for (std::size_t k = 0; k < tg.size(); ++k) {
+            CHECK(tg[k] == doctest::Approx(1e-9 * static_cast<double>(k)).epsilon(1e-12).scale(1e-18));
+            // The plain points around tg[k]: t[j-1] < tg[k] <= t[j].
+            const std::size_t j =
+                static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), tg[k] - 1e-18) - t.begin());
+            const double expected =
+                j == 0 ? y[0] : y[j - 1] + (tg[k] - t[j - 1]) / (t[j] - t[j - 1]) * (y[j] - y[j - 1]);
+            CHECK_MESSAGE(yg[k] == doctest::Approx(expected).epsilon(1e-12).scale(1e-18), name << " at " << tg[k]);
+        }
+    }
 }
