@@ -48,7 +48,8 @@ public:
     // and a stream call per character and per number was half of a p-bit run's wall time.
     void array(const std::vector<double>& values) {
         constexpr std::size_t kBlock = 1 << 16, kLongest = 32; // to_chars needs at most 24 characters
-        std::string block(kBlock, '\0');
+        std::string& block = block_;                           // one buffer for all arrays (a run may have 1e5 signals)
+        if (block.size() < kBlock) block.resize(kBlock);
         std::size_t used = 0;
         block[used++] = '[';
         for (std::size_t i = 0; i < values.size(); ++i) {
@@ -80,6 +81,7 @@ public:
 
 private:
     std::ostream& out_;
+    std::string block_; // array() formats into it
 };
 
 // Members "name": value of an object, numbers only.

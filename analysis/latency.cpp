@@ -46,13 +46,16 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     // does: such a circuit is not latent (one large strongly connected block, a source driving all of it).
     s->budget_ = std::max<std::size_t>(256, nnz / 4);
     s->columns_ = std::make_unique<BlockColumns>(circuit.pattern(), jacobian.data(), nullptr, s->budget_);
-    // The residual rows at the starting point (x is consistent with them).
-    for (auto& t : s->tracked_) s->load(t, at);
-    for (std::size_t k = 0; k < s->rows_.size(); ++k) {
-        const auto row = static_cast<std::size_t>(s->rows_[k]);
-        s->f0_[k] = s->f_[row];
+    // The residual rows at the starting point (x is consistent with them), one device at a time: two
+    // sources on one node share its row, and each keeps its own part.
+    for (auto& t : s->tracked_) {
+        s->load(t, at);
+        for (int k = t.firstRow; k < t.firstRow + t.rowCount; ++k) {
+            const auto row = static_cast<std::size_t>(s->rows_[static_cast<std::size_t>(k)]);
+            s->f0_[static_cast<std::size_t>(k)] = s->f_[row];
+            s->f_[row] = 0.0;
+        }
     }
-    for (int row : s->rows_) s->f_[static_cast<std::size_t>(row)] = 0.0;
     return s;
 }
 

@@ -166,8 +166,10 @@ void TransientRun::initialPoint() {
     ctx_.time = 0.0;
     ctx_.useInitialConditions = setup_.uic;
     newton_.evaluate(x_, ctx_);
-    // With uic, x(0) is not a solution of the circuit: the first step's full solve makes it one.
-    if (opt_.latency && !setup_.uic) latent_ = LatencyStepper::create(circuit_, newton_.jacobianF(), ctx_);
+    // With uic or .ic, x(0) is not a solution of the circuit (the .ic nodes are held by a large
+    // conductance): the full solves make it one at the first step, latency would keep the difference.
+    const bool consistent = !setup_.uic && (!setup_.ic || setup_.ic->empty());
+    if (opt_.latency && consistent) latent_ = LatencyStepper::create(circuit_, newton_.jacobianF(), ctx_);
     for (auto& q : qHist_) q = newton_.loadedCharges();
     qdot_.assign(n1_, 0.0);
     qdotNew_.assign(n1_, 0.0);
@@ -214,13 +216,18 @@ void TransientRun::acceptedPointHooks(double step) {
 // others had before: coupled ones then do not sample their Boltzmann distribution (sequential Gibbs
 // sampling needs one update at a time). Said once per run.
 void TransientRun::noteSimultaneousStochasticEvents(const std::vector<int>& slots) {
-    // Only events at one instant: Poisson update times that fall within the minimum step of each
-    // other (one in ~1e6 updates in a 20 000 p-bit network) are a coincidence, not a clock.
+    // Only events at one instant (a clock): Poisson update times that fall within the minimum step of
+    // each other (one in ~1e6 updates in a 20 000 p-bit network) are a coincidence, said nothing of.
+    std::vector<std::pair<double, int>> stochastic;
+    for (std::size_t k = 0; k < slots.size(); ++k)
+        if (circuit_.devices()[static_cast<std::size_t>(slots[k])]->traits().randomness == Randomness::Stochastic)
+            stochastic.emplace_back(dueTimes_[k], slots[k]);
+    std::sort(stochastic.begin(), stochastic.end());
     std::vector<std::string> names;
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-        const Device& d = *circuit_.devices()[static_cast<std::size_t>(slots[k])];
-        if (d.traits().randomness == Randomness::Stochastic && dueTimes_[k] == dueTimes_[0]) names.push_back(d.name());
-    }
+    for (std::size_t k = 1; k < stochastic.size() && names.empty(); ++k)
+        if (stochastic[k].first == stochastic[k - 1].first)
+            for (std::size_t j = k - 1; j < stochastic.size() && stochastic[j].first == stochastic[k].first; ++j)
+                names.push_back(circuit_.devices()[static_cast<std::size_t>(stochastic[j].second)]->name());
     if (names.size() < 2) return;
     warnedSimultaneous_ = true;
     std::ostringstream msg;

@@ -208,3 +208,50 @@ TEST_CASE("latency with .options interp: the grid rows interpolate the points th
         }
     }
 }
+
+namespace {
+// Every signal of two runs, point by point, to 1e-12 of its largest value.
+void checkSameWaveforms(const Waveforms& a, const Waveforms& b) {
+    REQUIRE(a.stats.accepted == b.stats.accepted);
+    for (const auto& name : a.names) {
+        const auto& x = test::signal(a, name);
+        const auto& y = test::signal(b, name);
+        REQUIRE(x.size() == y.size());
+        double scale = 0, error = 0;
+        for (std::size_t k = 0; k < x.size(); ++k) {
+            scale = std::max(scale, std::fabs(y[k]));
+            error = std::max(error, std::fabs(x[k] - y[k]));
+        }
+        CHECK_MESSAGE(error <= 1e-12 * scale + 1e-300, name << ": " << error << " of " << scale);
+    }
+}
+} // namespace
+
+TEST_CASE("latency: two time-varying current sources on one node each keep their own part of its row") {
+    const std::string deck = "shared row\nI1 a 0 PWL(0 1m 5n 2m 10n -1m)\nI2 a b SIN(0.5m 1m 200meg)\n"
+                             "R1 a 0 1k\nR2 b 0 2k\nR3 a b 500\n.tran 0.1n 10n\n";
+    const auto fast = test::run(deck + ".end\n").analyses.at(0);
+    const auto full = test::run(deck + ".options latency=0\n.end\n").analyses.at(0);
+    CHECK(fast.stats.iterations < 10); // the latent path ran
+    checkSameWaveforms(fast, full);
+    // And the closed form at the end: v(a), v(b) from the conductance matrix at t = 10 ns.
+    const double i1 = -1e-3, i2 = 0.5e-3 + 1e-3 * std::sin(2 * 3.141592653589793 * 200e6 * 10e-9);
+    // KCL (currents flow from n+ through the source to n-): a: -i1 - i2 = va/1k + (va-vb)/500; b: i2 = vb/2k +
+    // (vb-va)/500.
+    Eigen::Matrix2d g;
+    g << 1e-3 + 2e-3, -2e-3, -2e-3, 0.5e-3 + 2e-3;
+    const Eigen::Vector2d v = g.partialPivLu().solve(Eigen::Vector2d(-i1 - i2, i2));
+    CHECK(test::signal(fast, "v(a)").back() == doctest::Approx(v(0)).epsilon(1e-9));
+    CHECK(test::signal(fast, "v(b)").back() == doctest::Approx(v(1)).epsilon(1e-9));
+}
+
+TEST_CASE("latency: .ic values are not a solution of a resistive circuit: such a run solves in full") {
+    const std::string deck = "ic\nV1 a 0 PWL(0 0 10n 1)\nR1 a b 1k\nR2 b 0 1k\n.ic v(b)=0.3\n.tran 1n 10n\n";
+    const auto w = test::run(deck + ".end\n").analyses.at(0);
+    const auto full = test::run(deck + ".options latency=0\n.end\n").analyses.at(0);
+    checkSameWaveforms(w, full);
+    const auto& t = test::signal(w, "time");
+    const auto& vb = test::signal(w, "v(b)");
+    for (std::size_t k = 1; k < t.size(); ++k) // after t = 0 the divider holds: v(b) = v(a)/2 = t/20ns
+        CHECK(vb[k] == doctest::Approx(t[k] / 20e-9).epsilon(1e-9).scale(1e-12));
+}
