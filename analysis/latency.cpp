@@ -5,8 +5,6 @@
 
 namespace spinspice {
 
-LatencyStepper::LatencyStepper(const Circuit& circuit) : circuit_(circuit) {}
-
 LatencyStepper::~LatencyStepper() = default;
 
 std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, const std::vector<double>& jacobian,
@@ -14,7 +12,7 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     if (!circuit.linear() || circuit.hasCharge() || !circuit.eventLocatingDevices().empty() ||
         !circuit.projectingDevices().empty())
         return nullptr;
-    std::unique_ptr<LatencyStepper> s(new LatencyStepper(circuit));
+    std::unique_ptr<LatencyStepper> s(new LatencyStepper());
     const auto& devices = circuit.devices();
     std::unordered_map<const Device*, int> indexOf;
     for (std::size_t k = 0; k < devices.size(); ++k) indexOf.emplace(devices[k].get(), static_cast<int>(k));
@@ -105,7 +103,6 @@ bool LatencyStepper::advance(const EvalContext& ctx, std::vector<double>& x) {
         const std::size_t m = column.index.size();
         for (std::size_t j = 0; j < m; ++j) x[static_cast<std::size_t>(column.index[j])] -= change * column.value[j];
     }
-    columnUpdates_ += static_cast<long>(pending_.size());
     return true;
 }
 

@@ -36,8 +36,6 @@ public:
     // solves this point, and the rest of the run, in full.
     bool advance(const EvalContext& ctx, std::vector<double>& x);
 
-    long columnUpdates() const { return columnUpdates_; } // columns applied
-
 private:
     struct Tracked {
         Device* device;
@@ -49,11 +47,10 @@ private:
         int k; // into rows_
         double now;
     };
-    explicit LatencyStepper(const Circuit& circuit);
+    LatencyStepper() = default;
     void load(const Tracked& t, const EvalContext& ctx);
     void collect(const Tracked& t, const EvalContext& ctx);
 
-    const Circuit& circuit_;
     std::unique_ptr<BlockColumns> columns_;
     std::size_t budget_ = 0; // most x entries one point may update
     std::vector<Tracked> tracked_;
@@ -65,7 +62,6 @@ private:
     std::vector<Change> pending_;
     // Scratch buffers for one device's load at x = 0.
     std::vector<double> zero_, f_, q_, fscale_, jf_, jq_;
-    long columnUpdates_ = 0;
 };
 
 } // namespace spinspice
