@@ -300,7 +300,8 @@ def main():
     ap.add_argument("--channels", type=int, default=24, help="digits: mel channels")
     ap.add_argument("--snr", type=float, default=20.0, help="digits: added white noise (dB)")
     ap.add_argument("--reg", type=float, default=1e-4, help="digits: ridge regularisation")
-    ap.add_argument("--thermal", action="store_true", help="thermal noise in the oscillator")
+    ap.add_argument("--thermal", action="store_true",
+                    help="thermal noise in the oscillator (digits: robust from --theta 50e-9, see the README)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--spinspice")

@@ -2,27 +2,29 @@
 """Vowel recognition by synchronisation of four coupled STNOs (Romera et al., Nature 563, 230 (2018)).
 
 Each vowel token is a pair of formants (F1, F2), mapped linearly onto the frequencies fA, fB of two RF
-currents injected into the network of stno_network.py (four vortex-like oscillators on a common RF bus):
-F1's training range onto the lower 70 % of the oscillators' band, F2's onto the upper 70 % (--span).
-The network's answer is its synchronisation configuration, read from the transient: per oscillator
-locked to A, locked to B (mean frequencies equal over the 2 us window) or free. Each vowel class owns a
-target configuration (the most common one among its training tokens in the starting network, distinct
-between classes). A token is classified exactly when its configuration is a class's target, and nearest
-as the class whose target differs in the fewest oscillators (ties: no answer). Reported too: a pattern
-table (every configuration seen in training names the majority class of its tokens).
+currents injected into the network of stno_network.py (four vortex-like oscillators on a common RF bus).
+The network's answer is its synchronisation configuration, read from the transient: per oscillator locked
+to A, locked to B (mean frequencies equal over the 2 us window) or free. Each vowel class owns a target
+configuration. A token is classified exactly when its configuration is a class's target, and nearest as the
+class whose target differs in the fewest oscillators (ties: no answer). Reported too: a pattern table
+(every configuration seen in training names the majority class of its tokens).
+
+The design, in software on the training tokens (the paper fixes the encoding and each vowel's
+configuration before learning): the two linear maps (which part of the band each formant's range covers)
+and the targets, those of the best ideal network -- each oscillator locking to the nearer source within
+its Adler half-width -- found by a random and local search over the maps and four free frequencies.
 
 Learning (as in the paper): the DC currents, hence the free-running frequencies, are tuned by a rule that
 moves each oscillator toward the target class's configuration: for a token whose configuration is not its
 class's target, an oscillator that should lock to A (B) and does not moves its free frequency a fixed step
 toward fA (fB), one locked to a source it should not follow a step away from it; only oscillators within
-twice Adler's half-width of the source move (a local rule: far tokens do not drag an oscillator), the step
-being eta times that reach. The frequency changes become currents through the circuit's own calibrated f(I)
-(a transient per current). Tokens run two at a time in parallel (one simulate_many call), the rule applied
-after each pair; after every epoch the training set runs at the new frequencies and the frequencies of
-the epoch with the most exact configurations are kept (training data only). The start (--start): even,
-the oscillators spread evenly over the band (the paper's protocol); design (default), the best of six
-software designs (the ideal network, each oscillator locking to the nearer source within Adler's
-half-width, searched over 4 of 13 frequencies) through the circuit.
+twice their Adler half-width of the source move (a local rule: far tokens do not drag an oscillator), the
+step being eta times that reach. The frequency changes become currents through the circuit's own
+calibrated f(I) (a transient per current). Tokens run two at a time in parallel (one simulate_many call),
+the rule applied after each pair; after every epoch the training set runs at the new frequencies and the
+frequencies of the epoch with the most exact configurations are kept (training data only). The start
+(--start): even (default), the oscillators spread evenly over the band (the paper's protocol); design,
+the design's frequencies.
 
 Data: the Hillenbrand et al. 1995 formant table (used by path, never committed); women, vowels ae ah aw eh
 er ih iy, speakers split in half (train/test) with --seed. Baselines on the same split: a diagonal Gaussian
@@ -153,8 +155,8 @@ class Readout:
         return exact, np.where(unique, distance.argmin(axis=1), -1)
 
     def learning_step(self, configs, labels, fa, fb, free, eta, reach):
-        """The rule: for every token whose configuration is not its class's target, each oscillator in the
-        wrong state within `reach` (Hz) of the source concerned moves its free frequency by eta * reach
+        """The rule: for every token whose configuration is not its class's target, each oscillator k in the
+        wrong state within reach[k] (Hz) of the source concerned moves its free frequency by eta * reach[k]
         toward the source it should follow, or away from the one it follows but should not. Fixed steps
         and a bounded reach: tokens far from an oscillator (outliers, other clusters) do not drag it.
         Returns the summed change (Hz): the online rule, applied per mini-batch."""
@@ -166,31 +168,65 @@ class Readout:
                     source, sign = (a if target[k] == TO_A else b), 1.0
                 else:  # locked but should be free: away from the source it follows
                     source, sign = (a if config[k] == TO_A else b), -1.0
-                if abs(source - free[k]) < reach:
-                    step[k] += sign * eta * reach * np.sign(source - free[k])
+                if abs(source - free[k]) < reach[k]:
+                    step[k] += sign * eta * reach[k] * np.sign(source - free[k])
         return step
 
 
 def ideal_configurations(free, fa, fb, half_width):
     """The configurations of the ideal network: an oscillator locks to the nearer source within the locking
-    half-width of its free frequency (Adler, no mutual coupling)."""
+    half-width of its free frequency (Adler, no mutual coupling). half_width: one for all oscillators, or a
+    function of the free frequencies giving each its own."""
+    width = half_width(free) if callable(half_width) else half_width
     da = np.abs(free[None, :] - np.asarray(fa)[:, None])
     db = np.abs(free[None, :] - np.asarray(fb)[:, None])
-    return np.where((da < half_width) & (da <= db), TO_A, np.where((db < half_width) & (db < da), TO_B, FREE))
+    return np.where((da < width) & (da <= db), TO_A, np.where((db < width) & (db < da), TO_B, FREE))
 
 
-def design(fa, fb, labels, lo, hi, half_width, points=13, keep=6):
-    """Candidate starting points of learning, chosen in software on the training tokens: the free
-    frequencies (4 of `points` spread over the band) whose ideal network, with each class's most common
-    configuration as its target, classifies the most tokens. Returns the `keep` best, best first."""
-    scored = []
-    for free in itertools.combinations(np.linspace(lo, hi, points), sn.N_OSC):
-        free = np.array(free)
-        configs = ideal_configurations(free, fa, fb, half_width)
+def design(u, v, labels, half_width, rng, restarts=4, trials=800, refine=800, spacing=0.8):
+    """The encoding and the targets, chosen in software on the training tokens (the paper fixes each vowel's
+    configuration before learning): the linear maps fA = oa + sa*u, fB = ob + sb*v of the normalised formants
+    u, v onto the band (as fractions of it), and the four free frequencies (at least `spacing` half-widths
+    apart, so that the rule can tell them apart; half_width(free) gives each oscillator its own), whose ideal
+    network -- each oscillator locking to the nearer source within its half-width -- with each class's most
+    common configuration as its target classifies the most training tokens exactly. The best of `restarts`
+    random and local searches. Returns the map (sa, oa, sb, ob), the frequencies (band fractions,
+    ascending), the readout and its training accuracy."""
+    def score(mapping, free):
+        sa, oa, sb, ob = mapping
+        configs = ideal_configurations(free, oa + sa * u, ob + sb * v, half_width)
         readout = Readout.from_training(configs, labels, labels.max() + 1)
-        scored.append((float(np.mean(readout.classify(configs)[1] == labels)), free))
-    scored.sort(key=lambda t: -t[0])
-    return [free for _, free in scored[:keep]]
+        return float(np.mean(readout.classify(configs)[0] == labels)), readout
+
+    def valid(mapping, free):
+        sa, oa, sb, ob = mapping
+        return (0.2 <= sa and 0.0 <= oa and oa + sa <= 1.0 and 0.2 <= sb and 0.0 <= ob and ob + sb <= 1.0
+                and np.all(np.diff(free) >= spacing * half_width(free)[1:]) and free[0] >= 0.0 and free[-1] <= 1.0)
+
+    best = (-1.0, None, None)
+    for _ in range(restarts):  # a random search, then a local one (moves of a few parameters at a time)
+        start = (-1.0, None, None)
+        for _ in range(trials):
+            sa, sb = rng.uniform(0.2, 1.0, 2)
+            mapping = np.array([sa, rng.uniform(0, 1 - sa), sb, rng.uniform(0, 1 - sb)])
+            free = np.sort(rng.uniform(0, 1, sn.N_OSC))
+            if valid(mapping, free):
+                accuracy = score(mapping, free)[0]
+                if accuracy > start[0]:
+                    start = (accuracy, mapping, free)
+        accuracy, mapping, free = start
+        for _ in range(refine):
+            trial_map = mapping + rng.normal(0, 0.02, 4) * (rng.random(4) < 0.4)
+            trial_free = np.sort(free + rng.normal(0, 0.02, sn.N_OSC) * (rng.random(sn.N_OSC) < 0.4))
+            if valid(trial_map, trial_free):
+                trial = score(trial_map, trial_free)[0]
+                if trial >= accuracy:
+                    accuracy, mapping, free = trial, trial_map, trial_free
+        if accuracy > best[0]:
+            best = (accuracy, mapping, free)
+    accuracy, mapping, free = best
+    accuracy, readout = score(mapping, free)
+    return mapping, free, readout, accuracy
 
 
 def pattern_table(configs, labels):
@@ -211,17 +247,17 @@ def main():
     ap.add_argument("--eta", type=float, default=0.02, help="learning rate of the frequency rule")
     ap.add_argument("--irf", type=float, default=3.5e-3, help="amplitude of each input current (A)")
     ap.add_argument("--grid", type=int, default=24, help="synchronisation map resolution (0: no map)")
-    ap.add_argument("--start", choices=["even", "design"], default="design",
+    ap.add_argument("--start", choices=["even", "design"], default="even",
                     help="even: learning from oscillators spread evenly over the band (the paper's protocol); "
-                         "design: from the best of the ideal network's designs through the circuit")
-    ap.add_argument("--span", type=float, default=0.7, help="fraction of the band each formant is mapped onto")
+                         "design: from the frequencies of the software design")
     ap.add_argument("--retarget", type=int, default=0, help="1: re-derive the targets after every epoch")
     ap.add_argument("--thermal", action="store_true", help="thermal noise in the oscillators")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int)
     ap.add_argument("--outdir", default=os.path.join(sn.oc.ROOT, "out", "stno_computing"))
     ap.add_argument("--check", type=float, metavar="ACC",
-                    help="exit 1 unless the circuit's test accuracy (nearest) reaches ACC and exact beats 2x chance")
+                    help="exit 1 unless the circuit's test accuracy (nearest) reaches ACC, exact beats 2x chance and "
+                         "(from the even start) learning adds 20 points of training accuracy (exact)")
     args = ap.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     rng = np.random.default_rng(args.seed)
@@ -251,42 +287,52 @@ def main():
     net = sn.Network(irf=args.irf, thermal=args.thermal, seed=args.seed, jobs=args.jobs)
     tuning = net.calibrate()
     lo, hi = tuning.band
-    # Linear map of each formant's training range (2nd-98th percentile) onto a part of the oscillators'
-    # band: F1 onto its lower `span`, F2 onto its upper `span` (span 1: both onto the whole band).
-    def linear_map(values, ref, start):
+    # Each formant's training range (2nd-98th percentile) normalised to [0, 1]; the design chooses its
+    # linear map onto the oscillators' band, the targets, and (for --start design) the frequencies.
+    def normalised(values, ref):
         a, b = np.percentile(ref, [2, 98])
-        return lo + (hi - lo) * (start + (values - a) / (b - a) * args.span)
-    fa, fb = linear_map(f1, f1[train], 0.0), linear_map(f2, f2[train], 1.0 - args.span)
+        return (values - a) / (b - a)
+    u, v = normalised(f1, f1[train]), normalised(f2, f2[train])
     train_idx = np.flatnonzero(train)
-    half_width = sn.locking_half_width(float(np.mean(sn.CURRENT_RANGE)), args.irf)
+    # Adler's half-width of each oscillator at its free frequency f (through its bias current): wider at
+    # low currents (small p0), where the oscillators sit high in the band (ftune < 0).
+    def half_width(free):
+        return np.array([sn.locking_half_width(tuning.current(f), args.irf, f) for f in np.atleast_1d(free)])
+
+    def half_width_fraction(free):
+        return half_width(lo + (hi - lo) * np.asarray(free)) / (hi - lo)
+    mid_width = float(half_width(0.5 * (lo + hi))[0])
+    mapping, designed, readout, design_accuracy = design(u[train_idx], v[train_idx], y[train_idx],
+                                                         half_width_fraction, rng)
+    fa = lo + (hi - lo) * (mapping[1] + mapping[0] * u)
+    fb = lo + (hi - lo) * (mapping[3] + mapping[2] * v)
+    test_idx = np.flatnonzero(test)
+    design_test = float(np.mean(readout.classify(ideal_configurations(lo + (hi - lo) * designed, fa[test_idx],
+                                                                      fb[test_idx], half_width))[0] == y[test_idx]))
     if args.start == "design":
-        candidates = design(fa[train_idx], fb[train_idx], y[train_idx], lo, hi, half_width)
+        free = lo + (hi - lo) * designed
     else:  # the paper's protocol: an untrained network, the oscillators spread evenly over the band
-        candidates = [lo + (hi - lo) * (np.arange(sn.N_OSC) + 0.5) / sn.N_OSC]
+        free = lo + (hi - lo) * (np.arange(sn.N_OSC) + 0.5) / sn.N_OSC
 
     def run(idx, free):
         """Configurations of the tokens idx at the free frequencies `free`."""
         freqs = net.run([tuning.current(f) for f in free], list(zip(fa[idx], fb[idx])))
         return configurations(freqs, fa[idx], fb[idx])
 
-    # The candidates through the circuit: the one whose configurations, with each class's most common one
-    # as its target, classify the most training tokens.
-    best = (-1.0, 0.0, None, None)  # nearest and exact accuracy, frequencies, readout
-    for candidate in candidates:
-        configs = run(train_idx, candidate)
-        trial = Readout.from_training(configs, y[train_idx], len(classes))
-        exact, nearest = trial.classify(configs)
-        accuracy = float(np.mean(nearest == y[train_idx]))
-        if accuracy > best[0]:
-            best = (accuracy, float(np.mean(exact == y[train_idx])), candidate, trial)
-    _, start_exact, free, readout = best
-    print(f"Adler half-width at mid-band {half_width / 1e6:.2f} MHz; start ({args.start}): the circuit classifies "
-          f"{100 * best[0]:.1f} % of the training tokens (best of {len(candidates)}) with free frequencies "
-          + " ".join(f"{f / 1e6:.2f}" for f in free) + " MHz")
-    print(f"band {lo / 1e6:.1f}-{hi / 1e6:.1f} MHz; target configurations (per oscillator: . free, A, B): "
-          + ", ".join(f"{c} {''.join('.AB'[s] for s in t)}" for c, t in zip(classes, readout.targets)), flush=True)
+    exact, nearest = readout.classify(run(train_idx, free))
+    start_exact, start_nearest = float(np.mean(exact == y[train_idx])), float(np.mean(nearest == y[train_idx]))
+    print(f"band {lo / 1e6:.1f}-{hi / 1e6:.1f} MHz, Adler half-width at mid-band {mid_width / 1e6:.2f} MHz; "
+          f"design (ideal network): train {100 * design_accuracy:.1f} %, test {100 * design_test:.1f} % exact; "
+          f"fA = F1 onto {mapping[1]:.2f}-{mapping[1] + mapping[0]:.2f}, "
+          f"fB = F2 onto {mapping[3]:.2f}-{mapping[3] + mapping[2]:.2f} of the band, free frequencies "
+          + " ".join(f"{lo / 1e6 + (hi - lo) / 1e6 * f:.2f}" for f in designed) + " MHz")
+    print("target configurations (per oscillator: . free, A, B): "
+          + ", ".join(f"{c} {''.join('.AB'[s] for s in t)}" for c, t in zip(classes, readout.targets)))
+    print(f"start ({args.start}): the circuit classifies {100 * start_exact:.1f} % of the training tokens exactly "
+          f"({100 * start_nearest:.1f} % nearest) with free frequencies "
+          + " ".join(f"{f / 1e6:.2f}" for f in free) + " MHz", flush=True)
 
-    history = [{"epoch": 0, "train_exact": start_exact, "train_nearest": best[0],
+    history = [{"epoch": 0, "train_exact": start_exact, "train_nearest": start_nearest,
                 "free_mhz": (free / 1e6).round(3).tolist()}]
     kept = (start_exact, free.copy())
     for epoch in range(args.epochs):
@@ -296,7 +342,7 @@ def main():
             batch = order[start:start + args.batch]
             configs = run(batch, free)
             seen.append(configs)
-            step = readout.learning_step(configs, y[batch], fa[batch], fb[batch], free, args.eta, 2 * half_width)
+            step = readout.learning_step(configs, y[batch], fa[batch], fb[batch], free, args.eta, 2 * half_width(free))
             free = np.clip(free + step, lo, hi)
         if args.retarget:  # the targets follow the network: each class's most common configuration
             readout = Readout.from_training(np.concatenate(seen), y[order], len(classes))
@@ -336,7 +382,10 @@ def main():
         plot(args, axis, grid, fa, fb, y, train, classes, free, history, results, baseline)
 
     summary = {
-        "data": source, "start": args.start, "eta": args.eta, "span": args.span, "classes": classes,
+        "data": source, "start": args.start, "eta": args.eta, "classes": classes,
+        "map_band_fractions": {"fa_from_f1": [float(mapping[1]), float(mapping[1] + mapping[0])],
+                               "fb_from_f2": [float(mapping[3]), float(mapping[3] + mapping[2])]},
+        "design_ideal_exact": {"train": design_accuracy, "test": design_test},
         "targets": readout.targets.tolist(), "split": {"train_speakers": int(len(ids) // 2)},
         "band_hz": [lo, hi], "free_frequencies_hz": free.tolist(), "currents_a": currents,
         "history": history, "circuit": results, "gaussian_baseline_test": baseline,
@@ -359,6 +408,10 @@ def main():
         chance = 1.0 / len(classes)
         if not (results["test"]["nearest"] >= args.check and results["test"]["exact"] > 2 * chance):
             sys.exit(f"CHECK FAILED: test accuracy {results['test']} below {args.check} (chance {chance:.2f})")
+        gain = kept[0] - start_exact
+        if args.start == "even" and args.epochs and gain < 0.2:
+            sys.exit(f"CHECK FAILED: the rule raised the training accuracy (exact) by {100 * gain:.1f} points "
+                     "from the even start (at least 20 expected)")
 
 
 def plot(args, axis, grid, fa, fb, y, train, classes, free, history, results, baseline):
