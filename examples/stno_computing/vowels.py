@@ -379,7 +379,7 @@ def main():
             free = epoch(readout, free, fa, fb)
             record(history, free, accuracy(readout, free, fa, fb))
         trials.append((history[-1]["train_exact"], n, free, history))
-    _, chosen, free, history = max(trials, key=lambda t: (t[0], -t[1]))  # ties: the better ideal design
+    _, chosen, free, history = max(trials, key=lambda t: (t[0], -t[1]))  # ties: the earlier search
     mapping, designed, readout, design_accuracy = candidates[chosen]
     fa, fb = encode(mapping)
     test_idx = np.flatnonzero(test)
