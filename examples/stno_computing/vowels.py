@@ -187,7 +187,7 @@ def ideal_configurations(free, fa, fb, half_width):
 def design(u, v, labels, n_classes, half_width, rng, restarts=4, trials=800, refine=800, spacing=0.8):
     """The encoding and the targets, chosen in software on the training tokens (the paper fixes each vowel's
     configuration before learning): the linear maps fA = oa + sa*u, fB = ob + sb*v of the normalised formants
-    u, v onto two separate parts of the band (as fractions of it: a tone of A and one of B never pull the
+    u, v onto two separate parts of the band (as fractions of it: a tone of A and one of B seldom pull the
     same oscillator from either side, which the ideal network does not model), and the four free
     frequencies, whose ideal network -- each oscillator locking to the nearer source within its half-width,
     half_width(free) -- with each class's most common configuration as its target classifies the most
