@@ -191,11 +191,11 @@ def design(u, v, labels, n_classes, half_width, rng, restarts=4, trials=800, ref
     same oscillator from either side, which the ideal network does not model), and the four free
     frequencies, whose ideal network -- each oscillator locking to the nearer source within its half-width,
     half_width(free) -- with each class's most common configuration as its target classifies the most
-    training tokens exactly. Neighbouring
-    frequencies stay at least `spacing` times the wider of their half-widths apart, so that the rule can
-    tell the oscillators apart. The best of `restarts` searches, each `trials` random designs and then
-    `refine` local moves of a few parameters at a time. Returns each search's design: the map (sa, oa, sb,
-    ob), the frequencies (band fractions, ascending), the readout and its training accuracy."""
+    training tokens exactly. Neighbouring frequencies stay at least `spacing` times the wider of their
+    half-widths apart, so that the rule can tell the oscillators apart. `restarts` searches, each `trials`
+    random designs and then `refine` local moves of a few parameters at a time. Returns each search's
+    design: the map (sa, oa, sb, ob), the frequencies (band fractions, ascending), the readout and its
+    training accuracy."""
     def score(mapping, free):
         sa, oa, sb, ob = mapping
         configs = ideal_configurations(free, oa + sa * u, ob + sb * v, half_width)
@@ -374,19 +374,23 @@ def main():
               f"{mapping[1]:.2f}-{mapping[1] + mapping[0]:.2f}, fB = F2 onto {mapping[3]:.2f}-"
               f"{mapping[3] + mapping[2]:.2f} of the band; targets (per oscillator: . free, A, B) "
               + ", ".join(f"{c} {''.join('.AB'[s] for s in t)}" for c, t in zip(classes, readout.targets)))
-        record(history, free, accuracy(readout, free, fa, fb))
+        score = accuracy(readout, free, fa, fb)
+        record(history, free, score)
+        kept = (score[0], free.copy())  # the best frequencies so far (training data only)
         if args.epochs:
             free = epoch(readout, free, fa, fb)
-            record(history, free, accuracy(readout, free, fa, fb))
-        trials.append((history[-1]["train_exact"], n, free, history))
-    _, chosen, free, history = max(trials, key=lambda t: (t[0], -t[1]))  # ties: the earlier search
+            score = accuracy(readout, free, fa, fb)
+            record(history, free, score)
+            if score[0] > kept[0]:
+                kept = (score[0], free.copy())
+        trials.append((score[0], n, free, history, kept))
+    _, chosen, free, history, kept = max(trials, key=lambda t: (t[0], -t[1]))  # ties: the earlier search
     mapping, designed, readout, design_accuracy = candidates[chosen]
     fa, fb = encode(mapping)
     test_idx = np.flatnonzero(test)
     design_test = float(np.mean(readout.classify(ideal_configurations(lo + (hi - lo) * designed, fa[test_idx],
                                                                       fb[test_idx], half_width))[0] == y[test_idx]))
     print(f"training design {chosen + 1} (ideal network: test {100 * design_test:.1f} % exact)", flush=True)
-    kept = max(((h["train_exact"], np.array(h["free_mhz"]) * 1e6) for h in history), key=lambda t: t[0])
     for _ in range(1, args.epochs):
         free = epoch(readout, free, fa, fb)
         score = accuracy(readout, free, fa, fb)
