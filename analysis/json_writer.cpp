@@ -195,6 +195,7 @@ void writeAnalysis(JsonStream& j, const Waveforms& w, const JsonOptions& options
     j.raw() << "{\"accepted\":" << s.accepted << ",\"rejected\":" << s.rejected << ",\"iterations\":" << s.iterations
             << ",\"factorizations\":" << s.factorizations << ",\"refactorizations\":" << s.refactorizations
             << ",\"solves\":" << s.solves;
+    if (s.linearIterations > 0) j.raw() << ",\"linear_iterations\":" << s.linearIterations;
     // Wall times differ from run to run: only on request, so that equal runs give equal bytes.
     if (options.timings) {
         j.raw() << ",\"time_eval\":";

@@ -84,13 +84,16 @@ std::vector<std::string> ByteReader::strings() {
 namespace {
 
 void encodeStats(ByteWriter& out, const AnalysisStats& s) {
-    for (long v : {s.accepted, s.rejected, s.iterations, s.factorizations, s.refactorizations, s.solves}) out.i64(v);
+    for (long v :
+         {s.accepted, s.rejected, s.iterations, s.factorizations, s.refactorizations, s.solves, s.linearIterations})
+        out.i64(v);
     for (double v : {s.timeEval, s.timeFactor, s.timeSolve, s.timeTotal}) out.f64(v);
 }
 
 AnalysisStats decodeStats(ByteReader& in) {
     AnalysisStats s;
-    for (long* v : {&s.accepted, &s.rejected, &s.iterations, &s.factorizations, &s.refactorizations, &s.solves})
+    for (long* v : {&s.accepted, &s.rejected, &s.iterations, &s.factorizations, &s.refactorizations, &s.solves,
+                    &s.linearIterations})
         *v = static_cast<long>(in.i64());
     for (double* v : {&s.timeEval, &s.timeFactor, &s.timeSolve, &s.timeTotal}) *v = in.f64();
     return s;

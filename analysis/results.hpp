@@ -14,6 +14,7 @@ struct AnalysisStats {
     long factorizations = 0;   // full LU factorisations
     long refactorizations = 0; // numeric refactorisations reusing the pivot order
     long solves = 0;           // triangular solves
+    long linearIterations = 0; // conjugate-gradient iterations (DC systems solved by PCG)
     double timeEval = 0, timeFactor = 0, timeSolve = 0, timeTotal = 0; // seconds
 };
 

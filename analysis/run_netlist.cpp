@@ -142,6 +142,7 @@ Waveforms runElaboratedDc(const netlist::Deck& deck, const Assignment& step, con
             w.stats.factorizations += p.stats.factorizations;
             w.stats.refactorizations += p.stats.refactorizations;
             w.stats.solves += p.stats.solves;
+            w.stats.linearIterations += p.stats.linearIterations;
             w.stats.timeTotal += p.stats.timeTotal;
             if (!p.error.empty()) {
                 w.error = "at " + describe(assignment) + ": " + p.error;
@@ -279,7 +280,8 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
                 elaborated = run.netlist;
             }
             if (edits.analyses) elaborated.analyses = *edits.analyses;
-            Simulator simulator(std::move(elaborated), edits.symbolic);
+            auto owned = std::make_unique<Simulator>(std::move(elaborated), edits.symbolic);
+            Simulator& simulator = *owned;
             const FlatCircuit& flat = simulator.netlist();
             std::vector<int> selected;
             for (std::size_t a = 0; a < flat.analyses.size(); ++a)
@@ -312,6 +314,9 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
                 task.results.emplace_back(a, std::move(w));
             }
             if (edits.afterRun) edits.afterRun(task.order, simulator);
+            if (observer.exitAfterRun && tasks.size() == 1 &&
+                simulator.circuit().devices().size() >= RunObserver::kAbandonedDevices)
+                (void)owned.release(); // deliberately not freed: the process ends after writing the results
         } catch (...) {
             task.error = std::current_exception();
         }

@@ -194,6 +194,7 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) 
     stopped_ = observer.stop;
     const SolverStats before = newton_->stats;
     const FactorStats kluBefore = newton_->linearSolver().stats;
+    const long pcgBefore = newton_->iterativeStats().iterations;
     Waveforms w;
     try {
         switch (spec.kind) {
@@ -219,6 +220,7 @@ Waveforms Simulator::run(const AnalysisSpec& spec, const RunObserver& observer) 
     w.stats.factorizations = kluAfter.factorizations - kluBefore.factorizations;
     w.stats.refactorizations = kluAfter.refactorizations - kluBefore.refactorizations;
     w.stats.solves = kluAfter.solves - kluBefore.solves;
+    w.stats.linearIterations = newton_->iterativeStats().iterations - pcgBefore;
     w.stats.timeTotal = std::chrono::duration<double>(Clock::now() - t0).count();
     for (const auto& d : circuit_->devices()) d->clearDcOverride();
     return w;

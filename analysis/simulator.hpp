@@ -36,6 +36,11 @@ struct RunObserver {
     // When set, every transient's rows go to this stream as they are accepted, and the transient's
     // Waveforms keep only the vectors the deck's cards read (postprocess.hpp: vectorsRead).
     WaveformStream* stream = nullptr;
+    // The caller ends the process right after the run (the command line): a run of one large circuit
+    // (kAbandonedDevices devices or more) leaves its simulator to the operating system instead of
+    // freeing it device by device (a 10^6-MTJ crossbar: 25 of its 95 s).
+    bool exitAfterRun = false;
+    static constexpr std::size_t kAbandonedDevices = 100000;
     bool stopped() const { return stop && stop->load(std::memory_order_relaxed); }
 };
 

@@ -266,6 +266,8 @@ void printStats(const spinspice::Waveforms& w) {
                  "solves %ld\n  time: eval %.4f s, factor %.4f s, solve %.4f s, total %.4f s\n",
                  w.name.c_str(), w.type.c_str(), s.accepted, s.rejected, s.iterations, s.factorizations,
                  s.refactorizations, s.solves, s.timeEval, s.timeFactor, s.timeSolve, s.timeTotal);
+    if (s.linearIterations > 0)
+        std::fprintf(stderr, "  conjugate-gradient iterations %ld (DC systems solved by PCG)\n", s.linearIterations);
 }
 
 void printOperatingPoint(const spinspice::Waveforms& w) {
@@ -290,6 +292,7 @@ std::optional<int> simulate(const Arguments& args, spinspice::SimulationResult& 
         bool printed = false;
         spinspice::RunObserver observer;
         observer.stop = &gStop;
+        observer.exitAfterRun = true; // main() returns once the results are written
         std::optional<spinspice::CsvWaveformStream> stream;
         if (!args.stream.empty()) {
             stream.emplace(args.stream);

@@ -83,6 +83,7 @@ py::dict statsDict(const AnalysisStats& s) {
     d["iterations"] = s.iterations;
     d["factorizations"] = s.factorizations;
     d["refactorizations"] = s.refactorizations;
+    d["linear_iterations"] = s.linearIterations;
     d["solves"] = s.solves;
     d["time_eval"] = s.timeEval;
     d["time_factor"] = s.timeFactor;

@@ -44,7 +44,6 @@ NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symb
                                           : KluSolver::Backend::Auto;
     klu_.manyRefactors = !circuit.linear();
     klu_.useCache(std::move(symbolic));
-    klu_.analyze(circuit.pattern());
     const auto& opt = circuit.options();
     xTol_.assign(n1, 0.0);
     rTol_.assign(n1, 0.0);
@@ -70,6 +69,33 @@ NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symb
     }
     heldOffsets_ = offsetsInRows(circuit.pattern(), heldRows_, n_);
     relaxedOffsets_ = offsetsInRows(circuit.pattern(), relaxedRows_, n_);
+    pcgForced_ = choice == L::Pcg;
+    if (pcgForced_ || (choice == L::Auto && n_ >= kIterativeMinUnknowns)) pcgUsable_ = setUpIterative();
+    if (!pcgUsable_) ensureDirect();
+}
+
+// DC systems by PCG (IterativeSolver) when they reduce to a symmetric nodal matrix: forced by
+// linsolver=pcg, chosen by auto for >= kIterativeMinUnknowns free unknowns (a direct factorisation of a
+// mesh-like matrix fills in: seconds and gigabytes at 10^6 unknowns). KLU's analysis then waits until
+// a system needs it (a transient, or PCG failing).
+bool NewtonSolver::setUpIterative() {
+    using Kind = IterativeSolver::Kind;
+    std::vector<Kind> kinds(static_cast<std::size_t>(n_) + 1, Kind::Other);
+    for (std::size_t i = 1; i < kinds.size(); ++i) {
+        const UnknownInfo& u = circuit_.unknowns()[i];
+        kinds[i] = u.nature == Nature::Voltage                              ? Kind::Node
+                   : u.nature == Nature::Current                            ? Kind::Current
+                   : u.nature == Nature::State && u.dc == DcBehaviour::Held ? Kind::Held
+                                                                            : Kind::Other;
+    }
+    if (!iterative_.analyze(circuit_.pattern(), kinds)) return false;
+    return pcgForced_ || iterative_.freeUnknowns() >= kIterativeMinUnknowns;
+}
+
+void NewtonSolver::ensureDirect() {
+    if (kluAnalyzed_) return;
+    klu_.analyze(circuit_.pattern());
+    kluAnalyzed_ = true;
 }
 
 bool NewtonSolver::jacobianReactive() const {
@@ -229,7 +255,9 @@ bool NewtonSolver::residualConverged(const Augmentation& aug) const {
     return true;
 }
 
-bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug) {
+bool NewtonSolver::factorDirect(NewtonResult& result) {
+    ensureDirect();
+    pcgCurrent_ = false;
     const auto t0 = Clock::now();
     const bool ok = klu_.factor(jac_.data());
     stats.timeFactor += seconds(t0, Clock::now());
@@ -237,8 +265,26 @@ bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive
         luValid_ = false;
         result.singular = true;
         result.worstUnknown = klu_.singularColumn();
-        return false;
     }
+    return ok;
+}
+
+// The matrix goes to PCG when `iterative`: its numeric checks (symmetry, positive line pivots) and, for
+// linsolver=auto, the lines' dominance decide; a refusal sends this and all later systems to KLU.
+bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug,
+                                  bool iterative) {
+    bool prepared = false;
+    if (iterative) {
+        const auto t0 = Clock::now();
+        prepared =
+            iterative_.prepare(jac_.data()) && (pcgForced_ || iterative_.lineDominance() >= kIterativeMinDominance);
+        stats.timeFactor += seconds(t0, Clock::now());
+        if (!prepared) pcgUsable_ = false;
+    }
+    if (prepared)
+        pcgCurrent_ = true;
+    else if (!factorDirect(result))
+        return false;
     // A linear circuit keeps these factors while nothing that enters the matrix changes.
     luValid_ = circuit_.linear() && aug.relaxConductance == 0.0 && !aug.holdRelaxed;
     luA0_ = a0;
@@ -246,6 +292,23 @@ bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive
     luGmin_ = aug.diagGmin;
     luForced_ = aug.forced;
     luPseudo_ = aug.pseudoConductance;
+    return true;
+}
+
+// rhs_ <- A^-1 rhs_ with the current factorisation; PCG that does not converge hands over to KLU.
+bool NewtonSolver::linearSolve(NewtonResult& result) {
+    const auto t0 = Clock::now();
+    bool solved = pcgCurrent_ && iterative_.solve(rhs_.data());
+    stats.timeSolve += seconds(t0, Clock::now());
+    if (!solved && pcgCurrent_) {
+        pcgUsable_ = false;
+        if (!factorDirect(result)) return false;
+    }
+    if (!solved) {
+        const auto t1 = Clock::now();
+        klu_.solve(rhs_.data());
+        stats.timeSolve += seconds(t1, Clock::now());
+    }
     return true;
 }
 
@@ -307,6 +370,8 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                                  luPseudo_ == aug.pseudoConductance && aug.relaxConductance == 0.0 && !aug.holdRelaxed);
         // A linear circuit's transient steps: the matrix is G + a0 C, a function of a0 alone, and the
         // step sizes (hence a0) come back after every breakpoint: factorisations are kept per a0.
+        const bool iterative = pcgUsable_ && a0 == 0.0 && !aug.holdRelaxed && aug.relaxConductance == 0.0;
+        if (!iterative) ensureDirect();
         const bool keyed = reactive && aug.diagGmin == 0.0 && !aug.forced && aug.pseudoConductance == 0.0 &&
                            aug.relaxConductance == 0.0 && !aug.holdRelaxed;
         if (!reuseLu && keyed && klu_.switchTo(a0)) {
@@ -326,13 +391,11 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         const bool residualOk = residualConverged(aug); // at x, before the update
 
         if (!reuseLu) {
-            if (!factorJacobian(result, a0, reactive, aug)) return result;
+            if (!factorJacobian(result, a0, reactive, aug, iterative)) return result;
             factoredHere = true;
         }
         for (std::size_t i = 1; i <= static_cast<std::size_t>(n_); ++i) rhs_[i] = -rhs_[i];
-        const auto t1 = Clock::now();
-        klu_.solve(rhs_.data());
-        stats.timeSolve += seconds(t1, Clock::now());
+        if (!linearSolve(result)) return result;
 
         bool deltaOk = false;
         if (!updateTest(x, result, deltaOk)) return result; // diverged: caller cuts the step

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "solver/circuit.hpp"
+#include "solver/iterative_solver.hpp"
 #include "solver/klu_solver.hpp"
 
 #include <vector>
@@ -76,6 +77,14 @@ public:
     double absoluteTolerance(int i) const { return xTol_[static_cast<std::size_t>(i)]; }
     const Circuit& circuit() const { return circuit_; }
     KluSolver& linearSolver() { return klu_; }
+    // The conjugate-gradient solver of large DC systems (see the constructor): its counts.
+    const IterativeStats& iterativeStats() const { return iterative_.stats; }
+    // Whether DC systems are solved by PCG (until it fails once: then by KLU for good).
+    bool iterativeActive() const { return pcgUsable_; }
+    // Below this many free unknowns linsolver=auto keeps the direct solvers (they take ~1 s there).
+    static constexpr int kIterativeMinUnknowns = 200000;
+    // linsolver=auto: PCG only where its lines carry the matrix (IterativeSolver::lineDominance).
+    static constexpr double kIterativeMinDominance = 0.8;
     SolverStats stats;
 
     // Evaluate every device once at x (buffers f, q, jf, jq filled); with skipOwnAdmittance the devices
@@ -88,12 +97,21 @@ private:
     void applyAugmentation(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
     void applyDcStates(const std::vector<double>& x, const Augmentation& aug, bool reuseLu);
     bool residualConverged(const Augmentation& aug) const;
-    bool factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug);
+    bool factorJacobian(NewtonResult& result, double a0, bool reactive, const Augmentation& aug, bool iterative);
+    bool factorDirect(NewtonResult& result);
+    bool linearSolve(NewtonResult& result);
+    bool setUpIterative();
+    void ensureDirect(); // KLU's symbolic analysis, done when KLU is first needed
     // The update test on dx = rhs_; returns false when the update is not finite.
     bool updateTest(const std::vector<double>& x, NewtonResult& result, bool& deltaOk) const;
 
     Circuit& circuit_;
     KluSolver klu_;
+    bool kluAnalyzed_ = false;
+    IterativeSolver iterative_;
+    bool pcgForced_ = false;  // .options linsolver=pcg
+    bool pcgUsable_ = false;  // DC systems go to PCG
+    bool pcgCurrent_ = false; // the current "factorisation" is PCG's prepared matrix
     int n_ = 0, nnz_ = 0;
     std::vector<double> f_, q_, fscale_, jf_, jq_, jac_, rhs_, qFinal_;
     std::vector<double> xTol_, rTol_; // absolute tolerances per unknown / per residual row

@@ -54,9 +54,11 @@ const std::vector<Row>& rows() {
           {"trap", "gear", "euler"}},
          nullptr},
         {{spec("linsolver", 0, "", -kInf, kInf, false, K::Real,
-               "LU of the real systems: auto (UMFPACK for a linear circuit whose KLU factor would exceed 6e6 "
-               "entries in L), klu or umfpack"),
-          {"auto", "klu", "umfpack"}},
+               "solver of the real systems: auto (PCG for a DC system of >= 2e5 unknowns that reduces to a "
+               "symmetric nodal matrix carried by lines, e.g. a crossbar; UMFPACK for a linear circuit whose KLU "
+               "factor would exceed 6e6 entries in L; else KLU), klu, umfpack or pcg (DC systems; KLU where PCG "
+               "does not apply)"),
+          {"auto", "klu", "umfpack", "pcg"}},
          nullptr},
         {{spec("maxord", 2, "", 1, 2, false, K::Integer, "maximum integration order")}, setter(&SimOptions::maxord)},
         {{spec("temp", 27, "degC", -273.15, kInf, false, K::Real, "circuit temperature (also .temp)")},
@@ -170,10 +172,11 @@ SimOptions parseOptions(const std::map<std::string, double>& numeric, const std:
     for (const auto& [key, v] : text) {
         if (key == "linsolver") {
             using L = SimOptions::LinearSolver;
-            if (v == "auto" || v == "umfpack" || v == "klu")
-                o.linsolver = v == "auto" ? L::Auto : v == "klu" ? L::Klu : L::Umfpack;
+            if (v == "auto" || v == "umfpack" || v == "klu" || v == "pcg")
+                o.linsolver = v == "auto" ? L::Auto : v == "klu" ? L::Klu : v == "pcg" ? L::Pcg : L::Umfpack;
             else
-                throw error(key, ".options linsolver=" + v + " is not known", "use linsolver=auto, klu or umfpack");
+                throw error(key, ".options linsolver=" + v + " is not known",
+                            "use linsolver=auto, klu, umfpack or pcg");
             continue;
         }
         if (key != "method") {

@@ -26,8 +26,9 @@ struct SimOptions {
     int itl4 = 10;         // transient Newton iteration limit per time point
     int maxord = 2;
     enum class Method { Trap, Gear } method = Method::Trap;
-    // LU of the real systems: auto (UMFPACK for large fill, else KLU), klu or umfpack.
-    enum class LinearSolver { Auto, Klu, Umfpack } linsolver = LinearSolver::Auto;
+    // The real systems' solver: auto (PCG for a large DC system that reduces to a symmetric nodal
+    // matrix carried by lines, UMFPACK for large fill, else KLU), klu, umfpack or pcg (DC systems).
+    enum class LinearSolver { Auto, Klu, Umfpack, Pcg } linsolver = LinearSolver::Auto;
     int gminSteps = 10;           // gmin stepping: decades from gmin = 1e-2 down to gmin (0 disables)
     int srcSteps = 10;            // source stepping: initial number of steps (0 disables)
     bool residualCheck = true;    // require the KCL/branch residual to be small, not only the update
