@@ -133,9 +133,9 @@ void Elaborator::commandDc(const Card& card, const ElabScope& scope) {
                      names.empty() ? "define it with a top-level .param" : suggestionHint(sweep.source, names));
             }
         } else if (sweep.kind == AnalysisSpec::Sweep::Kind::Source) {
-            auto it = elementIndex_.find(sweep.source);
-            if (it == elementIndex_.end() ||
-                (out_.elements[it->second].letter != 'v' && out_.elements[it->second].letter != 'i')) {
+            const int it = findElement(sweep.source);
+            const char letter = it < 0 ? 0 : out_.elements[static_cast<std::size_t>(it)].letter;
+            if (letter != 'v' && letter != 'i') {
                 std::vector<std::string> sources;
                 for (const auto& e : out_.elements)
                     if (e.letter == 'v' || e.letter == 'i') sources.push_back(e.name);
@@ -144,8 +144,8 @@ void Elaborator::commandDc(const Card& card, const ElabScope& scope) {
                 if (scope.params.hasLocal(sweep.source))
                     hint = "to sweep the parameter, write .dc param " + sweep.source + " start stop step";
                 fail(card, name,
-                     it == elementIndex_.end() ? "unknown source '" + sweep.source + "' in .dc"
-                                               : "'" + sweep.source + "' is not a voltage or current source",
+                     it < 0 ? "unknown source '" + sweep.source + "' in .dc"
+                            : "'" + sweep.source + "' is not a voltage or current source",
                      hint);
             }
         }

@@ -102,9 +102,11 @@ void Elaborator::addElement(const Card& card, ElabScope& scope) {
 
 void Elaborator::commitElement(const Card& card, FlatElement element) {
     // One hash lookup: at 10^5-10^6 elements each is a cache miss or two.
-    if (const auto [it, added] = elementIndex_.try_emplace(element.name, out_.elements.size()); !added)
+    const int index = static_cast<int>(out_.elements.size());
+    if (const int filed = elementIndex_.insert(element.name, index, [this](int i) { return elementName(i); });
+        filed != index)
         fail(card, card.tokens.front(), "duplicate element name '" + element.name + "'",
-             "first defined at " + out_.elements[it->second].loc.str());
+             "first defined at " + out_.elements[static_cast<std::size_t>(filed)].loc.str());
     out_.elements.push_back(std::move(element));
 }
 
@@ -339,8 +341,8 @@ void Elaborator::addModelDevice(const Card& card, const ElabScope& scope, FlatEl
 
 void Elaborator::checkReferences() const {
     for (const auto& ref : references_) {
-        auto it = elementIndex_.find(ref.target);
-        if (it != elementIndex_.end() && out_.elements[it->second].letter == ref.letter) continue;
+        const int it = findElement(ref.target);
+        if (it >= 0 && out_.elements[static_cast<std::size_t>(it)].letter == ref.letter) continue;
         const std::string what = ref.letter == 'v' ? "voltage source" : "inductor";
         const std::string article = ref.letter == 'v' ? "a " : "an ";
         std::vector<std::string> candidates;
@@ -348,8 +350,7 @@ void Elaborator::checkReferences() const {
             if (el.letter == ref.letter) candidates.push_back(el.name);
         std::string hint = suggestionHint(ref.target, candidates);
         if (candidates.empty()) hint = std::string("the circuit has no ") + what + "s";
-        if (it != elementIndex_.end())
-            fail(*ref.card, *ref.token, "'" + ref.target + "' is not " + article + what, hint);
+        if (it >= 0) fail(*ref.card, *ref.token, "'" + ref.target + "' is not " + article + what, hint);
         fail(*ref.card, *ref.token, "unknown " + what + " '" + ref.target + "'", hint);
     }
 }

@@ -117,18 +117,17 @@ OutputRef Elaborator::outputRef(const Card& card, std::size_t& i, const ElabScop
         if (ref.names.size() == 2 && ref.names[1] == "0") ref.names.pop_back();
     } else {
         const std::string element = names[0]->lower();
-        auto it = elementIndex_.find(element);
+        const int it = findElement(element);
         auto hasCurrent = [](const FlatElement& e) {
             return std::string("vleh").find(e.letter) != std::string::npos ||
                    (e.letter == 'b' && e.behaviorKind == 'v');
         };
-        if (it == elementIndex_.end() || !hasCurrent(out_.elements[it->second])) {
+        if (it < 0 || !hasCurrent(out_.elements[static_cast<std::size_t>(it)])) {
             std::vector<std::string> candidates;
             for (const auto& e : out_.elements)
                 if (hasCurrent(e)) candidates.push_back(e.name);
             fail(card, *names[0],
-                 it == elementIndex_.end() ? "unknown element '" + element + "'"
-                                           : "'" + element + "' has no branch current to measure",
+                 it < 0 ? "unknown element '" + element + "'" : "'" + element + "' has no branch current to measure",
                  candidates.empty() ? "only voltage sources, inductors and E/H/B voltage sources have a current"
                                     : suggestionHint(element, candidates));
         }
@@ -148,7 +147,7 @@ OutputRef Elaborator::stateRef(const Card& card, std::size_t& i, const ElabScope
     ref.loc = card.locOf(f);
     const std::string flat = scope.prefix + f.lower();
     const std::string instance = flat.substr(0, flat.rfind('.'));
-    if (!elementIndex_.count(instance)) {
+    if (findElement(instance) < 0) {
         std::vector<std::string> candidates;
         for (const auto& e : out_.elements)
             if (e.letter == 'n') candidates.push_back(e.name);

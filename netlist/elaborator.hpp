@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/expr.hpp"
+#include "core/name_index.hpp"
 #include "devices/registry.hpp"
 #include "netlist/ast.hpp"
 #include "netlist/flat_circuit.hpp"
@@ -171,7 +172,12 @@ private:
     const Deck& deck_;
     FlatCircuit out_;
     Deck* consumable_ = nullptr; // deck_, when its element cards may be released once elaborated
-    std::unordered_map<std::string, std::size_t> elementIndex_; // flat name -> index in out_.elements
+    NameIndex elementIndex_;     // flat name -> index in out_.elements
+    // The index of the element named `name` in out_.elements, or -1.
+    int findElement(std::string_view name) const {
+        return elementIndex_.find(name, [this](int i) { return elementName(i); });
+    }
+    std::string_view elementName(int i) const { return out_.elements[static_cast<std::size_t>(i)].name; }
     std::map<std::string, SourceLoc> modelLocs_;
     std::map<std::string, SourceLoc> instanceLocs_; // flat X instance names
     std::set<std::string> globalNodes_;

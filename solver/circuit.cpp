@@ -13,35 +13,38 @@ const std::string kGround = "0";
 
 Circuit::Circuit(SimOptions options) : options_(options), environment_(options.environment()) {
     unknowns_.push_back({"0", Nature::Voltage, false, true});
-    nodeIndex_["0"] = 0;
+    nodeIndex_.insert("0", 0, [this](int i) { return unknownName(i); });
+}
+
+std::string_view Circuit::deviceName(int i) const {
+    return devices_[static_cast<std::size_t>(i)]->name();
 }
 
 Circuit::~Circuit() = default;
 
 Device& Circuit::add(std::unique_ptr<Device> device) {
-    auto [it, inserted] = byName_.emplace(device->name(), device.get());
-    if (!inserted)
+    const int index = static_cast<int>(devices_.size());
+    const int filed = deviceIndex_.insert(device->name(), index, [this](int i) { return deviceName(i); });
+    if (filed != index)
         throw InputError("duplicate element name '" + device->name() + "'", device->loc(), {},
-                         "first defined at " + it->second->loc().str());
+                         "first defined at " + devices_[static_cast<std::size_t>(filed)]->loc().str());
     devices_.push_back(std::move(device));
     return *devices_.back();
 }
 
 void Circuit::reserve(std::size_t devices) {
     devices_.reserve(devices);
-    byName_.reserve(devices);
+    deviceIndex_.reserve(devices);
     nodeIndex_.reserve(devices);
     unknowns_.reserve(devices);
 }
 
 int Circuit::node(const std::string& name) {
     const std::string& key = (name == "gnd") ? kGround : name;
-    auto it = nodeIndex_.find(key);
-    if (it != nodeIndex_.end()) return it->second;
     const int index = static_cast<int>(unknowns_.size());
-    unknowns_.push_back({key, Nature::Voltage, true, true});
-    nodeIndex_.emplace(key, index);
-    return index;
+    const int filed = nodeIndex_.insert(key, index, [this](int i) { return unknownName(i); });
+    if (filed == index) unknowns_.push_back({key, Nature::Voltage, true, true});
+    return filed;
 }
 
 int Circuit::branch(const std::string& name) {
@@ -53,7 +56,7 @@ int Circuit::branch(const std::string& name) {
 int Circuit::internalNode(const std::string& name) {
     const int index = static_cast<int>(unknowns_.size());
     unknowns_.push_back({name, Nature::Voltage, false, true});
-    nodeIndex_.emplace(name, index);
+    nodeIndex_.insert(name, index, [this](int i) { return unknownName(i); });
     return index;
 }
 
@@ -64,7 +67,8 @@ int Circuit::state(const StateSpec& spec) {
     UnknownInfo u{spec.name,   Nature::State, spec.output, false,
                   spec.abstol, spec.initial,  spec.dc,     spec.truncationControl};
     unknowns_.push_back(u);
-    stateIndex_.emplace(spec.name, index); // the first of a (malformed) duplicate name, as a search would
+    // the first of a (malformed) duplicate name, as a search would
+    stateIndex_.insert(spec.name, index, [this](int i) { return unknownName(i); });
     if (spec.dc == DcBehaviour::Relaxed) relaxedStates_ = true;
     return index;
 }
@@ -109,13 +113,12 @@ bool Circuit::hasOwnAdmittance(const Device* d) const {
 }
 
 int Circuit::findNode(const std::string& name) const {
-    auto it = nodeIndex_.find(name == "gnd" ? "0" : name);
-    return it == nodeIndex_.end() ? -1 : it->second;
+    return nodeIndex_.find(name == "gnd" ? std::string_view(kGround) : std::string_view(name),
+                           [this](int i) { return unknownName(i); });
 }
 
 int Circuit::findState(const std::string& name) const {
-    auto it = stateIndex_.find(name);
-    return it == stateIndex_.end() ? -1 : it->second;
+    return stateIndex_.find(name, [this](int i) { return unknownName(i); });
 }
 
 std::vector<std::string> Circuit::stateNames() const {
@@ -126,8 +129,8 @@ std::vector<std::string> Circuit::stateNames() const {
 }
 
 Device* Circuit::findDevice(const std::string& name) const {
-    auto it = byName_.find(name);
-    return it == byName_.end() ? nullptr : it->second;
+    const int i = deviceIndex_.find(name, [this](int k) { return deviceName(k); });
+    return i < 0 ? nullptr : devices_[static_cast<std::size_t>(i)].get();
 }
 
 std::vector<std::string> Circuit::nodeNames() const {

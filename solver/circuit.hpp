@@ -2,6 +2,7 @@
 // built once, and the load loop. Built by analysis/build_circuit from a FlatCircuit, or by hand.
 #pragma once
 
+#include "core/name_index.hpp"
 #include "devices/device.hpp"
 #include "devices/pattern.hpp"
 #include "solver/options.hpp"
@@ -107,10 +108,11 @@ private:
     SimOptions options_;
     DeviceEnvironment environment_;
     std::vector<std::unique_ptr<Device>> devices_;
-    std::unordered_map<std::string_view, Device*> byName_; // keys: the devices' own names (never change)
     std::vector<UnknownInfo> unknowns_;
-    std::unordered_map<std::string, int> nodeIndex_;
-    std::unordered_map<std::string, int> stateIndex_;
+    // Device names to devices_ indices; node and state names to unknowns (names kept by their owners).
+    NameIndex deviceIndex_, nodeIndex_, stateIndex_;
+    std::string_view deviceName(int i) const;
+    std::string_view unknownName(int i) const { return unknowns_[static_cast<std::size_t>(i)].name; }
     PatternBuilder pattern_;
     bool finalized_ = false;
     std::size_t setUp_ = 0; // devices_[0, setUp_) are set up
