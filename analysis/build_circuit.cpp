@@ -63,4 +63,17 @@ std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions&
     return circuit;
 }
 
+std::unique_ptr<Circuit> buildCircuitReleasing(FlatCircuit& flat, const SimOptions& options) {
+    auto circuit = std::make_unique<Circuit>(options);
+    circuit->reserve(flat.elements.size());
+    for (auto& e : flat.elements) {
+        circuit->add(makeDevice(e, flat, options, &circuit->warnings));
+        circuit->setUpAdded();
+        e = FlatElement{}; // its memory goes to the next devices
+    }
+    std::vector<FlatElement>().swap(flat.elements);
+    circuit->finalize();
+    return circuit;
+}
+
 } // namespace spinspice

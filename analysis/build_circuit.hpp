@@ -14,5 +14,9 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
 
 // One device per flat element, finalized.
 std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options);
+// The same, releasing each element once its device is built (and the element list at the end): the
+// freed blocks take the next devices, so that a large netlist's elements and devices are not all alive
+// at once (the peak of building it).
+std::unique_ptr<Circuit> buildCircuitReleasing(FlatCircuit& flat, const SimOptions& options);
 
 } // namespace spinspice

@@ -54,17 +54,15 @@ std::vector<double> dcSweepValues(const AnalysisSpec::Sweep& sw) {
 
 Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) : flat_(std::move(flat)) {
     const SimOptions options = optionsFromNetlist(flat_, warnings_);
-    circuit_ = buildCircuit(flat_, options);
+    const std::size_t released = flat_.elements.size();
+    // The devices hold what the elements said: the element descriptions are not needed again, and a large
+    // netlist's take as much memory as its circuit.
+    circuit_ = buildCircuitReleasing(flat_, options);
     bool needsOp = false;
     for (const auto& a : flat_.analyses)
         if (!(a.kind == AnalysisSpec::Kind::Tran && a.uic)) needsOp = true;
     circuit_->checkTopology(needsOp);
     warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
-    // The devices hold what the elements said: the element descriptions are not needed again, and a large
-    // netlist's take as much memory as its circuit (released before the solver's symbolic analysis, which
-    // was the peak with both alive).
-    const std::size_t released = flat_.elements.size();
-    std::vector<FlatElement>().swap(flat_.elements);
 #ifdef __GLIBC__
     // A large netlist's elements (and the syntax tree before them) were a million small blocks: give
     // their pages back before the factorisation takes its own (glibc keeps freed small blocks in the
