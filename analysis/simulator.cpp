@@ -63,13 +63,15 @@ Simulator::Simulator(FlatCircuit flat, std::shared_ptr<SymbolicCache> symbolic) 
         if (!(a.kind == AnalysisSpec::Kind::Tran && a.uic)) needsOp = true;
     circuit_->checkTopology(needsOp);
     warnings_.insert(warnings_.end(), circuit_->warnings.begin(), circuit_->warnings.end());
+    newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
 #ifdef __GLIBC__
     // A large netlist's elements (and the syntax tree before them) were a million small blocks: give
-    // their pages back before the factorisation takes its own (glibc keeps freed small blocks in the
-    // process otherwise). Not for small circuits: Monte-Carlo samples build one each, on several threads.
-    if (released >= 100000) malloc_trim(0);
+    // their pages back before a direct factorisation takes its own (glibc keeps freed small blocks in
+    // the process otherwise). Not when DC systems go to PCG, whose vectors are small: the trim walks every
+    // free block and the pages come back as faults (a 10^6-MTJ crossbar: 20 s of 60, for 0.17 GB). Not
+    // for small circuits: Monte-Carlo samples build one each, on several threads.
+    if (released >= 100000 && !newton_->iterativeActive()) malloc_trim(0);
 #endif
-    newton_ = std::make_unique<NewtonSolver>(*circuit_, std::move(symbolic));
 
     auto resolve = [&](const std::map<std::string, double>& values, std::vector<std::pair<int, double>>& out,
                        const char* card) {

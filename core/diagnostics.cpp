@@ -50,8 +50,11 @@ std::string SimulationError::report() const {
 }
 
 std::string toLower(std::string_view s) {
+    // ASCII only, as std::tolower in the C locale (netlists are case-insensitive in ASCII; other bytes
+    // stay), without a call per character: a million-line netlist lowers every token.
     std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
 }
 
