@@ -16,7 +16,24 @@
 #include <stdexcept>
 #include <thread>
 
+// Under AddressSanitizer the leak checker runs at exit: a simulator left to the OS would be reported.
+#if defined(__SANITIZE_ADDRESS__)
+#define SPINSPICE_LEAK_CHECKED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPINSPICE_LEAK_CHECKED 1
+#endif
+#endif
+
 namespace spinspice {
+namespace {
+#ifdef SPINSPICE_LEAK_CHECKED
+constexpr bool kLeakChecked = true;
+#else
+constexpr bool kLeakChecked = false;
+#endif
+} // namespace
+
 namespace {
 
 // Parameter (or "temp") values of one run: one .step combination, plus the point of a .dc param sweep.
@@ -280,8 +297,8 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
                 elaborated = run.netlist;
             }
             if (edits.analyses) elaborated.analyses = *edits.analyses;
-            auto owned = std::make_unique<Simulator>(std::move(elaborated), edits.symbolic);
-            Simulator& simulator = *owned;
+            auto simulatorOwner = std::make_unique<Simulator>(std::move(elaborated), edits.symbolic);
+            Simulator& simulator = *simulatorOwner;
             const FlatCircuit& flat = simulator.netlist();
             std::vector<int> selected;
             for (std::size_t a = 0; a < flat.analyses.size(); ++a)
@@ -314,9 +331,9 @@ NetlistRun simulateDeckImpl(const netlist::Deck& deck, const RunObserver& observ
                 task.results.emplace_back(a, std::move(w));
             }
             if (edits.afterRun) edits.afterRun(task.order, simulator);
-            if (observer.exitAfterRun && tasks.size() == 1 &&
+            if (observer.exitAfterRun && tasks.size() == 1 && !kLeakChecked &&
                 simulator.circuit().devices().size() >= RunObserver::kAbandonedDevices)
-                (void)owned.release(); // deliberately not freed: the process ends after writing the results
+                (void)simulatorOwner.release(); // deliberately not freed: the process ends after writing
         } catch (...) {
             task.error = std::current_exception();
         }

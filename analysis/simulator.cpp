@@ -375,7 +375,7 @@ Waveforms Simulator::runAc(const AnalysisSpec& spec) {
         }
     }
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
-    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
+    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->directOrdering());
     std::vector<std::complex<double>> rhs(n1);
     for (double f : freqs) {
         if (stopped_ && stopped_->load(std::memory_order_relaxed))

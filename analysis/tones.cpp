@@ -118,7 +118,7 @@ Waveforms Simulator::runTones(const AnalysisSpec& spec) {
     std::vector<Fingerprint> drivePrints;
     Fingerprint previousSystem{{0.0, 0.0}, -1.0};
     std::vector<std::complex<double>> a(static_cast<std::size_t>(circuit_->pattern().nnz()) + 1);
-    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->linearSolver().ordering());
+    AcSystem acSystem(circuit_->pattern(), newton_->linearSolver().stats, newton_->directOrdering());
     const Fingerprinter fingerprint(std::max(a.size(), n1));
     bool converged = false;
     int iteration = 0;

@@ -56,7 +56,7 @@ private:
         int index = -1; // -1: empty
     };
     static std::uint32_t hash(std::string_view name) {
-        const std::size_t h = std::hash<std::string_view>{}(name);
+        const auto h = static_cast<std::uint64_t>(std::hash<std::string_view>{}(name));
         return static_cast<std::uint32_t>(h ^ (h >> 32));
     }
     std::size_t mask() const { return slots_.size() - 1; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace spinspice {
@@ -23,7 +24,6 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
 bool IterativeSolver::analyze(const PatternBuilder& pattern, const std::vector<Kind>& kinds) {
     pattern_ = &pattern;
     n_ = pattern.size();
-    kinds_ = kinds;
     sources_.clear();
     heldRows_.clear();
     heldOffDiagonal_.clear();
@@ -194,7 +194,7 @@ bool IterativeSolver::buildLines(const std::vector<double>& values) {
             order.push_back(current);
             const int next = link[c][0] != previous && link[c][0] >= 0 ? link[c][0] : link[c][1];
             previous = current;
-            current = next == previous ? -1 : next;
+            current = next; // -1 at a chain's end; a visited unknown closes a cycle
         }
     };
     for (std::size_t p = 0; p < nf; ++p) // chains from their ends, then what is left (cycles, cut anywhere)
@@ -401,9 +401,24 @@ void IterativeSolver::precondition(const double* r, double* z) {
     }
 }
 
+// What rounding leaves of b - A x however good x is: a few ulps of |A| |x| (Higham, "Accuracy and
+// Stability of Numerical Algorithms", 2nd ed., §7.1: the componentwise backward error). A stiff array
+// (0.5 S wires, 1e-4 S cells) reaches it above tolerance * ||b||.
+double IterativeSolver::roundingFloor(const double* x) const {
+    constexpr double kUlps = 16.0;
+    double sum = 0.0;
+    for (std::size_t p = 0; p + 1 < rowPtr_.size(); ++p) {
+        double s = 0.0;
+        for (int e = rowPtr_[p]; e < rowPtr_[p + 1]; ++e)
+            s += std::fabs(val_[static_cast<std::size_t>(e)] * x[col_[static_cast<std::size_t>(e)]]);
+        sum += s * s;
+    }
+    return kUlps * std::numeric_limits<double>::epsilon() * std::sqrt(sum);
+}
+
 // Preconditioned conjugate gradients (Saad Alg. 9.1) from x = 0. Converged when the true residual
-// ||rhs - A x|| (recomputed, not the recurrence's) is within tolerance of ||rhs||; a recurrence that
-// drifted from it restarts from the true residual.
+// ||rhs - A x|| (recomputed, not the recurrence's) is within tolerance of ||rhs|| or at the rounding
+// floor; a recurrence that drifted from it restarts from the true residual.
 bool IterativeSolver::pcg(const double* rhs, double* x) {
     const auto nf = freeOld_.size();
     std::fill(x, x + nf, 0.0);
@@ -433,7 +448,8 @@ bool IterativeSolver::pcg(const double* rhs, double* x) {
         if (std::sqrt(dot(r_, r_)) <= goal) {
             multiply(x, q_.data());
             for (std::size_t i = 0; i < nf; ++i) r_[i] = rhs[i] - q_[i];
-            if (std::sqrt(dot(r_, r_)) <= goal) return true;
+            const double residual = std::sqrt(dot(r_, r_));
+            if (residual <= goal || residual <= roundingFloor(x)) return true;
             restart = true;
             continue;
         }

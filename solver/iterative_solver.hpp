@@ -64,12 +64,12 @@ private:
     void permute(const std::vector<int>& newOf);
     void precondition(const double* r, double* z);
     void multiply(const double* x, double* y) const;
+    double roundingFloor(const double* x) const;
     bool pcg(const double* rhs, double* x);
 
     const PatternBuilder* pattern_ = nullptr;
     const double* a_ = nullptr; // the prepared matrix: must stay unchanged until the next prepare()
     int n_ = 0;
-    std::vector<Kind> kinds_;
     // Grounded sources: branch unknown, its node, the offsets of A[branch, node], A[branch, branch] (-1:
     // none) and A[node, branch], and the other entries of the node's row (offset, column), from which the
     // current is recovered.

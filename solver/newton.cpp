@@ -71,13 +71,12 @@ NewtonSolver::NewtonSolver(Circuit& circuit, std::shared_ptr<SymbolicCache> symb
     relaxedOffsets_ = offsetsInRows(circuit.pattern(), relaxedRows_, n_);
     pcgForced_ = choice == L::Pcg;
     if (pcgForced_ || (choice == L::Auto && n_ >= kIterativeMinUnknowns)) pcgUsable_ = setUpIterative();
-    if (!pcgUsable_) ensureDirect();
 }
 
 // DC systems by PCG (IterativeSolver) when they reduce to a symmetric nodal matrix: forced by
 // linsolver=pcg, chosen by auto for >= kIterativeMinUnknowns free unknowns (a direct factorisation of a
-// mesh-like matrix fills in: seconds and gigabytes at 10^6 unknowns). KLU's analysis then waits until
-// a system needs it (a transient, or PCG failing).
+// mesh-like matrix fills in: seconds and gigabytes at 10^6 unknowns). KLU's analysis waits until a
+// system needs it (a transient, PCG failing, or any system when PCG does not apply).
 bool NewtonSolver::setUpIterative() {
     using Kind = IterativeSolver::Kind;
     std::vector<Kind> kinds(static_cast<std::size_t>(n_) + 1, Kind::Other);
@@ -376,6 +375,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
                            aug.relaxConductance == 0.0 && !aug.holdRelaxed;
         if (!reuseLu && keyed && klu_.switchTo(a0)) {
             reuseLu = true;
+            pcgCurrent_ = false; // the kept factorisation is KLU's
             luValid_ = true;
             luA0_ = a0;
             luReactive_ = true;

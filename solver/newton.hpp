@@ -77,6 +77,9 @@ public:
     double absoluteTolerance(int i) const { return xTol_[static_cast<std::size_t>(i)]; }
     const Circuit& circuit() const { return circuit_; }
     KluSolver& linearSolver() { return klu_; }
+    // The fill-reducing order KLU chose for the real systems, or -1 when KLU has not analysed them (PCG
+    // solved every system so far): for the small-signal systems' own KLU.
+    int directOrdering() const { return kluAnalyzed_ ? klu_.ordering() : -1; }
     // The conjugate-gradient solver of large DC systems (see the constructor): its counts.
     const IterativeStats& iterativeStats() const { return iterative_.stats; }
     // Whether DC systems are solved by PCG (until it fails once: then by KLU for good).
