@@ -15,8 +15,8 @@ void Elaborator::loadPlugins(const std::vector<Statement>& block) {
         if (card->tokens.size() != 2 || !(card->tokens[1].isWord() || card->tokens[1].kind == TokenKind::String))
             failAtEnd(*card, "expected one shared-library path", "expected: .plugin \"path/to/libdevice.so\"");
         std::filesystem::path path(card->tokens[1].text);
-        if (path.is_relative() && !card->file.empty())
-            path = std::filesystem::path(card->file).parent_path() / path; // relative to the netlist
+        if (path.is_relative() && !card->fileName().empty())
+            path = std::filesystem::path(card->fileName()).parent_path() / path; // relative to the netlist
         loadPlugin(path.string(), card->locOf(card->tokens[1]));
     }
 }

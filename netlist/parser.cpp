@@ -74,6 +74,7 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
     std::vector<Card> cards;
     cards.reserve(source.lines.size() - std::min(firstLine, source.lines.size())); // at most one per line
     bool inControlBlock = false;
+    const auto fileName = std::make_shared<const std::string>(source.name);
     for (std::size_t index = firstLine; index < source.lines.size(); ++index) {
         const std::string& raw = source.lines[index];
         const int lineNo = static_cast<int>(index) + 1;
@@ -105,7 +106,7 @@ FileCards readCards(const SourceText& source, std::size_t firstLine) {
         }
         if (keyword == ".end") break;
         Card card;
-        card.file = source.name;
+        card.file = fileName;
         card.text = content.substr(contentStart);
         card.lines.push_back({lineNo, static_cast<int>(contentStart) + 1, 0, raw});
         cards.push_back(std::move(card));

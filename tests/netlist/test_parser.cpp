@@ -196,11 +196,11 @@ TEST_CASE("include and lib files, relative to the including file") {
     for (const Card* c : cards) keywords.push_back(c->keyword());
     CHECK(keywords == std::vector<std::string>{".param", ".param", ".model", "r2", "v1", "r1", "d1", ".op"});
     // the included card remembers its own file and line
-    CHECK(cards[1]->file == dataDir + "sub/nested.inc");
+    CHECK(cards[1]->fileName() == dataDir + "sub/nested.inc");
     CHECK(cards[1]->loc().line == 1);
     CHECK(cards[2]->tokens[1].text == "dfast");
     CHECK(cards[2]->loc().line == 6);
-    CHECK(cards[3]->file == dataDir + "sub/fastextra.inc");
+    CHECK(cards[3]->fileName() == dataDir + "sub/fastextra.inc");
 }
 
 TEST_CASE("include errors") {
