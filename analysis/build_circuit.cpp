@@ -52,28 +52,28 @@ std::unique_ptr<Device> makeDevice(const FlatElement& e, const FlatCircuit& flat
     return type.factory(context);
 }
 
-std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options) {
+namespace {
+// `release`: flat.elements itself, emptied element by element as the devices are built, or null.
+std::unique_ptr<Circuit> build(const FlatCircuit& flat, const SimOptions& options, std::vector<FlatElement>* release) {
     auto circuit = std::make_unique<Circuit>(options);
     circuit->reserve(flat.elements.size());
-    for (const auto& e : flat.elements) {
-        circuit->add(makeDevice(e, flat, options, &circuit->warnings));
+    for (std::size_t k = 0; k < flat.elements.size(); ++k) {
+        circuit->add(makeDevice(flat.elements[k], flat, options, &circuit->warnings));
         circuit->setUpAdded();
+        if (release) (*release)[k] = FlatElement{}; // its memory goes to the next devices
     }
+    if (release) std::vector<FlatElement>().swap(*release);
     circuit->finalize();
     return circuit;
 }
+} // namespace
+
+std::unique_ptr<Circuit> buildCircuit(const FlatCircuit& flat, const SimOptions& options) {
+    return build(flat, options, nullptr);
+}
 
 std::unique_ptr<Circuit> buildCircuitReleasing(FlatCircuit& flat, const SimOptions& options) {
-    auto circuit = std::make_unique<Circuit>(options);
-    circuit->reserve(flat.elements.size());
-    for (auto& e : flat.elements) {
-        circuit->add(makeDevice(e, flat, options, &circuit->warnings));
-        circuit->setUpAdded();
-        e = FlatElement{}; // its memory goes to the next devices
-    }
-    std::vector<FlatElement>().swap(flat.elements);
-    circuit->finalize();
-    return circuit;
+    return build(flat, options, &flat.elements);
 }
 
 } // namespace spinspice

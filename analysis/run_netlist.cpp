@@ -27,14 +27,12 @@
 
 namespace spinspice {
 namespace {
+
 #ifdef SPINSPICE_LEAK_CHECKED
 constexpr bool kLeakChecked = true;
 #else
 constexpr bool kLeakChecked = false;
 #endif
-} // namespace
-
-namespace {
 
 // Parameter (or "temp") values of one run: one .step combination, plus the point of a .dc param sweep.
 using Assignment = std::vector<std::pair<std::string, double>>;

@@ -131,18 +131,12 @@ bool IterativeSolver::analyze(const PatternBuilder& pattern, const std::vector<K
     return true;
 }
 
-// Lines from the first matrix: each unknown's two strongest strong couplings, kept where the choice is
-// mutual, walked into chains; a chain is cut where an unknown couples to an earlier, non-adjacent
-// unknown of its chain, so that every line block is exactly tridiagonal. Then a greedy colouring of the
-// lines and the numbering colour by colour, line by line.
-bool IterativeSolver::buildLines(const std::vector<double>& values) {
+// Each unknown's two strongest strong couplings, kept where the choice is mutual, walked into chains; a
+// chain is cut where an unknown couples to an earlier, non-adjacent unknown of its chain, so that every
+// line block is exactly tridiagonal.
+IterativeSolver::Chains IterativeSolver::findChains(const std::vector<double>& values,
+                                                    const std::vector<double>& diag) const {
     const auto nf = freeOld_.size();
-    std::vector<double> diag(nf, 0.0);
-    for (std::size_t p = 0; p < nf; ++p)
-        for (int e = rowPtr_[p]; e < rowPtr_[p + 1]; ++e)
-            if (col_[static_cast<std::size_t>(e)] == static_cast<int>(p)) diag[p] = values[static_cast<std::size_t>(e)];
-    for (double d : diag)
-        if (!(d > 0.0)) return false;
     std::vector<std::array<int, 2>> best(nf, {-1, -1});
     for (std::size_t p = 0; p < nf; ++p) {
         double s0 = 0.0, s1 = 0.0;
@@ -173,9 +167,11 @@ bool IterativeSolver::buildLines(const std::vector<double>& values) {
             if (q >= 0 && chose(q, static_cast<int>(p))) link[p][static_cast<std::size_t>(m++)] = q;
         }
     best = {};
-    std::vector<int> lineOf(nf, -1), position(nf, 0), order;
+    Chains chains;
+    std::vector<int>&order = chains.order, &start = chains.start, &lineOf = chains.lineOf;
+    lineOf.assign(nf, -1);
+    std::vector<int> position(nf, 0);
     order.reserve(nf);
-    std::vector<int> start;
     auto walk = [&](int from) {
         int previous = -1, current = from, at = 0;
         start.push_back(static_cast<int>(order.size()));
@@ -202,22 +198,13 @@ bool IterativeSolver::buildLines(const std::vector<double>& values) {
     for (std::size_t p = 0; p < nf; ++p)
         if (lineOf[p] < 0) walk(static_cast<int>(p));
     start.push_back(static_cast<int>(nf));
-    link = {};
+    return chains;
+}
+
+// Greedy colouring of the chains: each takes the smallest colour no coloured neighbour chain has.
+std::vector<int> IterativeSolver::colourLines(const Chains& chains) {
+    const std::vector<int>&order = chains.order, &start = chains.start, &lineOf = chains.lineOf;
     const std::size_t lineCount = start.size() - 1;
-    // How much the lines carry: in-line against off-line coupling, per unknown.
-    std::size_t dominated = 0;
-    for (std::size_t p = 0; p < nf; ++p) {
-        double in = 0.0, out = 0.0;
-        for (int e = rowPtr_[p]; e < rowPtr_[p + 1]; ++e) {
-            const auto q = static_cast<std::size_t>(col_[static_cast<std::size_t>(e)]);
-            if (q == p) continue;
-            double& side = lineOf[q] == lineOf[p] ? in : out;
-            side = std::max(side, std::fabs(values[static_cast<std::size_t>(e)]));
-        }
-        if (in > 0.0 && in >= kDominance * out) dominated++;
-    }
-    lineDominance_ = nf ? static_cast<double>(dominated) / static_cast<double>(nf) : 0.0;
-    // Greedy colouring: the smallest colour no coloured neighbour line has.
     std::vector<int> colour(lineCount, -1), seen;
     colours_ = 0;
     for (std::size_t l = 0; l < lineCount; ++l) {
@@ -237,6 +224,36 @@ bool IterativeSolver::buildLines(const std::vector<double>& values) {
         }
         colour[l] = c;
     }
+    return colour;
+}
+
+// Lines from the first matrix (findChains), how much they carry, a greedy colouring of the lines and the
+// numbering colour by colour, line by line.
+bool IterativeSolver::buildLines(const std::vector<double>& values) {
+    const auto nf = freeOld_.size();
+    std::vector<double> diag(nf, 0.0);
+    for (std::size_t p = 0; p < nf; ++p)
+        for (int e = rowPtr_[p]; e < rowPtr_[p + 1]; ++e)
+            if (col_[static_cast<std::size_t>(e)] == static_cast<int>(p)) diag[p] = values[static_cast<std::size_t>(e)];
+    for (double d : diag)
+        if (!(d > 0.0)) return false;
+    Chains chains = findChains(values, diag);
+    const std::vector<int>&order = chains.order, &start = chains.start, &lineOf = chains.lineOf;
+    const std::size_t lineCount = start.size() - 1;
+    // How much the lines carry: in-line against off-line coupling, per unknown.
+    std::size_t dominated = 0;
+    for (std::size_t p = 0; p < nf; ++p) {
+        double in = 0.0, out = 0.0;
+        for (int e = rowPtr_[p]; e < rowPtr_[p + 1]; ++e) {
+            const auto q = static_cast<std::size_t>(col_[static_cast<std::size_t>(e)]);
+            if (q == p) continue;
+            double& side = lineOf[q] == lineOf[p] ? in : out;
+            side = std::max(side, std::fabs(values[static_cast<std::size_t>(e)]));
+        }
+        if (in > 0.0 && in >= kDominance * out) dominated++;
+    }
+    lineDominance_ = nf ? static_cast<double>(dominated) / static_cast<double>(nf) : 0.0;
+    const std::vector<int> colour = colourLines(chains);
     std::vector<int> newOf(nf, 0);
     lineStart_.assign(1, 0);
     int next = 0;

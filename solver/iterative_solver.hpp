@@ -61,6 +61,13 @@ public:
 
 private:
     bool buildLines(const std::vector<double>& values);
+    struct Chains {
+        std::vector<int> order;  // free positions, chain by chain
+        std::vector<int> start;  // chain k is order[start[k], start[k+1])
+        std::vector<int> lineOf; // the chain of each free position
+    };
+    Chains findChains(const std::vector<double>& values, const std::vector<double>& diag) const;
+    std::vector<int> colourLines(const Chains& chains); // sets colours_
     void permute(const std::vector<int>& newOf);
     void precondition(const double* r, double* z);
     void multiply(const double* x, double* y) const;
