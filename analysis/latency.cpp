@@ -1,35 +1,33 @@
 #include "analysis/latency.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_map>
 
 namespace spinspice {
+namespace {
+// The nodes a device touches (Device::topology).
+struct TerminalCollector : TopologyBuilder {
+    std::vector<int> nodes;
+    void terminal(int node, const Device&) override { nodes.push_back(node); }
+    void dcPath(int, int) override {}
+    void voltageBranch(int, int, const Device&, bool) override {}
+};
+} // namespace
 
 LatencyStepper::~LatencyStepper() = default;
 
 std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, const std::vector<double>& jacobian,
                                                        const EvalContext& at) {
-    if (!circuit.linear() || circuit.hasCharge() || !circuit.eventLocatingDevices().empty() ||
-        !circuit.projectingDevices().empty())
-        return nullptr;
+    if (!circuit.linear() || circuit.hasCharge() || !circuit.projectingDevices().empty()) return nullptr;
     std::unique_ptr<LatencyStepper> s(new LatencyStepper());
     const auto& devices = circuit.devices();
     std::unordered_map<const Device*, int> indexOf;
     for (std::size_t k = 0; k < devices.size(); ++k) indexOf.emplace(devices[k].get(), static_cast<int>(k));
     s->trackedOfDevice_.assign(devices.size(), -1);
-    std::vector<int> rows;
-    for (Device* d : circuit.varyingDevices()) {
-        rows.clear();
-        const Device::Variation v = d->rhsVariation(rows);
-        if (v == Device::Variation::Unknown) return nullptr;
-        if (v == Device::Variation::Constant) continue;
-        const int t = static_cast<int>(s->tracked_.size());
-        s->tracked_.push_back(
-            {d, static_cast<int>(s->rows_.size()), static_cast<int>(rows.size()), v == Device::Variation::Continuous});
-        s->trackedOfDevice_[static_cast<std::size_t>(indexOf.at(d))] = t;
-        if (v == Device::Variation::Continuous) s->continuous_.push_back(t);
-        s->rows_.insert(s->rows_.end(), rows.begin(), rows.end());
-    }
+    for (Device* d : circuit.varyingDevices())
+        if (!s->addTracked(d, indexOf.at(d), circuit.pattern())) return nullptr;
+    s->indexLocators(circuit, indexOf);
     const auto n = static_cast<std::size_t>(circuit.size());
     const auto nnz = static_cast<std::size_t>(circuit.pattern().nnz());
     s->zero_.assign(n + 1, 0.0);
@@ -43,30 +41,88 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     // A point that updates more than a quarter of the matrix's entries costs about what a full solve
     // does: such a circuit is not latent (one large strongly connected block, a source driving all of it).
     s->budget_ = std::max<std::size_t>(256, nnz / 4);
-    s->columns_ = std::make_unique<BlockColumns>(circuit.pattern(), jacobian.data(), nullptr, s->budget_);
-    // The residual rows at the starting point (x is consistent with them), one device at a time: two
-    // sources on one node share its row, and each keeps its own part.
-    for (auto& t : s->tracked_) {
-        s->load(t, at);
-        for (int k = t.firstRow; k < t.firstRow + t.rowCount; ++k) {
-            const auto row = static_cast<std::size_t>(s->rows_[static_cast<std::size_t>(k)]);
-            s->f0_[static_cast<std::size_t>(k)] = s->f_[row];
-            s->f_[row] = 0.0;
-        }
+    std::vector<int> keep;
+    for (const Entry& e : s->entries_) keep.push_back(e.offset);
+    s->columns_ = std::make_unique<BlockColumns>(circuit.pattern(), jacobian.data(), nullptr, s->budget_, keep);
+    // The residual rows and event entries at the starting point (x is consistent with them), one device
+    // at a time: two sources on one node share its row, and each keeps its own part.
+    for (const auto& t : s->tracked_) {
+        s->collect(t, at);
+        for (const auto& [k, now] : s->pending_) s->f0_[static_cast<std::size_t>(k)] = now;
+        for (const auto& [k, now] : s->entryChanges_) s->entries_[static_cast<std::size_t>(k)].value = now;
+        s->pending_.clear();
+        s->entryChanges_.clear();
     }
+    s->logWrites_ = !s->locating_.empty();
     return s;
 }
 
-// The device's residual at x = 0 into f_ (its rows; the caller reads and clears them).
+// A changing device: the rows of f and the Jacobian entries it names. false: it names no rows.
+bool LatencyStepper::addTracked(Device* d, int deviceIndex, const PatternBuilder& pattern) {
+    std::vector<int> rows, offsets;
+    const Device::Variation rowVariation = d->rhsVariation(rows);
+    if (rowVariation == Device::Variation::Unknown) return false;
+    if (d->traits().linear() && d->jacobianVariation(offsets) != Device::Variation::AtEvents) offsets.clear();
+    offsets.erase(std::remove_if(offsets.begin(), offsets.end(), [&](int o) { return o >= pattern.nnz(); }),
+                  offsets.end()); // (the ground entries' trash slot)
+    if (rowVariation == Device::Variation::Constant) rows.clear();
+    if (rows.empty() && offsets.empty()) return true;
+    const int t = static_cast<int>(tracked_.size());
+    tracked_.push_back({d, static_cast<int>(rows_.size()), static_cast<int>(rows.size()),
+                        static_cast<int>(entries_.size()), static_cast<int>(offsets.size()), -1,
+                        rowVariation == Device::Variation::Continuous});
+    trackedOfDevice_[static_cast<std::size_t>(deviceIndex)] = t;
+    if (rowVariation == Device::Variation::Continuous) continuous_.push_back(t);
+    for (int row : rows) {
+        rows_.push_back(row);
+        rowOwner_.push_back(t);
+    }
+    const auto& colPtr = pattern.colPtr();
+    for (int o : offsets) { // (colPtr[c - 1] <= o < colPtr[c]: column c, 1-based)
+        const int column = static_cast<int>(std::upper_bound(colPtr.begin(), colPtr.end(), o) - colPtr.begin());
+        entries_.push_back({o, pattern.rowIdx()[static_cast<std::size_t>(o)] + 1, column, 0.0, t});
+    }
+    return true;
+}
+
+// The event-locating devices, and for each unknown those with a terminal there.
+void LatencyStepper::indexLocators(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf) {
+    const auto n1 = static_cast<std::size_t>(circuit.size()) + 1;
+    std::vector<std::pair<int, int>> touches; // (unknown, locating index)
+    for (Device* d : circuit.eventLocatingDevices()) {
+        const int l = static_cast<int>(locating_.size());
+        locating_.push_back(d);
+        const int t = trackedOfDevice_[static_cast<std::size_t>(indexOf.at(d))];
+        if (t >= 0) tracked_[static_cast<std::size_t>(t)].locating = l;
+        TerminalCollector terminals;
+        d->topology(terminals);
+        for (int node : terminals.nodes)
+            if (node > 0) touches.emplace_back(node, l);
+    }
+    std::sort(touches.begin(), touches.end());
+    touches.erase(std::unique(touches.begin(), touches.end()), touches.end());
+    locatorStart_.assign(n1 + 1, 0);
+    for (const auto& [node, l] : touches) ++locatorStart_[static_cast<std::size_t>(node) + 1];
+    for (std::size_t i = 0; i < n1; ++i) locatorStart_[i + 1] += locatorStart_[i];
+    for (const auto& [node, l] : touches) locators_.push_back(l);
+    locatorStamp_.assign(locating_.size(), 0u);
+}
+
+// The device's residual at x = 0 into f_ and its Jacobian into jf_ (the caller reads and clears its rows
+// and entries; they are cleared first too: another device may have written there).
 void LatencyStepper::load(const Tracked& t, const EvalContext& ctx) {
+    for (int k = t.firstRow; k < t.firstRow + t.rowCount; ++k)
+        f_[static_cast<std::size_t>(rows_[static_cast<std::size_t>(k)])] = 0.0;
+    for (int k = t.firstEntry; k < t.firstEntry + t.entryCount; ++k)
+        jf_[static_cast<std::size_t>(entries_[static_cast<std::size_t>(k)].offset)] = 0.0;
     EvalContext c = ctx;
     c.x = zero_.data();
-    c.jacobianNeeded = false;
+    c.jacobianNeeded = t.entryCount > 0;
     LoadBuffers lb{f_.data(), q_.data(), fscale_.data(), jf_.data(), jq_.data(), 0};
     t.device->eval(c, lb);
 }
 
-// The rows of this device whose residual changed since the last point, into pending_.
+// The rows and entries of this device that changed since the last point, into pending_ and entryChanges_.
 void LatencyStepper::collect(const Tracked& t, const EvalContext& ctx) {
     load(t, ctx);
     for (int k = t.firstRow; k < t.firstRow + t.rowCount; ++k) {
@@ -75,35 +131,133 @@ void LatencyStepper::collect(const Tracked& t, const EvalContext& ctx) {
         f_[row] = 0.0;
         if (now != f0_[static_cast<std::size_t>(k)]) pending_.push_back({k, now});
     }
+    for (int k = t.firstEntry; k < t.firstEntry + t.entryCount; ++k) {
+        Entry& e = entries_[static_cast<std::size_t>(k)];
+        const double now = jf_[static_cast<std::size_t>(e.offset)];
+        jf_[static_cast<std::size_t>(e.offset)] = 0.0;
+        if (now != e.value) entryChanges_.push_back({k, now});
+    }
 }
 
 bool LatencyStepper::advance(const EvalContext& ctx, std::vector<double>& x) {
     pending_.clear();
+    entryChanges_.clear();
+    undoX_.clear();
+    undoA_.clear();
     for (int t : continuous_) collect(tracked_[static_cast<std::size_t>(t)], ctx);
-    for (int t : dirty_) {
-        auto& tr = tracked_[static_cast<std::size_t>(t)];
-        tr.dirty = false;
-        if (!tr.continuous) collect(tr, ctx);
-    }
-    dirty_.clear();
-    // The columns first: x is left as it was when one of them is not local.
+    for (int t : dirty_)
+        if (!tracked_[static_cast<std::size_t>(t)].continuous) collect(tracked_[static_cast<std::size_t>(t)], ctx);
+    if (entryChanges_.empty()) return applyColumns(x);
+    if (solveResidual(x)) return true;
+    rollback(x);
+    return false;
+}
+
+void LatencyStepper::write(std::vector<double>& x, int i, double change) {
+    if (logWrites_) undoX_.emplace_back(i, x[static_cast<std::size_t>(i)]);
+    x[static_cast<std::size_t>(i)] += change;
+}
+
+// Only the right-hand side changed: A x + f0 = 0, x moves by -A^{-1} e_row (its change) for each changed
+// row, from the kept columns. The columns first: x is left as it was when one of them is not local.
+bool LatencyStepper::applyColumns(std::vector<double>& x) {
     std::size_t entries = 0;
     for (const auto& [k, now] : pending_) {
         const SparseColumn*& column = columnOf_[static_cast<std::size_t>(k)];
-        if (!column) column = columns_->column(rows_[static_cast<std::size_t>(k)]);
-        if (!column) return false;
+        if (!column) {
+            column = columns_->column(rows_[static_cast<std::size_t>(k)]);
+            if (!column) return false;
+            columnsHeld_.push_back(k);
+        }
         entries += column->index.size();
         if (entries > budget_) return false;
     }
-    // A x + f0 = 0: x moves by -A^{-1} e_row (its change) for each changed row.
     for (const auto& [k, now] : pending_) {
         const double change = now - f0_[static_cast<std::size_t>(k)];
-        f0_[static_cast<std::size_t>(k)] = now;
         const SparseColumn& column = *columnOf_[static_cast<std::size_t>(k)];
-        const std::size_t m = column.index.size();
-        for (std::size_t j = 0; j < m; ++j) x[static_cast<std::size_t>(column.index[j])] -= change * column.value[j];
+        for (std::size_t j = 0; j < column.index.size(); ++j) write(x, column.index[j], -change * column.value[j]);
     }
     return true;
+}
+
+// Entries of A changed too: with the residual of x_old in the new system, r = ΔA x_old + Δf0 (sparse:
+// the changed entries' rows and the changed rows), x_new = x_old - A_new^{-1} r.
+bool LatencyStepper::solveResidual(std::vector<double>& x) {
+    residual_.clear();
+    newEntries_.clear();
+    for (const auto& [k, now] : entryChanges_) {
+        const Entry& e = entries_[static_cast<std::size_t>(k)];
+        const double change = now - e.value;
+        residual_.emplace_back(e.row, change * x[static_cast<std::size_t>(e.column)]);
+        auto same =
+            std::find_if(newEntries_.begin(), newEntries_.end(), [&](const auto& v) { return v.first == e.offset; });
+        if (same == newEntries_.end()) {
+            const double old = columns_->entry(e.offset);
+            undoA_.emplace_back(e.offset, old);
+            newEntries_.emplace_back(e.offset, old + change);
+        } else {
+            same->second += change;
+        }
+    }
+    for (const auto& [k, now] : pending_)
+        residual_.emplace_back(rows_[static_cast<std::size_t>(k)], now - f0_[static_cast<std::size_t>(k)]);
+    columns_->setEntries(newEntries_);
+    forgetColumns();
+    if (!columns_->solve(residual_, solution_)) return false;
+    for (std::size_t j = 0; j < solution_.index.size(); ++j) write(x, solution_.index[j], -solution_.value[j]);
+    return true;
+}
+
+// The kept columns belong to the matrix before setEntries.
+void LatencyStepper::forgetColumns() {
+    for (int k : columnsHeld_) columnOf_[static_cast<std::size_t>(k)] = nullptr;
+    columnsHeld_.clear();
+}
+
+double LatencyStepper::eventInside(const EvalContext& ctx, double previousTime) {
+    double earliest = std::numeric_limits<double>::infinity();
+    if (locating_.empty()) return earliest;
+    if (++stamp_ == 0) {
+        std::fill(locatorStamp_.begin(), locatorStamp_.end(), 0u);
+        stamp_ = 1;
+    }
+    auto ask = [&](int l) {
+        if (l < 0 || locatorStamp_[static_cast<std::size_t>(l)] == stamp_) return;
+        locatorStamp_[static_cast<std::size_t>(l)] = stamp_;
+        earliest = std::min(earliest, locating_[static_cast<std::size_t>(l)]->eventTime(ctx, previousTime));
+    };
+    for (const auto& [i, old] : undoX_)
+        for (int k = locatorStart_[static_cast<std::size_t>(i)]; k < locatorStart_[static_cast<std::size_t>(i) + 1];
+             ++k)
+            ask(locators_[static_cast<std::size_t>(k)]);
+    for (const auto& [k, now] : pending_)
+        ask(tracked_[static_cast<std::size_t>(rowOwner_[static_cast<std::size_t>(k)])].locating);
+    for (const auto& [k, now] : entryChanges_)
+        ask(tracked_[static_cast<std::size_t>(entries_[static_cast<std::size_t>(k)].owner)].locating);
+    return earliest;
+}
+
+void LatencyStepper::commit() {
+    for (const auto& [k, now] : pending_) f0_[static_cast<std::size_t>(k)] = now;
+    for (const auto& [k, now] : entryChanges_) entries_[static_cast<std::size_t>(k)].value = now;
+    for (int t : dirty_) tracked_[static_cast<std::size_t>(t)].dirty = false;
+    dirty_.clear();
+    pending_.clear();
+    entryChanges_.clear();
+    undoX_.clear();
+    undoA_.clear();
+}
+
+void LatencyStepper::rollback(std::vector<double>& x) {
+    for (auto it = undoX_.rbegin(); it != undoX_.rend(); ++it) x[static_cast<std::size_t>(it->first)] = it->second;
+    undoX_.clear();
+    if (!undoA_.empty()) {
+        columns_->setEntries(undoA_);
+        forgetColumns();
+        undoA_.clear();
+    }
+    pending_.clear();
+    entryChanges_.clear();
 }
 
 } // namespace spinspice

@@ -1,22 +1,27 @@
 // Latency in a transient (FastSPICE-style): a linear circuit without charges is x(t) = -A^{-1} f0(t),
-// with A its constant Jacobian and f0(t) its residual at x = 0. From one time point to the next only the
-// rows of f0 that a source or an event (a p-bit update) changed move, and x moves by -A^{-1} Δf0 over
-// those rows' columns (BlockColumns: each column is computed over the blocks its row reaches and kept).
-// A p-bit update then costs the p-bit and its neighbours, not a solve of the whole network.
+// with A its Jacobian and f0(t) its residual at x = 0. From one time point to the next only the rows of
+// f0 that a source or an event (a p-bit update) changed move, and x moves by -A^{-1} Δf0 over those
+// rows' columns (BlockColumns: each column is computed over the blocks its row reaches and kept). A
+// p-bit update then costs the p-bit and its neighbours, not a solve of the whole network.
+// Devices linear between events may also change entries of A at an event (an sMTJ's conductance at a
+// flip, Device::jacobianVariation): A x_old + f0 = 0 before, so x_new = x_old - A_new^{-1} r with the
+// sparse residual r = ΔA x_old + Δf0, solved over the blocks r reaches after refactoring only the
+// diagonal blocks ΔA touched.
 #pragma once
 
 #include "solver/block_columns.hpp"
 #include "solver/newton.hpp"
 
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace spinspice {
 
 class LatencyStepper {
 public:
-    // The stepper for this circuit, or nullptr when it does not qualify: not linear, with charges, with
-    // devices that locate events or project states, or a changing device that does not name the rows it
+    // The stepper for this circuit, or nullptr when it does not qualify: not linear (between events),
+    // with charges or devices that project states, or a changing device that does not name the rows it
     // changes (Device::rhsVariation). `jacobian`: the circuit's df/dx (CSC values) at a transient point;
     // `at`: that point (its time; x is not read), where the current residual rows are taken.
     static std::unique_ptr<LatencyStepper> create(const Circuit& circuit, const std::vector<double>& jacobian,
@@ -31,37 +36,69 @@ public:
             dirty_.push_back(t);
         }
     }
-    // x (the solution at the previous point) -> the solution at ctx.time. false, with x unchanged,
-    // when the rows that changed reach too much of the circuit for an update to pay: the caller then
-    // solves this point, and the rest of the run, in full.
+    // x (the solution at the previous point) -> the solution at ctx.time, written in place; then
+    // commit() when the point is taken, or rollback() to restore x and A. false, with x unchanged, when
+    // the rows that changed reach too much of the circuit for an update to pay: the caller then solves
+    // this point, and the rest of the run, in full.
     bool advance(const EvalContext& ctx, std::vector<double>& x);
+    // After advance(): the earliest event inside the step from previousTime to ctx.time
+    // (Device::eventTime, ctx.x the advanced solution) among the event-locating devices whose
+    // terminals the update moved or that acted; the others saw nothing change. +inf: none.
+    double eventInside(const EvalContext& ctx, double previousTime);
+    void commit();
+    void rollback(std::vector<double>& x);
 
 private:
     struct Tracked {
         Device* device;
-        int firstRow, rowCount; // into rows_, f0_
-        bool continuous;        // changes with time (a source), else only when it acted
+        int firstRow, rowCount;     // into rows_, f0_
+        int firstEntry, entryCount; // into entries_: the Jacobian entries it changes at events
+        int locating;               // into locating_, -1
+        bool continuous;            // changes with time (a source), else only when it acted
         bool dirty = false;
     };
+    struct Entry {
+        int offset, row, column; // CSC offset; 1-based row and column
+        double value;            // this device's part of the entry at the last point
+        int owner;               // into tracked_
+    };
     struct Change {
-        int k; // into rows_
+        int k; // into rows_ (pending_) or entries_ (entryChanges_)
         double now;
     };
     LatencyStepper() = default;
+    bool addTracked(Device* d, int deviceIndex, const PatternBuilder& pattern);
+    void indexLocators(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf);
     void load(const Tracked& t, const EvalContext& ctx);
     void collect(const Tracked& t, const EvalContext& ctx);
+    bool applyColumns(std::vector<double>& x);
+    bool solveResidual(std::vector<double>& x);
+    void write(std::vector<double>& x, int i, double change);
+    void forgetColumns();
 
     std::unique_ptr<BlockColumns> columns_;
     std::size_t budget_ = 0; // most x entries one point may update
     std::vector<Tracked> tracked_;
     std::vector<int> trackedOfDevice_; // device index -> tracked index, -1
     std::vector<int> continuous_, dirty_;
-    std::vector<int> rows_;
+    std::vector<int> rows_, rowOwner_;          // the tracked rows, and which tracked device each is
     std::vector<double> f0_;                    // each tracked row's residual at x = 0 at the last point
     std::vector<const SparseColumn*> columnOf_; // each tracked row's column, once first needed
-    std::vector<Change> pending_;
-    // Scratch buffers for one device's load at x = 0.
+    std::vector<int> columnsHeld_;              // the rows_ indices whose columnOf_ is set
+    std::vector<Entry> entries_;
+    std::vector<Change> pending_, entryChanges_;
+    // Event location: the locating devices, and which of them touch each unknown (CSR over unknowns).
+    std::vector<Device*> locating_;
+    std::vector<int> locatorStart_, locators_;
+    std::vector<unsigned> locatorStamp_;
+    unsigned stamp_ = 0;
+    // Undo of the last advance(): x entries written (index, old value), A entries set (offset, old value).
+    bool logWrites_ = false;
+    std::vector<std::pair<int, double>> undoX_, undoA_;
+    // Scratch: one device's load at x = 0; a sparse residual and its solve.
     std::vector<double> zero_, f_, q_, fscale_, jf_, jq_;
+    std::vector<std::pair<int, double>> residual_, newEntries_;
+    SparseColumn solution_;
 };
 
 } // namespace spinspice

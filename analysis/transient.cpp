@@ -39,8 +39,11 @@ private:
     void noteSimultaneousStochasticEvents(const std::vector<int>& slots);
     // ---- one step: size, attempts, acceptance
     void chooseStep();
-    bool attempt();    // true when the step was accepted
-    bool stepLatent(); // false: the circuit is not latent, the point is to be solved
+    bool attempt(); // true when the step was accepted
+    enum class Latent { Accepted, Rejected, NotLatent };
+    Latent stepLatent(); // NotLatent: the point is to be solved (and all later ones)
+    bool eventRejects(double tEvent, double tNew);
+    bool afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r);
     double predictAndSolve(NewtonResult& r);
     void acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r);
     void acceptedPointHooks(double step);
@@ -399,36 +402,59 @@ double TransientRun::predictAndSolve(NewtonResult& r) {
     return tNew;
 }
 
-// A point of a latent circuit: always accepted (no charges, no truncation error), at the step the
-// devices allow, as the full solve below would take it; x is advanced in place.
-bool TransientRun::stepLatent() {
+// A point of a latent circuit (no charges, no truncation error) at the step the devices allow, as the
+// full solve below would take it; x is advanced in place, and put back when an event falls inside.
+TransientRun::Latent TransientRun::stepLatent() {
+    const double olddelta = h_;
     const double tNew = landing_ ? b0_ : time_ + h_;
     const double hEff = tNew - time_;
     ctx_.time = tNew;
     if (!latent_->advance(ctx_, x_)) { // not latent after all: full solves from this point on
         latent_.reset();
-        return false;
+        return Latent::NotLatent;
     }
+    NewtonResult r;
+    r.converged = true;
+    EvalContext advanced = ctx_;
+    advanced.x = x_.data();
+    const double tEvent = latent_->eventInside(advanced, time_);
+    if (eventRejects(tEvent, tNew)) {
+        latent_->rollback(x_);
+        counters_.rejected++;
+        landing_ = false;
+        record(tNew, hEff, r, "event inside step (latency)");
+        return afterRejection(tNew, hEff, olddelta, r) ? Latent::Accepted : Latent::Rejected;
+    }
+    latent_->commit();
     time_ = tNew;
-    atBreakpoint_ = landing_;
+    atBreakpoint_ = landing_ || (eventTolerance_ > 0 && std::isfinite(tEvent));
+    eventTolerance_ = 0.0;
     firstTime_ = false;
     h_ = maxStep();
     ctx_.x = x_.data();
     acceptedPointHooks(hEff);
     counters_.accepted++;
-    if (setup_.trace) { // (the last steps are kept for a failure report: a latent point cannot fail)
-        NewtonResult r;
-        r.converged = true;
-        record(tNew, hEff, r, "accepted (latency)");
-    }
+    if (setup_.trace) record(tNew, hEff, r, "accepted (latency)"); // (a latent point cannot fail)
     if (setup_.output && time_ >= setup_.tstart) setup_.output(time_, x_);
+    return Latent::Accepted;
+}
+
+// An event inside the converged step from time_ to tNew: the step is to be redone to end just after it.
+bool TransientRun::eventRejects(double tEvent, double tNew) {
+    const double tolerance = eventTolerance_ > 0 ? eventTolerance_ : std::max(10.0 * delmin_, 1e-3 * (tNew - time_));
+    if (!(tEvent < tNew - tolerance && tEvent > time_)) return false;
+    eventTolerance_ = tolerance;
+    h_ = tEvent - time_ + 0.5 * tolerance;
     return true;
 }
 
 // One attempt at the current step size: Newton, event location, truncation error.
 bool TransientRun::attempt() {
     if (setup_.beforeStep) setup_.beforeStep(time_, landing_ ? b0_ : time_ + h_, x_);
-    if (latent_ && stepLatent()) return true;
+    if (latent_) {
+        const Latent outcome = stepLatent();
+        if (outcome != Latent::NotLatent) return outcome == Latent::Accepted;
+    }
     NewtonResult r;
     const double olddelta = h_;
     const double tNew = predictAndSolve(r);
@@ -442,16 +468,13 @@ bool TransientRun::attempt() {
         record(tNew, hEff, r, r.singular ? "singular matrix" : "no convergence");
     } else {
         const double tEvent = eventInside(tNew);
-        const double tolerance = eventTolerance_ > 0 ? eventTolerance_ : std::max(10.0 * delmin_, 1e-3 * hEff);
         const auto& qNew = newton_.charges();
         for (std::size_t i = 1; i < n1_; ++i) qdotNew_[i] = a0_ * qNew[i] + hist_[i];
         reactive_ = newton_.lastEvaluationReactive();
         double newDelta = h_;
         const char* rejection = nullptr;
-        if (tEvent < tNew - tolerance && tEvent > time_) { // redo the step to end just after the event
+        if (eventRejects(tEvent, tNew)) { // redo the step to end just after the event
             rejection = "event inside step";
-            eventTolerance_ = tolerance;
-            h_ = tEvent - time_ + 0.5 * tolerance;
         } else if (!reactive_) {
             accepted = true; // no charges: no truncation error, the step is bounded by the devices only
             newDelta = maxStep();
@@ -481,7 +504,11 @@ bool TransientRun::attempt() {
             acceptStep(tNew, hEff, newDelta, tEvent, r);
         }
     }
-    if (accepted) return true;
+    return accepted || afterRejection(tNew, hEff, olddelta, r);
+}
+
+// A step that was not taken: h_ holds the next try, at least the minimum step once.
+bool TransientRun::afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r) {
     if (h_ <= delmin_) {
         if (olddelta > delmin_)
             h_ = delmin_;

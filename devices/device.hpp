@@ -237,6 +237,12 @@ public:
     // the time: a source's waveform). Unknown (the default) keeps the transient on full solves.
     enum class Variation { Unknown, Constant, AtEvents, Continuous };
     virtual Variation rhsVariation(std::vector<int>& /*rows*/) const { return Variation::Unknown; }
+    // A Linear device is linear between its events; most also keep their Jacobian for ever (Constant, the
+    // default). One whose event() or accept() may change its df/dx (an sMTJ's telegraph conductance)
+    // returns AtEvents and names the CSC offsets it may change: a linear circuit's kept factorisation is
+    // then refactored when their values move (NewtonSolver), and latency updates just those entries.
+    // Continuous or Unknown from a Linear device makes the circuit nonlinear.
+    virtual Variation jacobianVariation(std::vector<int>& /*offsets*/) const { return Variation::Constant; }
 
     // An analysis starts: forget what earlier analyses accepted (hysteresis, charge histories).
     virtual void restart() {}

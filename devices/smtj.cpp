@@ -55,12 +55,21 @@ public:
         stream_ = rng::Stream(c.env.seed, name_);
         restart();
     }
-    // Nonlinear whenever the conductance depends on the state (tmr > 0), even bias-independent: a
-    // "linear" circuit keeps its LU across time points, which after a flip solved with the old
-    // conductance (an R-smtj divider: 614 of 2 046 points off by up to 6 %, converging back slowly).
+    // Linear between flips unless the TMR depends on the bias (vh > 0). A flip changes the conductance
+    // (jacobianVariation) and the state row's f at x = 0 (rhsVariation): a linear circuit refactors its
+    // kept LU after a flip, and latency updates just these entries.
     DeviceTraits traits() const override {
-        const bool linear = !std::isfinite(transport_.halfTmrVoltage) && transport_.tmr0 == 0.0;
+        const bool linear = !std::isfinite(transport_.halfTmrVoltage);
         return {linear ? Linearity::Linear : Linearity::Nonlinear, Chord::Unsafe, Charge::None, Randomness::Stochastic};
+    }
+    Variation jacobianVariation(std::vector<int>& offsets) const override {
+        if (transport_.tmr0 == 0.0) return Variation::Constant;
+        offsets.assign(conductance_.off.begin(), conductance_.off.end());
+        return Variation::AtEvents;
+    }
+    Variation rhsVariation(std::vector<int>& rows) const override {
+        rows.push_back(stateRow_);
+        return Variation::AtEvents;
     }
     void setup(SetupContext& ctx) override {
         a_ = ctx.node(aName_);

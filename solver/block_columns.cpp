@@ -17,18 +17,23 @@ struct BlockColumns::DenseBlock {
 };
 
 BlockColumns::BlockColumns(const PatternBuilder& pattern, const double* values, std::function<void(double*)> fullSolve,
-                           std::size_t maxEntries)
+                           std::size_t maxEntries, const std::vector<int>& keep)
     : n_(pattern.size()), fullSolve_(std::move(fullSolve)), maxEntries_(maxEntries) {
     const auto n = static_cast<std::size_t>(n_);
     // Only the entries that are not zero: the pattern holds every diagonal entry and whatever any load
-    // might write, and a structural zero would join blocks that do not depend on each other.
+    // might write, and a structural zero would join blocks that do not depend on each other. Kept
+    // entries stay whatever their value: one that becomes non-zero later must not join blocks.
+    std::vector<int> keptSorted = keep;
+    std::sort(keptSorted.begin(), keptSorted.end());
     colPtr_.assign(n + 1, 0);
     for (std::size_t c = 0; c < n; ++c) {
-        for (int k = pattern.colPtr()[c]; k < pattern.colPtr()[c + 1]; ++k)
-            if (values[k] != 0.0) {
-                rowIdx_.push_back(pattern.rowIdx()[static_cast<std::size_t>(k)]);
-                values_.push_back(values[k]);
-            }
+        for (int k = pattern.colPtr()[c]; k < pattern.colPtr()[c + 1]; ++k) {
+            const bool kept = std::binary_search(keptSorted.begin(), keptSorted.end(), k);
+            if (values[k] == 0.0 && !kept) continue;
+            if (kept) kept_.emplace(k, KeptEntry{static_cast<int>(rowIdx_.size()), static_cast<int>(c)});
+            rowIdx_.push_back(pattern.rowIdx()[static_cast<std::size_t>(k)]);
+            values_.push_back(values[k]);
+        }
         colPtr_[c + 1] = static_cast<int>(rowIdx_.size());
     }
     std::vector<int> rowAt(n), colAt(n), start(n + 1), workspace(5 * n);
@@ -38,10 +43,12 @@ BlockColumns::BlockColumns(const PatternBuilder& pattern, const double* values, 
                         &matched, workspace.data());
     rowPosition_.assign(n, 0);
     colAt_.assign(n, 0);
+    colPosition_.assign(n, 0);
     blockOf_.assign(n, 0);
     for (std::size_t k = 0; k < n; ++k) {
         rowPosition_[static_cast<std::size_t>(rowAt[k])] = static_cast<int>(k);
         colAt_[k] = BTF_UNFLIP(colAt[k]);
+        colPosition_[static_cast<std::size_t>(colAt_[k])] = static_cast<int>(k);
     }
     blockStart_.assign(start.begin(), start.begin() + blocks_ + 1);
     diagonal_.assign(static_cast<std::size_t>(blocks_), 0.0);
@@ -50,11 +57,7 @@ BlockColumns::BlockColumns(const PatternBuilder& pattern, const double* values, 
         largestBlock_ = std::max(largestBlock_, size);
         for (int p = blockStart_[static_cast<std::size_t>(b)]; p < blockStart_[static_cast<std::size_t>(b) + 1]; ++p)
             blockOf_[static_cast<std::size_t>(p)] = b;
-        if (size != 1) continue;
-        const int p = blockStart_[static_cast<std::size_t>(b)], c = colAt_[static_cast<std::size_t>(p)];
-        for (int k = colPtr_[static_cast<std::size_t>(c)]; k < colPtr_[static_cast<std::size_t>(c) + 1]; ++k)
-            if (rowPosition_[static_cast<std::size_t>(rowIdx_[static_cast<std::size_t>(k)])] == p)
-                diagonal_[static_cast<std::size_t>(b)] += values_[static_cast<std::size_t>(k)];
+        if (size == 1) factorOneByOne(b);
     }
     work_.assign(n, 0.0);
     queuedStamp_.assign(static_cast<std::size_t>(blocks_), 0u);
@@ -62,11 +65,49 @@ BlockColumns::BlockColumns(const PatternBuilder& pattern, const double* values, 
 
 BlockColumns::~BlockColumns() = default;
 
+// A 1 x 1 block's entry: the values at its position's row in its column.
+void BlockColumns::factorOneByOne(int block) {
+    const int p = blockStart_[static_cast<std::size_t>(block)], c = colAt_[static_cast<std::size_t>(p)];
+    double d = 0.0;
+    for (int k = colPtr_[static_cast<std::size_t>(c)]; k < colPtr_[static_cast<std::size_t>(c) + 1]; ++k)
+        if (rowPosition_[static_cast<std::size_t>(rowIdx_[static_cast<std::size_t>(k)])] == p)
+            d += values_[static_cast<std::size_t>(k)];
+    diagonal_[static_cast<std::size_t>(block)] = d;
+}
+
+double BlockColumns::entry(int offset) const {
+    return values_[static_cast<std::size_t>(kept_.at(offset).index)];
+}
+
+void BlockColumns::setEntries(const std::vector<std::pair<int, double>>& offsetValues) {
+    for (const auto& [offset, value] : offsetValues) {
+        const KeptEntry& e = kept_.at(offset);
+        values_[static_cast<std::size_t>(e.index)] = value;
+        const int rowBlock = blockOf_[static_cast<std::size_t>(
+            rowPosition_[static_cast<std::size_t>(rowIdx_[static_cast<std::size_t>(e.index)])])];
+        const int columnBlock = blockOf_[static_cast<std::size_t>(colPosition_[static_cast<std::size_t>(e.column)])];
+        if (rowBlock != columnBlock) continue; // a coupling between blocks: no factor changes
+        if (blockStart_[static_cast<std::size_t>(rowBlock) + 1] - blockStart_[static_cast<std::size_t>(rowBlock)] == 1)
+            factorOneByOne(rowBlock);
+        else
+            dense_.erase(rowBlock);
+    }
+    cache_.clear();
+    notLocal_.clear();
+}
+
+bool BlockColumns::solve(const std::vector<std::pair<int, double>>& b, SparseColumn& out) {
+    out.index.clear();
+    out.value.clear();
+    return reachSolve(b.data(), b.size(), out);
+}
+
 const SparseColumn* BlockColumns::column(int row) {
     if (auto it = cache_.find(row); it != cache_.end()) return &it->second;
     if (notLocal_.count(row)) return nullptr;
     SparseColumn out;
-    if (!reachSolve(row, out)) {
+    const std::pair<int, double> unit{row, 1.0};
+    if (!reachSolve(&unit, 1, out)) {
         if (!fullSolve_) {
             notLocal_.emplace(row, true);
             return nullptr;
@@ -118,16 +159,18 @@ void BlockColumns::pushBlock(int block) {
 
 // Back substitution over the reached blocks only, last block first (upper block triangular: a block's
 // x feeds the right-hand sides of earlier blocks through the off-diagonal entries of its columns).
-bool BlockColumns::reachSolve(int row, SparseColumn& out) {
+bool BlockColumns::reachSolve(const std::pair<int, double>* b, std::size_t count, SparseColumn& out) {
     if (++stamp_ == 0) { // the stamp wrapped: no block is queued by stamp 0 any more
         std::fill(queuedStamp_.begin(), queuedStamp_.end(), 0u);
         stamp_ = 1;
     }
     heap_.clear();
-    const int start = rowPosition_[static_cast<std::size_t>(row) - 1];
-    work_[static_cast<std::size_t>(start)] = 1.0;
-    pushBlock(blockOf_[static_cast<std::size_t>(start)]);
-    std::vector<double> y;
+    for (std::size_t k = 0; k < count; ++k) {
+        const int start = rowPosition_[static_cast<std::size_t>(b[k].first) - 1];
+        work_[static_cast<std::size_t>(start)] += b[k].second;
+        pushBlock(blockOf_[static_cast<std::size_t>(start)]);
+    }
+    std::vector<double>& y = blockWork_;
     bool ok = true;
     while (!heap_.empty()) {
         std::pop_heap(heap_.begin(), heap_.end());

@@ -28,9 +28,20 @@ public:
     // too large to be solved densely (or singular at its pivots), or holds more than maxEntries
     // entries, is not local: `fullSolve`, if given, solves A y = b in place for it (b 1-based, size
     // n + 1); without one, column() returns nullptr for it.
+    // `keep`: offsets (into the pattern's CSC values) held in the structure even while zero, whose
+    // values setEntries() may change later (the entries devices change at their events).
     BlockColumns(const PatternBuilder& pattern, const double* values, std::function<void(double*)> fullSolve = {},
-                 std::size_t maxEntries = static_cast<std::size_t>(-1));
+                 std::size_t maxEntries = static_cast<std::size_t>(-1), const std::vector<int>& keep = {});
     ~BlockColumns();
+
+    // The value at a kept offset.
+    double entry(int offset) const;
+    // New values at kept offsets. A diagonal block they touch is refactored when next reached; every
+    // kept column is dropped (pointers from column() no longer stand). The block structure stays.
+    void setEntries(const std::vector<std::pair<int, double>>& offsetValues);
+    // y = A^{-1} b for a sparse b ((1-based row, value); a row may repeat), over the blocks b reaches,
+    // into `out`; false when that reach is not local (see the constructor).
+    bool solve(const std::vector<std::pair<int, double>>& b, SparseColumn& out);
 
     // A^{-1} e_row (row 1-based), computed at the first request and kept; nullptr when it is not local
     // and there is no full solve.
@@ -42,7 +53,8 @@ public:
 
 private:
     struct DenseBlock; // the LU of a diagonal block larger than 1 x 1
-    bool reachSolve(int row, SparseColumn& out);
+    bool reachSolve(const std::pair<int, double>* b, std::size_t count, SparseColumn& out);
+    void factorOneByOne(int block);
     void fullSolveColumn(int row, SparseColumn& out);
     const DenseBlock* denseBlock(int block);
     void pushBlock(int block);
@@ -52,9 +64,14 @@ private:
     std::vector<double> values_;
     std::vector<int> rowPosition_; // row i (0-based) -> its position in the permuted order
     std::vector<int> colAt_;       // permuted position -> column (0-based)
-    std::vector<int> blockStart_;  // block b: permuted positions blockStart_[b] .. blockStart_[b+1]-1
-    std::vector<int> blockOf_;     // permuted position -> block
-    std::vector<double> diagonal_; // a 1 x 1 block's entry (0: none, a singular block)
+    std::vector<int> colPosition_; // column (0-based) -> permuted position
+    struct KeptEntry {
+        int index, column; // into rowIdx_/values_; its column (0-based)
+    };
+    std::unordered_map<int, KeptEntry> kept_; // pattern offset -> where it is
+    std::vector<int> blockStart_;             // block b: permuted positions blockStart_[b] .. blockStart_[b+1]-1
+    std::vector<int> blockOf_;                // permuted position -> block
+    std::vector<double> diagonal_;            // a 1 x 1 block's entry (0: none, a singular block)
     std::unordered_map<int, std::unique_ptr<DenseBlock>> dense_;
     std::unordered_map<int, SparseColumn> cache_;
     std::unordered_map<int, bool> notLocal_;
@@ -62,9 +79,9 @@ private:
     std::size_t maxEntries_;
     long fullSolves_ = 0;
     // Work space of one reach solve: the right-hand side by permuted position, the queued blocks.
-    std::vector<double> work_;
-    std::vector<int> heap_;             // a max-heap of the blocks to solve (later blocks first)
-    std::vector<unsigned> queuedStamp_; // block -> the solve that queued it
+    std::vector<double> work_, blockWork_; // (blockWork_: one block's values)
+    std::vector<int> heap_;                // a max-heap of the blocks to solve (later blocks first)
+    std::vector<unsigned> queuedStamp_;    // block -> the solve that queued it
     unsigned stamp_ = 0;
 };
 

@@ -104,7 +104,17 @@ void Circuit::finalize() {
         hasCharge_ = hasCharge_ || t.charge == Charge::Present;
         stochastic_ = stochastic_ || t.randomness == Randomness::Stochastic;
         (d->timeInvariant() && t.linear() ? invariant_ : varying_).push_back(d.get());
+        if (!t.linear()) continue;
+        std::vector<int> offsets;
+        const Device::Variation v = d->jacobianVariation(offsets);
+        if (v == Device::Variation::AtEvents) {
+            for (int o : offsets)
+                if (o < pattern_.nnz()) eventOffsets_.push_back(o); // (not the ground entries' trash slot)
+        } else if (v != Device::Variation::Constant)                // not linear after all: its Jacobian follows x or t
+            linear_ = false;
     }
+    std::sort(eventOffsets_.begin(), eventOffsets_.end());
+    eventOffsets_.erase(std::unique(eventOffsets_.begin(), eventOffsets_.end()), eventOffsets_.end());
     finalized_ = true;
 }
 

@@ -87,6 +87,9 @@ public:
     // The devices whose loads never change (Device::timeInvariant) and the others, each in device order.
     const std::vector<Device*>& invariantDevices() const { return invariant_; }
     const std::vector<Device*>& varyingDevices() const { return varying_; }
+    // The Jacobian offsets that linear devices change at their events (Device::jacobianVariation),
+    // sorted, without repeats.
+    const std::vector<int>& eventJacobianOffsets() const { return eventOffsets_; }
     static void loadDevices(const std::vector<Device*>& devices, const EvalContext& ctx, LoadBuffers& out);
     // Every device forgets what earlier analyses accepted (Device::restart).
     void restart() const;
@@ -121,6 +124,7 @@ private:
     std::vector<Device*> accepting_, locating_, projecting_, ownAdmittance_;
     std::vector<Device*> withoutOwnAdmittance_; // in device order
     std::vector<Device*> invariant_, varying_;
+    std::vector<int> eventOffsets_;
 };
 
 } // namespace spinspice

@@ -291,6 +291,20 @@ bool NewtonSolver::factorJacobian(NewtonResult& result, double a0, bool reactive
     luGmin_ = aug.diagGmin;
     luForced_ = aug.forced;
     luPseudo_ = aug.pseudoConductance;
+    const auto& offsets = circuit_.eventJacobianOffsets();
+    luEventValues_.resize(offsets.size());
+    for (std::size_t k = 0; k < offsets.size(); ++k) luEventValues_[k] = jf_[static_cast<std::size_t>(offsets[k])];
+    return true;
+}
+
+// The entries that devices change at their events (Device::jacobianVariation) hold the values the kept
+// factors were computed with.
+bool NewtonSolver::eventEntriesFactored() const {
+    const auto& offsets = circuit_.eventJacobianOffsets();
+    if (offsets.empty()) return true;
+    if (luEventValues_.size() != offsets.size()) return false; // nothing factored yet
+    for (std::size_t k = 0; k < offsets.size(); ++k)
+        if (jf_[static_cast<std::size_t>(offsets[k])] != luEventValues_[k]) return false;
     return true;
 }
 
@@ -361,6 +375,10 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         result.iterations = iter + 1;
 
         assembleResidual(a0, hist);
+        if (linear && !eventEntriesFactored()) { // an event changed the matrix (an sMTJ flipped)
+            luValid_ = false;
+            klu_.forgetKept(); // every kept G + a0 C holds the old entries
+        }
         // A linear circuit keeps its LU factors while nothing that enters the matrix changes; a0 only
         // matters when some device has charges (a purely resistive network reuses them across steps).
         const bool reactive = linear && a0 != 0.0 && lastEvaluationReactive();

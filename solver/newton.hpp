@@ -131,6 +131,8 @@ private:
     bool jacobianLoaded_ = true, reusedJacobianReactive_ = false;
     bool jacobianReactive() const;
     const void* luForced_ = nullptr;
+    std::vector<double> luEventValues_; // jf at the circuit's event offsets when the kept factors were computed
+    bool eventEntriesFactored() const;
     int lastLimited_ = 0;
     // A linear circuit's transient: the time-invariant devices' loads at x = 0 and their Jacobians,
     // loaded once (loadInvariant) and applied as f0 + Jf x, q0 + Jq x at every evaluation.

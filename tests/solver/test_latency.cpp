@@ -102,6 +102,44 @@ TEST_CASE("BlockColumns: each column of A^-1 equals the dense inverse's, over th
     }
 }
 
+TEST_CASE("BlockColumns: after setEntries, solve() and every column follow the changed matrix; the blocks stay") {
+    const std::vector<int> sizes{1, 1, 2, 1, 3, 1, 1, 5, 1, 2, 1, 1, 4, 1, 1, 1, 2, 1, 1, 1};
+    for (unsigned seed : {4u, 5u}) {
+        ReducibleMatrix a(sizes, seed);
+        std::vector<int> keep;
+        for (int o = 0; o < a.pattern.nnz(); o += 4) keep.push_back(o);
+        BlockColumns columns(a.pattern, a.values.data(), {}, static_cast<std::size_t>(-1), keep);
+        const int blocks = columns.blocks();
+        checkAllColumns(a, columns); // (then kept: setEntries must drop them)
+        // Scale the kept entries by 1.3 (the diagonals stay dominant, the couplings within the planted
+        // blocks below it); one coupling goes to zero and back later.
+        std::vector<std::pair<int, double>> changes;
+        for (int c = 0; c < a.n; ++c)
+            for (int o = a.pattern.colPtr()[static_cast<std::size_t>(c)];
+                 o < a.pattern.colPtr()[static_cast<std::size_t>(c) + 1]; ++o)
+                if (std::binary_search(keep.begin(), keep.end(), o)) {
+                    const int r = a.pattern.rowIdx()[static_cast<std::size_t>(o)];
+                    const double v = r == c ? 1.3 * a.dense(r, c) : (changes.size() == 3 ? 0.0 : 1.3 * a.dense(r, c));
+                    CHECK(columns.entry(o) == a.dense(r, c));
+                    changes.emplace_back(o, v);
+                    a.dense(r, c) = v;
+                }
+        columns.setEntries(changes);
+        CHECK(columns.blocks() == blocks);
+        checkAllColumns(a, columns);
+        // A sparse right-hand side with a repeated row.
+        std::vector<std::pair<int, double>> b{{3, 1.0}, {7, -2.0}, {3, 0.5}, {a.n, 0.25}};
+        Eigen::VectorXd dense = Eigen::VectorXd::Zero(a.n);
+        for (const auto& [row, v] : b) dense(row - 1) += v;
+        const Eigen::VectorXd y = a.dense.partialPivLu().solve(dense);
+        SparseColumn out;
+        REQUIRE(columns.solve(b, out));
+        Eigen::VectorXd listed = Eigen::VectorXd::Zero(a.n);
+        for (std::size_t k = 0; k < out.index.size(); ++k) listed(out.index[k] - 1) = out.value[k];
+        CHECK((listed - y).cwiseAbs().maxCoeff() < 1e-12 * y.cwiseAbs().maxCoeff());
+    }
+}
+
 TEST_CASE("BlockColumns: a column that reaches a block too large to solve densely takes the full solve") {
     ReducibleMatrix a({1, 2, 90, 1, 1, 3}, 7);
     int fullSolves = 0;
@@ -243,4 +281,75 @@ TEST_CASE("latency: .ic values are not a solution of a resistive circuit: such a
     const auto& vb = test::signal(w, "v(b)");
     for (std::size_t k = 1; k < t.size(); ++k) // after t = 0 the divider holds: v(b) = v(a)/2 = t/20ns
         CHECK(vb[k] == doctest::Approx(t[k] / 20e-9).epsilon(1e-9).scale(1e-12));
+}
+
+namespace {
+// Ten sMTJs, each fed from a supply through its own resistor, coupled by VCCSs between their nodes
+// (a strongly connected block: refactored densely after each flip) and one sMTJ between two nodes (a
+// 4-entry change). The supply ramps (PWL): the rates change inside steps, and flips are located.
+std::string smtjNetwork(bool latency, double ramp) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::ostringstream s;
+    s << "smtj network\n.model sm smtj (rp=1k tmr=1 delta=3 tau0=1n ic=1m)\n";
+    const int n = 10;
+    s << "Vdd dd 0 PWL(0 0.6 400n " << test::num(0.6 + ramp) << ")\n";
+    for (int i = 0; i < n; ++i) s << "R" << i << " dd s" << i << " 1k\nN" << i << " s" << i << " 0 sm\n";
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            if (i != j && rng() % 4 == 0)
+                s << "G" << i << "_" << j << " s" << j << " 0 s" << i << " 0 " << test::num(1e-4 * u(rng)) << "\n";
+    s << "Nx s0 s1 sm\nRa s2 avg 1k\nRb s5 avg 1k\nRavg avg 0 500\n";
+    s << ".options seed=9" << (latency ? "" : " latency=0") << "\n.tran 1n 400n\n.end\n";
+    return s.str();
+}
+int countFlips(const Waveforms& w, const std::string& state) {
+    const auto& m = test::signal(w, state);
+    int flips = 0;
+    for (std::size_t k = 1; k < m.size(); ++k) flips += m[k] != m[k - 1];
+    return flips;
+}
+} // namespace
+
+TEST_CASE("latency: sMTJ flips change A; each updates only the blocks it reaches, the waveforms are the full solve's") {
+    for (double ramp : {0.0, 0.3}) {
+        CAPTURE(ramp);
+        const auto fast = test::run(smtjNetwork(true, ramp)).analyses.at(0);
+        const auto full = test::run(smtjNetwork(false, ramp)).analyses.at(0);
+        CHECK(fast.stats.iterations < 10); // only the operating point is solved
+        CHECK(full.stats.iterations >= full.stats.accepted);
+        CHECK(fast.stats.rejected == full.stats.rejected);
+        checkSameWaveforms(fast, full);
+        int flips = 0;
+        for (int i = 0; i < 10; ++i) flips += countFlips(fast, "n" + std::to_string(i) + ".state");
+        CHECK(flips > 50);
+        CHECK(countFlips(fast, "nx.state") > 2);
+        if (ramp > 0) CHECK(fast.stats.rejected > 0); // flips located inside steps, on the latent path too
+    }
+}
+
+TEST_CASE("latency: a wired sMTJ crossbar is one block too large to update locally: full solves, same waveforms") {
+    // 7 x 7 cells with 1-ohm wire segments: the nodes off the driven ends form one block of 91 unknowns.
+    std::ostringstream s;
+    s << "wired smtj crossbar\n.model sm smtj (rp=1k tmr=1 delta=2 tau0=1n ic=0.2m)\n";
+    const int n = 7;
+    for (int i = 0; i < n; ++i) {
+        s << "Vr" << i << " r" << i << "_0 0 " << test::num(0.2 + 0.05 * i) << "\n";
+        for (int j = 0; j < n; ++j) {
+            if (j + 1 < n) s << "Rr" << i << "_" << j << " r" << i << "_" << j << " r" << i << "_" << j + 1 << " 1\n";
+            if (i + 1 < n) s << "Rc" << i << "_" << j << " c" << i << "_" << j << " c" << i + 1 << "_" << j << " 1\n";
+            s << "N" << i << "_" << j << " r" << i << "_" << j << " c" << i << "_" << j << " sm\n";
+        }
+    }
+    for (int j = 0; j < n; ++j) s << "Rl" << j << " c" << n - 1 << "_" << j << " 0 10\n";
+    const std::string deck = s.str() + ".tran 1n 100n\n";
+    const auto fast = test::run(deck + ".options seed=2\n.end\n").analyses.at(0);
+    const auto full = test::run(deck + ".options seed=2 latency=0\n.end\n").analyses.at(0);
+    checkSameWaveforms(fast, full);
+    CHECK(fast.stats.iterations > fast.stats.accepted / 2); // the latent path gave up at the first flip
+    int flips = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            flips += countFlips(fast, "n" + std::to_string(i) + "_" + std::to_string(j) + ".state");
+    CHECK(flips > 20);
 }
