@@ -27,7 +27,7 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     s->trackedOfDevice_.assign(devices.size(), -1);
     for (Device* d : circuit.varyingDevices())
         if (!s->addTracked(d, indexOf.at(d), circuit.pattern())) return nullptr;
-    s->indexLocators(circuit, indexOf);
+    s->indexWatched(circuit, indexOf);
     const auto n = static_cast<std::size_t>(circuit.size());
     const auto nnz = static_cast<std::size_t>(circuit.pattern().nnz());
     s->zero_.assign(n + 1, 0.0);
@@ -53,7 +53,7 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
         s->pending_.clear();
         s->entryChanges_.clear();
     }
-    s->logWrites_ = !s->locating_.empty();
+    s->logWrites_ = !s->watched_.empty();
     return s;
 }
 
@@ -85,27 +85,38 @@ bool LatencyStepper::addTracked(Device* d, int deviceIndex, const PatternBuilder
     return true;
 }
 
-// The event-locating devices, and for each unknown those with a terminal there.
-void LatencyStepper::indexLocators(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf) {
+// The devices that locate events or accept lazily, and for each unknown those with a terminal there.
+void LatencyStepper::indexWatched(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf) {
     const auto n1 = static_cast<std::size_t>(circuit.size()) + 1;
-    std::vector<std::pair<int, int>> touches; // (unknown, locating index)
-    for (Device* d : circuit.eventLocatingDevices()) {
-        const int l = static_cast<int>(locating_.size());
-        locating_.push_back(d);
-        const int t = trackedOfDevice_[static_cast<std::size_t>(indexOf.at(d))];
-        if (t >= 0) tracked_[static_cast<std::size_t>(t)].locating = l;
+    watchedOfDevice_.assign(circuit.devices().size(), -1);
+    auto watch = [&](Device* d, bool locating) {
+        const int index = indexOf.at(d);
+        int& w = watchedOfDevice_[static_cast<std::size_t>(index)];
+        if (w < 0) {
+            w = static_cast<int>(watched_.size());
+            watched_.push_back({d, index, false});
+        }
+        watched_[static_cast<std::size_t>(w)].locating |= locating;
+    };
+    for (Device* d : circuit.eventLocatingDevices()) watch(d, true);
+    for (Device* d : circuit.acceptingDevices())
+        if (d->acceptsLazily()) watch(d, false);
+    std::vector<std::pair<int, int>> touches; // (unknown, watched index)
+    for (std::size_t w = 0; w < watched_.size(); ++w) {
+        const int t = trackedOfDevice_[static_cast<std::size_t>(watched_[w].deviceIndex)];
+        if (t >= 0) tracked_[static_cast<std::size_t>(t)].watched = static_cast<int>(w);
         TerminalCollector terminals;
-        d->topology(terminals);
+        watched_[w].device->topology(terminals);
         for (int node : terminals.nodes)
-            if (node > 0) touches.emplace_back(node, l);
+            if (node > 0) touches.emplace_back(node, static_cast<int>(w));
     }
     std::sort(touches.begin(), touches.end());
     touches.erase(std::unique(touches.begin(), touches.end()), touches.end());
-    locatorStart_.assign(n1 + 1, 0);
-    for (const auto& [node, l] : touches) ++locatorStart_[static_cast<std::size_t>(node) + 1];
-    for (std::size_t i = 0; i < n1; ++i) locatorStart_[i + 1] += locatorStart_[i];
-    for (const auto& [node, l] : touches) locators_.push_back(l);
-    locatorStamp_.assign(locating_.size(), 0u);
+    watcherStart_.assign(n1 + 1, 0);
+    for (const auto& [node, w] : touches) ++watcherStart_[static_cast<std::size_t>(node) + 1];
+    for (std::size_t i = 0; i < n1; ++i) watcherStart_[i + 1] += watcherStart_[i];
+    for (const auto& [node, w] : touches) watchers_.push_back(w);
+    watchedStamp_.assign(watched_.size(), 0u);
 }
 
 // The device's residual at x = 0 into f_ and its Jacobian into jf_ (the caller reads and clears its rows
@@ -147,10 +158,41 @@ bool LatencyStepper::advance(const EvalContext& ctx, std::vector<double>& x) {
     for (int t : continuous_) collect(tracked_[static_cast<std::size_t>(t)], ctx);
     for (int t : dirty_)
         if (!tracked_[static_cast<std::size_t>(t)].continuous) collect(tracked_[static_cast<std::size_t>(t)], ctx);
-    if (entryChanges_.empty()) return applyColumns(x);
-    if (solveResidual(x)) return true;
-    rollback(x);
-    return false;
+    const bool ok = entryChanges_.empty() ? applyColumns(x) : solveResidual(x);
+    if (!ok) {
+        rollback(x);
+        return false;
+    }
+    findMoved();
+    return true;
+}
+
+void LatencyStepper::markMoved(int w) {
+    if (w < 0 || watchedStamp_[static_cast<std::size_t>(w)] == stamp_) return;
+    watchedStamp_[static_cast<std::size_t>(w)] = stamp_;
+    moved_.push_back(w);
+    movedDevices_.push_back(watched_[static_cast<std::size_t>(w)].deviceIndex);
+}
+
+// The watched devices the update moved: a terminal written, their own rows or entries changed, or named
+// by recheck().
+void LatencyStepper::findMoved() {
+    moved_.clear();
+    movedDevices_.clear();
+    if (watched_.empty()) return;
+    if (++stamp_ == 0) {
+        std::fill(watchedStamp_.begin(), watchedStamp_.end(), 0u);
+        stamp_ = 1;
+    }
+    for (const auto& [i, old] : undoX_)
+        for (int k = watcherStart_[static_cast<std::size_t>(i)]; k < watcherStart_[static_cast<std::size_t>(i) + 1];
+             ++k)
+            markMoved(watchers_[static_cast<std::size_t>(k)]);
+    for (const auto& [k, now] : pending_)
+        markMoved(tracked_[static_cast<std::size_t>(rowOwner_[static_cast<std::size_t>(k)])].watched);
+    for (const auto& [k, now] : entryChanges_)
+        markMoved(tracked_[static_cast<std::size_t>(entries_[static_cast<std::size_t>(k)].owner)].watched);
+    for (int w : recheck_) markMoved(w);
 }
 
 void LatencyStepper::write(std::vector<double>& x, int i, double change) {
@@ -216,24 +258,9 @@ void LatencyStepper::forgetColumns() {
 
 double LatencyStepper::eventInside(const EvalContext& ctx, double previousTime) {
     double earliest = std::numeric_limits<double>::infinity();
-    if (locating_.empty()) return earliest;
-    if (++stamp_ == 0) {
-        std::fill(locatorStamp_.begin(), locatorStamp_.end(), 0u);
-        stamp_ = 1;
-    }
-    auto ask = [&](int l) {
-        if (l < 0 || locatorStamp_[static_cast<std::size_t>(l)] == stamp_) return;
-        locatorStamp_[static_cast<std::size_t>(l)] = stamp_;
-        earliest = std::min(earliest, locating_[static_cast<std::size_t>(l)]->eventTime(ctx, previousTime));
-    };
-    for (const auto& [i, old] : undoX_)
-        for (int k = locatorStart_[static_cast<std::size_t>(i)]; k < locatorStart_[static_cast<std::size_t>(i) + 1];
-             ++k)
-            ask(locators_[static_cast<std::size_t>(k)]);
-    for (const auto& [k, now] : pending_)
-        ask(tracked_[static_cast<std::size_t>(rowOwner_[static_cast<std::size_t>(k)])].locating);
-    for (const auto& [k, now] : entryChanges_)
-        ask(tracked_[static_cast<std::size_t>(entries_[static_cast<std::size_t>(k)].owner)].locating);
+    for (int w : moved_)
+        if (watched_[static_cast<std::size_t>(w)].locating)
+            earliest = std::min(earliest, watched_[static_cast<std::size_t>(w)].device->eventTime(ctx, previousTime));
     return earliest;
 }
 
@@ -242,6 +269,7 @@ void LatencyStepper::commit() {
     for (const auto& [k, now] : entryChanges_) entries_[static_cast<std::size_t>(k)].value = now;
     for (int t : dirty_) tracked_[static_cast<std::size_t>(t)].dirty = false;
     dirty_.clear();
+    recheck_.clear();
     pending_.clear();
     entryChanges_.clear();
     undoX_.clear();

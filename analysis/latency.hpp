@@ -42,9 +42,18 @@ public:
     // this point, and the rest of the run, in full.
     bool advance(const EvalContext& ctx, std::vector<double>& x);
     // After advance(): the earliest event inside the step from previousTime to ctx.time
-    // (Device::eventTime, ctx.x the advanced solution) among the event-locating devices whose
-    // terminals the update moved or that acted; the others saw nothing change. +inf: none.
+    // (Device::eventTime, ctx.x the advanced solution) among the event-locating devices that moved
+    // (movedDevices); the others saw nothing change. +inf: none.
     double eventInside(const EvalContext& ctx, double previousTime);
+    // After advance(): the devices that locate events or accept lazily (Device::acceptsLazily) and
+    // moved: an unknown at one of their terminals was written, their rows or entries changed, or
+    // recheck() named them at the last point. Indices into circuit.devices().
+    const std::vector<int>& movedDevices() const { return movedDevices_; }
+    // This device acted through event() at the point just taken: it counts as moved at the next one.
+    void recheck(int deviceIndex) {
+        const int w = watchedOfDevice_[static_cast<std::size_t>(deviceIndex)];
+        if (w >= 0) recheck_.push_back(w);
+    }
     void commit();
     void rollback(std::vector<double>& x);
 
@@ -53,7 +62,7 @@ private:
         Device* device;
         int firstRow, rowCount;     // into rows_, f0_
         int firstEntry, entryCount; // into entries_: the Jacobian entries it changes at events
-        int locating;               // into locating_, -1
+        int watched;                // into watched_, -1
         bool continuous;            // changes with time (a source), else only when it acted
         bool dirty = false;
     };
@@ -68,7 +77,7 @@ private:
     };
     LatencyStepper() = default;
     bool addTracked(Device* d, int deviceIndex, const PatternBuilder& pattern);
-    void indexLocators(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf);
+    void indexWatched(const Circuit& circuit, const std::unordered_map<const Device*, int>& indexOf);
     void load(const Tracked& t, const EvalContext& ctx);
     void collect(const Tracked& t, const EvalContext& ctx);
     bool applyColumns(std::vector<double>& x);
@@ -87,11 +96,21 @@ private:
     std::vector<int> columnsHeld_;              // the rows_ indices whose columnOf_ is set
     std::vector<Entry> entries_;
     std::vector<Change> pending_, entryChanges_;
-    // Event location: the locating devices, and which of them touch each unknown (CSR over unknowns).
-    std::vector<Device*> locating_;
-    std::vector<int> locatorStart_, locators_;
-    std::vector<unsigned> locatorStamp_;
+    // The devices that locate events or accept lazily, and which of them touch each unknown (CSR over
+    // unknowns); those that moved at the last advance().
+    struct Watched {
+        Device* device;
+        int deviceIndex;
+        bool locating;
+    };
+    std::vector<Watched> watched_;
+    std::vector<int> watchedOfDevice_; // device index -> watched index, -1
+    std::vector<int> watcherStart_, watchers_;
+    std::vector<unsigned> watchedStamp_;
     unsigned stamp_ = 0;
+    std::vector<int> moved_, movedDevices_, recheck_;
+    void findMoved();
+    void markMoved(int w);
     // Undo of the last advance(): x entries written (index, old value), A entries set (offset, old value).
     bool logWrites_ = false;
     std::vector<std::pair<int, double>> undoX_, undoA_;

@@ -46,7 +46,7 @@ private:
     bool afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r);
     double predictAndSolve(NewtonResult& r);
     void acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r);
-    void acceptedPointHooks(double step);
+    void acceptedPointHooks(double step, double latentFrom = -1.0);
     // ---- integration formulas and error control
     void coefficients(int order, double h);
     double truncationStep(int order, double h, const std::vector<double>& qNew,
@@ -68,7 +68,9 @@ private:
     // The time axis: one event and one step bound per device (slot = index in circuit.devices()).
     EventQueue queue_;
     std::vector<DeviceClock> clocks_;
-    std::unordered_map<const Device*, int> slotOf_;
+    // The devices that asked for accept(), with their slots: all, and those accepted at every latent
+    // point (the others accept lazily: Device::acceptsLazily).
+    std::vector<std::pair<Device*, int>> accepting_, eagerAccepting_;
     std::vector<int> dueSlots_;
     std::vector<double> dueTimes_;
     // History: q at the last four accepted points (qHist_[0] newest), dq/dt at the newest, the
@@ -109,9 +111,14 @@ TransientRun::TransientRun(NewtonSolver& newton, const TransientSetup& setup, Tr
         }
     maxOrder_ = std::clamp(opt_.maxord, 1, 2);
     const auto& devices = circuit_.devices();
+    std::unordered_map<const Device*, int> slotOf;
     for (std::size_t k = 0; k < devices.size(); ++k) {
         clocks_.emplace_back(&queue_, static_cast<int>(k));
-        slotOf_.emplace(devices[k].get(), static_cast<int>(k));
+        slotOf.emplace(devices[k].get(), static_cast<int>(k));
+    }
+    for (Device* d : circuit_.acceptingDevices()) {
+        accepting_.emplace_back(d, slotOf.at(d));
+        if (!d->acceptsLazily()) eagerAccepting_.emplace_back(d, slotOf.at(d));
     }
 }
 
@@ -189,13 +196,23 @@ void TransientRun::initialPoint() {
 
 // The devices' hooks at an accepted point: accept() for those that asked, then the events that are due
 // (within delmin of it), each of which may schedule the next.
-void TransientRun::acceptedPointHooks(double step) {
+// At a latent point (latentFrom: the previous point's time) the devices that accept lazily are
+// accepted only where they moved, brought up to date to the previous point first.
+void TransientRun::acceptedPointHooks(double step, double latentFrom) {
     const AcceptContext at{x_.data(), time_, step, &circuit_.environment()};
-    for (Device* d : circuit_.acceptingDevices()) {
-        const int slot = slotOf_.at(d);
+    const bool lazy = latent_ && latentFrom >= 0;
+    for (const auto& [d, slot] : lazy ? eagerAccepting_ : accepting_) {
         d->accept(at, clocks_[static_cast<std::size_t>(slot)]);
         if (latent_) latent_->deviceActed(slot);
     }
+    if (lazy)
+        for (int slot : latent_->movedDevices()) {
+            Device* d = circuit_.devices()[static_cast<std::size_t>(slot)].get();
+            if (!d->acceptsLazily()) continue; // (an event-locating device that accepts at every point)
+            d->advanceTo(latentFrom);
+            d->accept(at, clocks_[static_cast<std::size_t>(slot)]);
+            latent_->deviceActed(slot);
+        }
     const std::size_t limit = 1000 + 4 * clocks_.size();
     std::size_t dispatched = 0;
     for (queue_.popDue(time_ + delmin_, dueSlots_, &dueTimes_); !dueSlots_.empty();
@@ -203,7 +220,10 @@ void TransientRun::acceptedPointHooks(double step) {
         if (!warnedSimultaneous_ && dueSlots_.size() > 1) noteSimultaneousStochasticEvents(dueSlots_);
         for (int slot : dueSlots_) {
             circuit_.devices()[static_cast<std::size_t>(slot)]->event(at, clocks_[static_cast<std::size_t>(slot)]);
-            if (latent_) latent_->deviceActed(slot);
+            if (latent_) {
+                latent_->deviceActed(slot);
+                latent_->recheck(slot); // (an event it rescheduled within delmin is gone: look again next point)
+            }
             if (++dispatched > limit) {
                 std::ostringstream msg;
                 msg << "events closer than the minimum time step " << delmin_ << " s at t = " << time_ << " s: device "
@@ -410,11 +430,15 @@ TransientRun::Latent TransientRun::stepLatent() {
     const double hEff = tNew - time_;
     ctx_.time = tNew;
     if (!latent_->advance(ctx_, x_)) { // not latent after all: full solves from this point on
+        for (const auto& [d, slot] : accepting_) d->advanceTo(time_); // (the lazy ones' integrals)
         latent_.reset();
         return Latent::NotLatent;
     }
     NewtonResult r;
     r.converged = true;
+    // The devices that moved: those accepted lazily are brought up to the previous point, where their
+    // event location starts (their bias held since their last accept()).
+    for (int slot : latent_->movedDevices()) circuit_.devices()[static_cast<std::size_t>(slot)]->advanceTo(time_);
     EvalContext advanced = ctx_;
     advanced.x = x_.data();
     const double tEvent = latent_->eventInside(advanced, time_);
@@ -426,13 +450,14 @@ TransientRun::Latent TransientRun::stepLatent() {
         return afterRejection(tNew, hEff, olddelta, r) ? Latent::Accepted : Latent::Rejected;
     }
     latent_->commit();
+    const double previousTime = time_;
     time_ = tNew;
     atBreakpoint_ = landing_ || (eventTolerance_ > 0 && std::isfinite(tEvent));
     eventTolerance_ = 0.0;
     firstTime_ = false;
     h_ = maxStep();
     ctx_.x = x_.data();
-    acceptedPointHooks(hEff);
+    acceptedPointHooks(hEff, previousTime);
     counters_.accepted++;
     if (setup_.trace) record(tNew, hEff, r, "accepted (latency)"); // (a latent point cannot fail)
     if (setup_.output && time_ >= setup_.tstart) setup_.output(time_, x_);

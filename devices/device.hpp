@@ -252,6 +252,12 @@ public:
     virtual void accept(const AcceptContext&, DeviceClock&) {}
     // The event this device scheduled was reached by an accepted time point.
     virtual void event(const AcceptContext&, DeviceClock&) {}
+    // Latency: true when accept() may be skipped at accepted points where no unknown at this device's
+    // terminals (topology()) moved and it did not act. What it does there is a constant-rate integral
+    // (an sMTJ's hazard) that advanceTo(previous point) brings up to date before the next accept();
+    // its event(), when due at a point where accept() was skipped, must do what accept() does.
+    virtual bool acceptsLazily() const { return false; }
+    virtual void advanceTo(double /*time*/) {}
     // Devices that called locateEvents(): with the converged solution of a step from previousTime to
     // ctx.time (ctx.x), before it is accepted. A device that sees an event inside the step (a switch
     // changing state) returns its estimated time; the step is then redone to end just after it, and the

@@ -142,6 +142,21 @@ public:
         }
         clock.scheduleEvent(predictedFlip());
     }
+    // Skipped while its bias holds (latency): the hazard then grows at the accepted rate (or, right
+    // after a flip, at the new state's rate at that bias), and the predicted flip stays where it was.
+    bool acceptsLazily() const override { return true; }
+    void advanceTo(double time) override {
+        if (acceptedTime_ < 0 || time <= acceptedTime_) return;
+        const double r = rateStale_ ? predictedRate_ : acceptedRate_;
+        hazard_ += r * (time - acceptedTime_);
+        acceptedTime_ = time;
+        acceptedRate_ = r;
+        rateStale_ = false;
+    }
+    // Its predicted flip is due: accept() unless it ran at this point (then nothing is left to do).
+    void event(const AcceptContext& ctx, DeviceClock& clock) override {
+        if (ctx.time != acceptedTime_) accept(ctx, clock);
+    }
     void topology(TopologyBuilder& t) const override {
         t.terminal(a_, *this);
         t.terminal(b_, *this);
