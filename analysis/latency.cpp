@@ -42,7 +42,11 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     // does: such a circuit is not latent (one large strongly connected block, a source driving all of it).
     s->budget_ = std::max<std::size_t>(256, nnz / 4);
     std::vector<int> keep;
-    for (const Entry& e : s->entries_) keep.push_back(e.offset);
+    std::unordered_map<int, int> firstOf;
+    for (const Entry& e : s->entries_) {
+        s->firstOfOffset_.push_back(firstOf.emplace(e.offset, static_cast<int>(keep.size())).first->second);
+        keep.push_back(e.offset);
+    }
     s->columns_ = std::make_unique<BlockColumns>(circuit.pattern(), jacobian.data(), nullptr, s->budget_, keep);
     // The residual rows and event entries at the starting point (x is consistent with them), one device
     // at a time: two sources on one node share its row, and each keeps its own part.
@@ -231,12 +235,14 @@ bool LatencyStepper::solveResidual(std::vector<double>& x) {
         const Entry& e = entries_[static_cast<std::size_t>(k)];
         const double change = now - e.value;
         residual_.emplace_back(e.row, change * x[static_cast<std::size_t>(e.column)]);
+        // (devices sharing an entry: its first device's index names it in BlockColumns)
+        const int kept = firstOfOffset_[static_cast<std::size_t>(k)];
         auto same =
-            std::find_if(newEntries_.begin(), newEntries_.end(), [&](const auto& v) { return v.first == e.offset; });
+            std::find_if(newEntries_.begin(), newEntries_.end(), [&](const auto& v) { return v.first == kept; });
         if (same == newEntries_.end()) {
-            const double old = columns_->entry(e.offset);
-            undoA_.emplace_back(e.offset, old);
-            newEntries_.emplace_back(e.offset, old + change);
+            const double old = columns_->entry(kept);
+            undoA_.emplace_back(kept, old);
+            newEntries_.emplace_back(kept, old + change);
         } else {
             same->second += change;
         }

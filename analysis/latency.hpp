@@ -95,6 +95,7 @@ private:
     std::vector<const SparseColumn*> columnOf_; // each tracked row's column, once first needed
     std::vector<int> columnsHeld_;              // the rows_ indices whose columnOf_ is set
     std::vector<Entry> entries_;
+    std::vector<int> firstOfOffset_; // each entry: the first entry at its offset (BlockColumns' kept index)
     std::vector<Change> pending_, entryChanges_;
     // The devices that locate events or accept lazily, and which of them touch each unknown (CSR over
     // unknowns); those that moved at the last advance().

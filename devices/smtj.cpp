@@ -130,8 +130,11 @@ public:
         acceptedTime_ = ctx.time;
         acceptedRate_ = r1;
         rateStale_ = false;
-        // (a residual below 1e-6 of the threshold counts as reached: a step never lands closer than rounding)
-        if (hazard_ >= threshold_ * (1.0 - 1e-6)) {
+        // A step lands on the predicted flip only to the rounding of its time: a residual within a few
+        // ulps of the time at this rate (or 1e-12 of the threshold) counts as reached. No wider: a flip
+        // must not move to a nearby point that another device's flip happens to set.
+        const double slack = 1e-12 * threshold_ + 8.0 * std::numeric_limits<double>::epsilon() * ctx.time * r1;
+        if (hazard_ >= threshold_ - slack) {
             state_ = -state_;
             threshold_ = stream_.exponential(++flips_);
             hazard_ = 0.0;

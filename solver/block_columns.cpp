@@ -23,14 +23,19 @@ BlockColumns::BlockColumns(const PatternBuilder& pattern, const double* values, 
     // Only the entries that are not zero: the pattern holds every diagonal entry and whatever any load
     // might write, and a structural zero would join blocks that do not depend on each other. Kept
     // entries stay whatever their value: one that becomes non-zero later must not join blocks.
-    std::vector<int> keptSorted = keep;
+    std::vector<std::pair<int, int>> keptSorted; // (offset, k)
+    for (std::size_t k = 0; k < keep.size(); ++k) keptSorted.emplace_back(keep[k], static_cast<int>(k));
     std::sort(keptSorted.begin(), keptSorted.end());
+    kept_.assign(keep.size(), KeptEntry{-1, -1});
+    auto nextKept = keptSorted.begin();
     colPtr_.assign(n + 1, 0);
     for (std::size_t c = 0; c < n; ++c) {
         for (int k = pattern.colPtr()[c]; k < pattern.colPtr()[c + 1]; ++k) {
-            const bool kept = std::binary_search(keptSorted.begin(), keptSorted.end(), k);
+            const bool kept = nextKept != keptSorted.end() && nextKept->first == k;
             if (values[k] == 0.0 && !kept) continue;
-            if (kept) kept_.emplace(k, KeptEntry{static_cast<int>(rowIdx_.size()), static_cast<int>(c)});
+            for (; nextKept != keptSorted.end() && nextKept->first == k; ++nextKept)
+                kept_[static_cast<std::size_t>(nextKept->second)] = {static_cast<int>(rowIdx_.size()),
+                                                                     static_cast<int>(c)};
             rowIdx_.push_back(pattern.rowIdx()[static_cast<std::size_t>(k)]);
             values_.push_back(values[k]);
         }
@@ -75,13 +80,9 @@ void BlockColumns::factorOneByOne(int block) {
     diagonal_[static_cast<std::size_t>(block)] = d;
 }
 
-double BlockColumns::entry(int offset) const {
-    return values_[static_cast<std::size_t>(kept_.at(offset).index)];
-}
-
-void BlockColumns::setEntries(const std::vector<std::pair<int, double>>& offsetValues) {
-    for (const auto& [offset, value] : offsetValues) {
-        const KeptEntry& e = kept_.at(offset);
+void BlockColumns::setEntries(const std::vector<std::pair<int, double>>& keptValues) {
+    for (const auto& [k, value] : keptValues) {
+        const KeptEntry& e = kept_.at(static_cast<std::size_t>(k));
         values_[static_cast<std::size_t>(e.index)] = value;
         const int rowBlock = blockOf_[static_cast<std::size_t>(
             rowPosition_[static_cast<std::size_t>(rowIdx_[static_cast<std::size_t>(e.index)])])];

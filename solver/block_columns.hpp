@@ -34,11 +34,12 @@ public:
                  std::size_t maxEntries = static_cast<std::size_t>(-1), const std::vector<int>& keep = {});
     ~BlockColumns();
 
-    // The value at a kept offset.
-    double entry(int offset) const;
-    // New values at kept offsets. A diagonal block they touch is refactored when next reached; every
-    // kept column is dropped (pointers from column() no longer stand). The block structure stays.
-    void setEntries(const std::vector<std::pair<int, double>>& offsetValues);
+    // The value of kept entry k (keep[k]).
+    double entry(int k) const { return values_[static_cast<std::size_t>(kept_[static_cast<std::size_t>(k)].index)]; }
+    // New values of kept entries (k, value). A diagonal block they touch is refactored when next
+    // reached; every kept column is dropped (pointers from column() no longer stand). The block
+    // structure stays.
+    void setEntries(const std::vector<std::pair<int, double>>& keptValues);
     // y = A^{-1} b for a sparse b ((1-based row, value); a row may repeat), over the blocks b reaches,
     // into `out`; false when that reach is not local (see the constructor).
     bool solve(const std::vector<std::pair<int, double>>& b, SparseColumn& out);
@@ -68,10 +69,10 @@ private:
     struct KeptEntry {
         int index, column; // into rowIdx_/values_; its column (0-based)
     };
-    std::unordered_map<int, KeptEntry> kept_; // pattern offset -> where it is
-    std::vector<int> blockStart_;             // block b: permuted positions blockStart_[b] .. blockStart_[b+1]-1
-    std::vector<int> blockOf_;                // permuted position -> block
-    std::vector<double> diagonal_;            // a 1 x 1 block's entry (0: none, a singular block)
+    std::vector<KeptEntry> kept_;  // keep[k] -> where it is
+    std::vector<int> blockStart_;  // block b: permuted positions blockStart_[b] .. blockStart_[b+1]-1
+    std::vector<int> blockOf_;     // permuted position -> block
+    std::vector<double> diagonal_; // a 1 x 1 block's entry (0: none, a singular block)
     std::unordered_map<int, std::unique_ptr<DenseBlock>> dense_;
     std::unordered_map<int, SparseColumn> cache_;
     std::unordered_map<int, bool> notLocal_;

@@ -120,8 +120,9 @@ TEST_CASE("BlockColumns: after setEntries, solve() and every column follow the c
                 if (std::binary_search(keep.begin(), keep.end(), o)) {
                     const int r = a.pattern.rowIdx()[static_cast<std::size_t>(o)];
                     const double v = r == c ? 1.3 * a.dense(r, c) : (changes.size() == 3 ? 0.0 : 1.3 * a.dense(r, c));
-                    CHECK(columns.entry(o) == a.dense(r, c));
-                    changes.emplace_back(o, v);
+                    const int k = static_cast<int>(std::lower_bound(keep.begin(), keep.end(), o) - keep.begin());
+                    CHECK(columns.entry(k) == a.dense(r, c));
+                    changes.emplace_back(k, v);
                     a.dense(r, c) = v;
                 }
         columns.setEntries(changes);
