@@ -98,10 +98,11 @@ const std::vector<Row>& rows() {
                "TO=, CROSS=LAST) keeps the run going")},
          [](SimOptions& o, double v) { o.autostop = v != 0; }},
         {{spec("latency", 1, "", 0, 1, false, K::Flag,
-               "1: a .tran of a linear circuit without capacitors or inductors (p-bit networks with resistive or "
-               "controlled-source synapses) advances each time point by updating only the unknowns that the changed "
-               "sources and events reach (block triangular form), not by solving the whole circuit; same answers "
-               "to rounding. 0: a full solve at every point")},
+               "1: a .tran of a circuit without capacitors or inductors that is linear between events (p-bit "
+               "networks with resistive or controlled-source synapses, sMTJs with vh=0) advances each time point by "
+               "updating only the unknowns that the changed sources, events and flipped conductances reach (block "
+               "triangular form), not by solving the whole circuit; same answers to rounding. 0: a full solve at "
+               "every point")},
          [](SimOptions& o, double v) { o.latency = v != 0; }},
         {{spec("waveforms", 1, "", 0, 1, false, K::Flag,
                "0: analyses keep and write only their .meas, .four and .spectrum results, no waveforms, and a "
