@@ -1,6 +1,7 @@
 #include "analysis/latency.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <unordered_map>
 
@@ -41,10 +42,17 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
     // A point that updates more than a quarter of the matrix's entries costs about what a full solve
     // does: such a circuit is not latent (one large strongly connected block, a source driving all of it).
     s->budget_ = std::max<std::size_t>(256, nnz / 4);
+    // Entry k is kept entry k of BlockColumns; entries at one offset (devices in parallel) are chained
+    // from the first, which names the offset there.
     std::vector<int> keep;
-    std::unordered_map<int, int> firstOf;
+    std::unordered_map<int, int> lastAt;
+    s->nextAtOffset_.assign(s->entries_.size(), -1);
     for (const Entry& e : s->entries_) {
-        s->firstOfOffset_.push_back(firstOf.emplace(e.offset, static_cast<int>(keep.size())).first->second);
+        const int k = static_cast<int>(keep.size());
+        auto [it, first] = lastAt.emplace(e.offset, k);
+        s->firstOfOffset_.push_back(first ? k : s->firstOfOffset_[static_cast<std::size_t>(it->second)]);
+        if (!first) s->nextAtOffset_[static_cast<std::size_t>(it->second)] = k;
+        it->second = k;
         keep.push_back(e.offset);
     }
     s->columns_ = std::make_unique<BlockColumns>(circuit.pattern(), jacobian.data(), nullptr, s->budget_, keep);
@@ -57,6 +65,18 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
         s->pending_.clear();
         s->entryChanges_.clear();
     }
+    // What the other devices put at each event entry: an entry's value is always rebuilt from it and
+    // the devices' parts (no rounding accumulates over flips).
+    s->keptBase_.assign(keep.size(), 0.0);
+    for (std::size_t k = 0; k < keep.size(); ++k) {
+        if (s->firstOfOffset_[k] != static_cast<int>(k)) continue;
+        double base = s->columns_->entry(static_cast<int>(k));
+        for (int e = static_cast<int>(k); e >= 0; e = s->nextAtOffset_[static_cast<std::size_t>(e)])
+            base -= s->entries_[static_cast<std::size_t>(e)].value;
+        s->keptBase_[k] = base;
+    }
+    s->changedTo_.assign(keep.size(), std::numeric_limits<double>::quiet_NaN());
+    s->keptStamp_.assign(keep.size(), 0u);
     s->logWrites_ = !s->watched_.empty();
     return s;
 }
@@ -233,20 +253,27 @@ bool LatencyStepper::solveResidual(std::vector<double>& x) {
     newEntries_.clear();
     for (const auto& [k, now] : entryChanges_) {
         const Entry& e = entries_[static_cast<std::size_t>(k)];
-        const double change = now - e.value;
-        residual_.emplace_back(e.row, change * x[static_cast<std::size_t>(e.column)]);
-        // (devices sharing an entry: its first device's index names it in BlockColumns)
-        const int kept = firstOfOffset_[static_cast<std::size_t>(k)];
-        auto same =
-            std::find_if(newEntries_.begin(), newEntries_.end(), [&](const auto& v) { return v.first == kept; });
-        if (same == newEntries_.end()) {
-            const double old = columns_->entry(kept);
-            undoA_.emplace_back(kept, old);
-            newEntries_.emplace_back(kept, old + change);
-        } else {
-            same->second += change;
-        }
+        residual_.emplace_back(e.row, (now - e.value) * x[static_cast<std::size_t>(e.column)]);
+        changedTo_[static_cast<std::size_t>(k)] = now;
     }
+    if (++keptStampNow_ == 0) {
+        std::fill(keptStamp_.begin(), keptStamp_.end(), 0u);
+        keptStampNow_ = 1;
+    }
+    for (const auto& [k, now] : entryChanges_) { // each changed offset once: its base plus its devices' parts
+        const int kept = firstOfOffset_[static_cast<std::size_t>(k)];
+        if (keptStamp_[static_cast<std::size_t>(kept)] == keptStampNow_) continue;
+        keptStamp_[static_cast<std::size_t>(kept)] = keptStampNow_;
+        double total = keptBase_[static_cast<std::size_t>(kept)];
+        for (int j = kept; j >= 0; j = nextAtOffset_[static_cast<std::size_t>(j)]) {
+            const double changed = changedTo_[static_cast<std::size_t>(j)];
+            total += std::isnan(changed) ? entries_[static_cast<std::size_t>(j)].value : changed;
+        }
+        undoA_.emplace_back(kept, columns_->entry(kept));
+        newEntries_.emplace_back(kept, total);
+    }
+    for (const auto& [k, now] : entryChanges_)
+        changedTo_[static_cast<std::size_t>(k)] = std::numeric_limits<double>::quiet_NaN();
     for (const auto& [k, now] : pending_)
         residual_.emplace_back(rows_[static_cast<std::size_t>(k)], now - f0_[static_cast<std::size_t>(k)]);
     columns_->setEntries(newEntries_);

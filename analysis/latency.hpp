@@ -96,6 +96,11 @@ private:
     std::vector<int> columnsHeld_;              // the rows_ indices whose columnOf_ is set
     std::vector<Entry> entries_;
     std::vector<int> firstOfOffset_; // each entry: the first entry at its offset (BlockColumns' kept index)
+    std::vector<int> nextAtOffset_;  // the next entry at the same offset, -1
+    std::vector<double> keptBase_;   // at each first entry: the other devices' part of the offset's value
+    std::vector<double> changedTo_;  // scratch: an entry's new value at this point, NaN if unchanged
+    std::vector<unsigned> keptStamp_;
+    unsigned keptStampNow_ = 0;
     std::vector<Change> pending_, entryChanges_;
     // The devices that locate events or accept lazily, and which of them touch each unknown (CSR over
     // unknowns); those that moved at the last advance().

@@ -134,7 +134,7 @@ public:
         // ulps of the time at this rate (or 1e-12 of the threshold) counts as reached. No wider: a flip
         // must not move to a nearby point that another device's flip happens to set.
         const double slack = 1e-12 * threshold_ + 8.0 * std::numeric_limits<double>::epsilon() * ctx.time * r1;
-        if (hazard_ >= threshold_ - slack) {
+        if (hazard_ >= threshold_ - (std::isfinite(slack) ? slack : 0.0)) { // (an overflowing rate: inf or 0 inf)
             state_ = -state_;
             threshold_ = stream_.exponential(++flips_);
             hazard_ = 0.0;
@@ -173,8 +173,9 @@ private:
     double predictedFlip() const {
         const double rate = rateStale_ ? predictedRate_ : acceptedRate_;
         if (!(rate > 0)) return kInf;
+        // Closer than the time's rounding (an overflowing rate): the next point, which must accept it.
         const double tFlip = acceptedTime_ + (threshold_ - hazard_) / rate;
-        return tFlip > acceptedTime_ ? tFlip : kInf;
+        return tFlip > acceptedTime_ ? tFlip : std::nextafter(acceptedTime_, kInf);
     }
     macrospin::MtjCurrent current(double state, double v) const {
         const macrospin::Vec3 p(0, 0, 1);

@@ -103,15 +103,17 @@ void Circuit::finalize() {
         chordAllowed_ = chordAllowed_ && (t.linear() || t.chord == Chord::Safe);
         hasCharge_ = hasCharge_ || t.charge == Charge::Present;
         stochastic_ = stochastic_ || t.randomness == Randomness::Stochastic;
-        (d->timeInvariant() && t.linear() ? invariant_ : varying_).push_back(d.get());
-        if (!t.linear()) continue;
         std::vector<int> offsets;
-        const Device::Variation v = d->jacobianVariation(offsets);
+        const Device::Variation v = t.linear() ? d->jacobianVariation(offsets) : Device::Variation::Constant;
+        // (a device that changes its Jacobian at events is loaded at every evaluation, whatever it says)
+        const bool invariant = d->timeInvariant() && t.linear() && v == Device::Variation::Constant;
+        (invariant ? invariant_ : varying_).push_back(d.get());
         if (v == Device::Variation::AtEvents) {
             for (int o : offsets)
                 if (o < pattern_.nnz()) eventOffsets_.push_back(o); // (not the ground entries' trash slot)
-        } else if (v != Device::Variation::Constant)                // not linear after all: its Jacobian follows x or t
+        } else if (v != Device::Variation::Constant) {              // not linear after all: its Jacobian follows x or t
             linear_ = false;
+        }
     }
     std::sort(eventOffsets_.begin(), eventOffsets_.end());
     eventOffsets_.erase(std::unique(eventOffsets_.begin(), eventOffsets_.end()), eventOffsets_.end());

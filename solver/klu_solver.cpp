@@ -45,10 +45,10 @@ void KluSolver::freeNumeric(void*& numeric) {
     numeric = nullptr;
 }
 
-void KluSolver::forgetKept() {
+void KluSolver::forgetKept(bool keepSeen) {
     for (auto& k : kept_) freeNumeric(k.numeric);
     kept_.clear();
-    seen_.clear();
+    if (!keepSeen) seen_.clear();
     keyed_ = false;
 }
 

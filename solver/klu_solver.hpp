@@ -63,10 +63,11 @@ public:
     // needed), false when the next factor() must compute it: refactoring the current one in place when
     // that has no key or a key asked for only once (those are not filed), else anew. unkey(): the current factorisation
     // no longer stands for a key (the next factor() overwrites it). At most kKeptFactorisations are kept (least
-    // recently used dropped), and none beyond kKeptBytes of factors. forgetKept() drops them all.
+    // recently used dropped), and none beyond kKeptBytes of factors. forgetKept() drops them all;
+    // keepSeen: the keys asked for so far still count as seen (the matrix changed, not the step sizes).
     bool switchTo(double key);
     void unkey() { keyed_ = false; }
-    void forgetKept();
+    void forgetKept(bool keepSeen = false);
     static constexpr std::size_t kKeptFactorisations = 16;
     static constexpr double kKeptBytes = 512e6;
     // Solve in place: b is 1-based (b[0] ignored), size n+1.

@@ -377,7 +377,7 @@ NewtonResult NewtonSolver::solve(std::vector<double>& x, const EvalContext& cont
         assembleResidual(a0, hist);
         if (linear && !eventEntriesFactored()) { // an event changed the matrix (an sMTJ flipped)
             luValid_ = false;
-            klu_.forgetKept(); // every kept G + a0 C holds the old entries
+            klu_.forgetKept(true); // every kept G + a0 C holds the old entries
         }
         // A linear circuit keeps its LU factors while nothing that enters the matrix changes; a0 only
         // matters when some device has charges (a purely resistive network reuses them across steps).

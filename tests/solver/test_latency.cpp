@@ -383,3 +383,20 @@ TEST_CASE("latency: a wired sMTJ crossbar is one block too large to update local
             flips += countFlips(fast, "n" + std::to_string(i) + "_" + std::to_string(j) + ".state");
     CHECK(flips > 20);
 }
+
+TEST_CASE("latency: an sMTJ driven so hard that its escape rate overflows flips at the first point, as with full solves") {
+    // I = 1 mA against ic = 1 uA: the AP state's barrier factor is 1 - x = -(~500), exp(3 * 500)/tau0 = inf.
+    const std::string deck = "overdriven smtj\n.model sm smtj (rp=1k tmr=1 delta=3 tau0=1n ic=1u)\n"
+                             "V1 a 0 1\nN1 a 0 sm state=-1\n.tran 1n 20n\n";
+    for (const std::string options : {".options seed=1\n", ".options seed=1 latency=0\n"}) {
+        CAPTURE(options);
+        const auto w = test::run(deck + options + ".end\n").analyses.at(0);
+        const auto& m = test::signal(w, "n1.state");
+        REQUIRE(m.size() >= 3);
+        CHECK(m[0] == -1.0);
+        CHECK(m.back() == 1.0);
+        CHECK(countFlips(w, "n1.state") == 1); // P is then held (rate exp(-3 (1 + 1000))/tau0 = 0)
+        const auto& i = test::signal(w, "i(v1)");
+        CHECK(i.back() == doctest::Approx(-1e-3).epsilon(1e-12)); // the P conductance, 1 V / 1 kOhm
+    }
+}
