@@ -76,6 +76,11 @@ std::unique_ptr<LatencyStepper> LatencyStepper::create(const Circuit& circuit, c
         s->keptBase_[k] = base;
     }
     s->changedTo_.assign(keep.size(), std::numeric_limits<double>::quiet_NaN());
+    s->keptDelta_.assign(keep.size(), 0.0);
+    s->sinceRebuild_.assign(keep.size(), 0);
+    s->rebuildAfter_.assign(keep.size(), kKeptRebuild);
+    for (std::size_t k = 0; k < keep.size(); ++k) // (2 changes per part sharing the offset, plus 4)
+        s->rebuildAfter_[static_cast<std::size_t>(s->firstOfOffset_[k])] += 2;
     s->keptStamp_.assign(keep.size(), 0u);
     s->logWrites_ = !s->watched_.empty();
     return s;
@@ -260,17 +265,28 @@ bool LatencyStepper::solveResidual(std::vector<double>& x) {
         std::fill(keptStamp_.begin(), keptStamp_.end(), 0u);
         keptStampNow_ = 1;
     }
-    for (const auto& [k, now] : entryChanges_) { // each changed offset once: its base plus its devices' parts
-        const int kept = firstOfOffset_[static_cast<std::size_t>(k)];
-        if (keptStamp_[static_cast<std::size_t>(kept)] == keptStampNow_) continue;
-        keptStamp_[static_cast<std::size_t>(kept)] = keptStampNow_;
-        double total = keptBase_[static_cast<std::size_t>(kept)];
-        for (int j = kept; j >= 0; j = nextAtOffset_[static_cast<std::size_t>(j)]) {
-            const double changed = changedTo_[static_cast<std::size_t>(j)];
-            total += std::isnan(changed) ? entries_[static_cast<std::size_t>(j)].value : changed;
+    for (const auto& [k, now] : entryChanges_) // each changed offset's change, summed at its first entry
+        keptDelta_[static_cast<std::size_t>(firstOfOffset_[static_cast<std::size_t>(k)])] +=
+            now - entries_[static_cast<std::size_t>(k)].value;
+    for (const auto& [k, now] : entryChanges_) {
+        const auto kept = static_cast<std::size_t>(firstOfOffset_[static_cast<std::size_t>(k)]);
+        if (keptStamp_[kept] == keptStampNow_) continue; // (its offset is done)
+        keptStamp_[kept] = keptStampNow_;
+        // The value plus the change; now and then it is summed again from its base and all its
+        // devices' parts, so rounding does not accumulate over flips. A diagonal shared by a whole
+        // crossbar line has one part per cell: the period grows with them (O(1) per flip on average).
+        double total = columns_->entry(static_cast<int>(kept)) + keptDelta_[kept];
+        if (++sinceRebuild_[kept] >= rebuildAfter_[kept]) {
+            sinceRebuild_[kept] = 0;
+            total = keptBase_[kept];
+            for (int j = static_cast<int>(kept); j >= 0; j = nextAtOffset_[static_cast<std::size_t>(j)]) {
+                const double changed = changedTo_[static_cast<std::size_t>(j)];
+                total += std::isnan(changed) ? entries_[static_cast<std::size_t>(j)].value : changed;
+            }
         }
-        undoA_.emplace_back(kept, columns_->entry(kept));
-        newEntries_.emplace_back(kept, total);
+        keptDelta_[kept] = 0.0;
+        undoA_.emplace_back(static_cast<int>(kept), columns_->entry(static_cast<int>(kept)));
+        newEntries_.emplace_back(static_cast<int>(kept), total);
     }
     for (const auto& [k, now] : entryChanges_)
         changedTo_[static_cast<std::size_t>(k)] = std::numeric_limits<double>::quiet_NaN();

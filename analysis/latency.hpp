@@ -99,6 +99,10 @@ private:
     std::vector<int> nextAtOffset_;  // the next entry at the same offset, -1
     std::vector<double> keptBase_;   // at each first entry: the other devices' part of the offset's value
     std::vector<double> changedTo_;  // scratch: an entry's new value at this point, NaN if unchanged
+    std::vector<double> keptDelta_;  // scratch: the change of a first entry's offset at this point
+    std::vector<int> sinceRebuild_;  // at each first entry: changes since its value was summed anew
+    std::vector<int> rebuildAfter_;  // ... and after how many it is
+    static constexpr int kKeptRebuild = 4;
     std::vector<unsigned> keptStamp_;
     unsigned keptStampNow_ = 0;
     std::vector<Change> pending_, entryChanges_;
