@@ -43,10 +43,10 @@ private:
     enum class Latent { Accepted, Rejected, NotLatent };
     Latent stepLatent(); // NotLatent: the point is to be solved (and all later ones)
     bool eventRejects(double tEvent, double tNew);
-    bool afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r);
+    void afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r);
     double predictAndSolve(NewtonResult& r);
     void acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r);
-    void acceptedPointHooks(double step, double latentFrom = -1.0);
+    void acceptedPointHooks(double step, bool latentPoint = false);
     // ---- integration formulas and error control
     void coefficients(int order, double h);
     double truncationStep(int order, double h, const std::vector<double>& qNew,
@@ -196,11 +196,11 @@ void TransientRun::initialPoint() {
 
 // The devices' hooks at an accepted point: accept() for those that asked, then the events that are due
 // (within delmin of it), each of which may schedule the next.
-// At a latent point (latentFrom: the previous point's time) the devices that accept lazily are
-// accepted only where they moved, brought up to date to the previous point first.
-void TransientRun::acceptedPointHooks(double step, double latentFrom) {
+// At a latent point the devices that accept lazily are accepted only where they moved (stepLatent
+// brought them up to the previous point).
+void TransientRun::acceptedPointHooks(double step, bool latentPoint) {
     const AcceptContext at{x_.data(), time_, step, &circuit_.environment()};
-    const bool lazy = latent_ && latentFrom >= 0;
+    const bool lazy = latent_ && latentPoint;
     for (const auto& [d, slot] : lazy ? eagerAccepting_ : accepting_) {
         d->accept(at, clocks_[static_cast<std::size_t>(slot)]);
         if (latent_) latent_->deviceActed(slot);
@@ -209,7 +209,6 @@ void TransientRun::acceptedPointHooks(double step, double latentFrom) {
         for (int slot : latent_->movedDevices()) {
             Device* d = circuit_.devices()[static_cast<std::size_t>(slot)].get();
             if (!d->acceptsLazily()) continue; // (an event-locating device that accepts at every point)
-            d->advanceTo(latentFrom);
             d->accept(at, clocks_[static_cast<std::size_t>(slot)]);
             latent_->deviceActed(slot);
         }
@@ -447,17 +446,17 @@ TransientRun::Latent TransientRun::stepLatent() {
         counters_.rejected++;
         landing_ = false;
         record(tNew, hEff, r, "event inside step (latency)");
-        return afterRejection(tNew, hEff, olddelta, r) ? Latent::Accepted : Latent::Rejected;
+        afterRejection(tNew, hEff, olddelta, r);
+        return Latent::Rejected;
     }
     latent_->commit();
-    const double previousTime = time_;
     time_ = tNew;
     atBreakpoint_ = landing_ || (eventTolerance_ > 0 && std::isfinite(tEvent));
     eventTolerance_ = 0.0;
     firstTime_ = false;
     h_ = maxStep();
     ctx_.x = x_.data();
-    acceptedPointHooks(hEff, previousTime);
+    acceptedPointHooks(hEff, true);
     counters_.accepted++;
     if (setup_.trace) record(tNew, hEff, r, "accepted (latency)"); // (a latent point cannot fail)
     if (setup_.output && time_ >= setup_.tstart) setup_.output(time_, x_);
@@ -529,18 +528,19 @@ bool TransientRun::attempt() {
             acceptStep(tNew, hEff, newDelta, tEvent, r);
         }
     }
-    return accepted || afterRejection(tNew, hEff, olddelta, r);
+    if (accepted) return true;
+    afterRejection(tNew, hEff, olddelta, r);
+    return false;
 }
 
 // A step that was not taken: h_ holds the next try, at least the minimum step once.
-bool TransientRun::afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r) {
+void TransientRun::afterRejection(double tNew, double hEff, double olddelta, const NewtonResult& r) {
     if (h_ <= delmin_) {
         if (olddelta > delmin_)
             h_ = delmin_;
         else
             fail(tNew, hEff, r);
     }
-    return false;
 }
 
 void TransientRun::acceptStep(double tNew, double hEff, double newDelta, double tEvent, const NewtonResult& r) {

@@ -117,9 +117,12 @@ int main(int argc, char** argv) {
     double vmin = 0.1, vmax = 0.4;
     for (int k = 4; k + 1 < argc; k += 2) {
         const std::string a = argv[k];
-        if (a == "--runs") runs = std::atoi(argv[k + 1]);
-        else if (a == "--vmin") vmin = std::atof(argv[k + 1]);
-        else if (a == "--vmax") vmax = std::atof(argv[k + 1]);
+        if (a == "--runs")
+            runs = std::atoi(argv[k + 1]);
+        else if (a == "--vmin")
+            vmin = std::atof(argv[k + 1]);
+        else if (a == "--vmax")
+            vmax = std::atof(argv[k + 1]);
     }
     std::vector<double> rates;
     for (int r = 0; r < runs; ++r) {

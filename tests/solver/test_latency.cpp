@@ -384,7 +384,8 @@ TEST_CASE("latency: a wired sMTJ crossbar is one block too large to update local
     CHECK(flips > 20);
 }
 
-TEST_CASE("latency: an sMTJ driven so hard that its escape rate overflows flips at the first point, as with full solves") {
+TEST_CASE(
+    "latency: an sMTJ driven so hard that its escape rate overflows flips at the first point, as with full solves") {
     // I = 1 mA against ic = 1 uA: the AP state's barrier factor is 1 - x = -(~500), exp(3 * 500)/tau0 = inf.
     const std::string deck = "overdriven smtj\n.model sm smtj (rp=1k tmr=1 delta=3 tau0=1n ic=1u)\n"
                              "V1 a 0 1\nN1 a 0 sm state=-1\n.tran 1n 20n\n";
